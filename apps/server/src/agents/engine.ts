@@ -1,0 +1,34 @@
+// Which engine answers: the LLM engine when a model is configured, otherwise
+// the built-in one. Both call the same tools.
+import type { AgentName } from '@lifeos/contract';
+import type { AppContext } from '../context.ts';
+import type { AgentContext, AgentDefinition, AgentReply, BuiltinRequest } from './types.ts';
+
+export interface EngineRun {
+  agent: AgentDefinition | null;
+  request: BuiltinRequest;
+  ctx: AgentContext;
+  /** Streams a chunk of the reply as it is generated. */
+  onDelta(text: string): void;
+}
+
+export interface Engine {
+  readonly name: 'builtin' | 'llm';
+  run(run: EngineRun): Promise<AgentReply>;
+}
+
+export type GeneralAssistant = (request: BuiltinRequest, ctx: AgentContext) => Promise<AgentReply>;
+
+export function builtinEngine(assistant: GeneralAssistant): Engine {
+  return {
+    name: 'builtin',
+    run: ({ agent, request, ctx }) => (agent ? agent.builtin(request, ctx) : assistant(request, ctx)),
+  };
+}
+
+/** The engine for this server's configuration. */
+export function chooseEngine(_app: AppContext, assistant: GeneralAssistant): Engine {
+  return builtinEngine(assistant);
+}
+
+export const agentLabel = (name: AgentName | null) => name ?? 'the assistant';

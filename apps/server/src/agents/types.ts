@@ -1,0 +1,93 @@
+// The contract between the chat runtime and the agents. An agent is a folder
+// that exports an AgentDefinition; its tools do the work, and both engines
+// (the LLM engine and the built-in one) call the same tools.
+import type * as z from 'zod';
+import type { AgentName, PendingAction } from '@lifeos/contract';
+import type { AppContext } from '../context.ts';
+
+export interface AgentUser {
+  id: string;
+  email: string;
+  username: string | null;
+  /** IANA zone; every date an agent shows or parses is in it. */
+  timezone: string;
+}
+
+/** Per-user, per-agent working state (the seed's agent_state row). */
+export interface AgentStateStore {
+  get<T extends Record<string, unknown>>(): Promise<T | undefined>;
+  set(value: Record<string, unknown>): Promise<void>;
+}
+
+export interface ProposeActionInput {
+  /** A kind the agent's `actions` map handles, e.g. `mail.send`. */
+  kind: string;
+  /** What will happen, in full (e.g. the whole draft), shown next to Confirm / Cancel. */
+  summary: string;
+  /** Everything needed to run it later; never a secret. */
+  payload: Record<string, unknown>;
+  ttlMs?: number;
+}
+
+/** What a tool or engine gets for one run; every call is scoped to `user`. */
+export interface AgentContext {
+  readonly app: AppContext;
+  readonly user: AgentUser;
+  readonly agentName: AgentName | null;
+  /** The run's clock (the app clock, fixed for the run). */
+  readonly now: Date;
+  /** The user's chat message that started the run (provenance). */
+  readonly sourceMessageId: string;
+  readonly signal: AbortSignal;
+  readonly state: AgentStateStore;
+  /** Stores an action that runs only when the user confirms; the reply carries it. */
+  proposeAction(input: ProposeActionInput): Promise<PendingAction>;
+}
+
+export interface ToolDef<I extends z.ZodType = z.ZodType, O = unknown> {
+  /** snake_case; the name the model sees. */
+  name: string;
+  description: string;
+  input: I;
+  /** Validates permission and existence itself; never trusts the model. */
+  execute(input: z.output<I>, ctx: AgentContext): Promise<O>;
+}
+
+/** Lets a heterogeneous list of tools be typed without losing each one's input type. */
+export const defineTool = <I extends z.ZodType, O>(tool: ToolDef<I, O>): ToolDef<I, O> => tool;
+
+export interface AgentReply {
+  content: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface BuiltinRequest {
+  /** The message as the user wrote it. */
+  content: string;
+  /** The message without the @mention, trimmed. */
+  text: string;
+}
+
+export interface AgentDefinition {
+  name: AgentName;
+  description: string;
+  examples: string[];
+  status(app: AppContext, userId: string): Promise<'ready' | 'needs_connection'>;
+  /** System prompt of the LLM engine. */
+  instructions: string;
+  tools: ToolDef<z.ZodType, unknown>[];
+  /** The deterministic engine used when no model is configured or it is unreachable. */
+  builtin(request: BuiltinRequest, ctx: AgentContext): Promise<AgentReply>;
+  /** Runs a confirmed pending action of this agent, by kind; returns the report. */
+  actions: Record<string, (payload: Record<string, unknown>, ctx: AgentContext) => Promise<AgentReply>>;
+}
+
+/** An error whose message is safe and useful to show the user (e.g. "the mail server refused the login"). */
+export class AgentError extends Error {
+  override name = 'AgentError';
+  readonly userMessage: string;
+  constructor(userMessage: string, options?: { cause?: unknown }) {
+    super(userMessage, options);
+    this.userMessage = userMessage;
+  }
+}

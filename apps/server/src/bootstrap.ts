@@ -1,0 +1,58 @@
+// Builds an AppContext from a Config: connects, migrates, wires the bus.
+import { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { createDatabase, type DatabaseOptions } from './db/client.ts';
+import { createPostgresBus, createRedisBus } from './lib/event-bus.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { createSecretBox } from './lib/secret-box.ts';
+
+export interface BootOptions extends DatabaseOptions {
+  log?: Logger;
+  now?: () => Date;
+  migrate?: boolean;
+}
+
+export interface Booted {
+  ctx: AppContext;
+  /** Starts draining: streams end, then everything is closed. */
+  close(): Promise<void>;
+  beginShutdown(): void;
+}
+
+export async function boot(config: Config, options: BootOptions = {}): Promise<Booted> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const database = await createDatabase(config, { ...options, log });
+  if (options.migrate !== false) await database.migrate();
+
+  let redis: Redis | undefined;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+    redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  }
+  const bus = redis ? createRedisBus(redis, log) : createPostgresBus(database, log);
+  const shutdown = new AbortController();
+
+  const ctx: AppContext = {
+    config,
+    log,
+    database,
+    db: database.db,
+    bus,
+    redis,
+    secrets: createSecretBox(config.encryptionKeys),
+    now: options.now ?? (() => new Date()),
+    startedAt: Date.now(),
+    shutdown: shutdown.signal,
+  };
+  return {
+    ctx,
+    beginShutdown: () => shutdown.abort(),
+    async close() {
+      shutdown.abort();
+      await bus.close().catch(() => undefined);
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import type { Database, Db } from './db/client.ts';
+import type { Logger } from './lib/logger.ts';
+import type { EventBus } from './lib/event-bus.ts';
+import type { SecretBox } from './lib/secret-box.ts';
+
+/** What every request handler and service may use; nothing else is global. */
+export interface AppContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly database: Database;
+  readonly db: Db;
+  /** Cross-instance fan-out of user events (PostgreSQL LISTEN/NOTIFY or Redis). */
+  readonly bus: EventBus;
+  readonly redis: Redis | undefined;
+  /** Seals and opens secrets at rest (ENCRYPTION_KEY). */
+  readonly secrets: SecretBox;
+  /** The current time; tests replace it to pin "today". */
+  now(): Date;
+  readonly startedAt: number;
+  /** Aborted when the process starts draining: long-lived streams end on it. */
+  readonly shutdown: AbortSignal;
+}

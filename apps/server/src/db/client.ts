@@ -1,0 +1,249 @@
+// The one place that chooses a database driver: embedded PGlite when no
+// DATABASE_URL is set, node-postgres for any PostgreSQL, Neon's serverless
+// driver for Neon hosts (or DATABASE_DRIVER=neon).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import type { Logger } from '../lib/logger.ts';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  readonly db: Db;
+  readonly driver: Config['database']['driver'];
+  /** A real round trip; rejects when the database cannot be reached within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<void>;
+  /** LISTEN on a channel; the returned function stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  /** Applies pending migrations, serialised across instances by an advisory lock. */
+  migrate(): Promise<void>;
+  poolStats(): { total: number; idle: number; waiting: number };
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(import.meta.dirname, 'migrations');
+// Any fixed 64-bit number works; this one spells "lifeos" in ASCII.
+const MIGRATION_LOCK_KEY = 0x6c6966656f73;
+
+export interface DatabaseOptions {
+  /** PGlite data dir override, e.g. `memory://` in tests. */
+  pgliteDataDir?: string;
+  /** Neon only: route its WebSocket through a local proxy (tests). */
+  neonWsProxy?: string;
+  log?: Logger;
+}
+
+export async function createDatabase(config: Config, options: DatabaseOptions = {}): Promise<Database> {
+  switch (config.database.driver) {
+    case 'pglite':
+      return createPglite(options.pgliteDataDir ?? path.join(config.dataDir, 'pglite'));
+    case 'pg':
+      return createPg(config, options);
+    case 'neon':
+      return createNeon(config, options);
+  }
+}
+
+async function createPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  if (!dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const db = drizzle(client, { schema });
+  return {
+    db: db as unknown as Db,
+    driver: 'pglite',
+    async ping() {
+      await client.query('select 1');
+    },
+    listen: (channel, onPayload) => client.listen(channel, onPayload).then((stop) => () => stop()),
+    async notify(channel, payload) {
+      await client.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    close: () => client.close(),
+  };
+}
+
+/** Anything that speaks the node-postgres Pool interface (pg and Neon's driver). */
+interface PgLikePool {
+  connect(): Promise<PgLikeClient & { release(destroy?: boolean): void }>;
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+interface PgLikeClient {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+async function createPg(config: Config, options: DatabaseOptions): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const pool = new pg.Pool({
+    connectionString: config.database.url,
+    max: config.database.poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A statement that runs away must not hold a connection for ever.
+    statement_timeout: 30_000,
+  });
+  const db = drizzle(pool, { schema });
+  return wrapPool(pool as unknown as PgLikePool, db as unknown as Db, 'pg', options, (client) =>
+    migrate(drizzle(client as unknown as InstanceType<typeof pg.Client>), { migrationsFolder: MIGRATIONS_FOLDER }),
+  );
+}
+
+async function createNeon(config: Config, options: DatabaseOptions): Promise<Database> {
+  const neon = await import('@neondatabase/serverless');
+  const { default: ws } = await import('ws');
+  const { drizzle } = await import('drizzle-orm/neon-serverless');
+  const { migrate } = await import('drizzle-orm/neon-serverless/migrator');
+  neon.neonConfig.webSocketConstructor = ws;
+  if (options.neonWsProxy) {
+    neon.neonConfig.wsProxy = () => options.neonWsProxy!;
+    neon.neonConfig.useSecureWebSocket = false;
+    neon.neonConfig.pipelineTLS = false;
+    neon.neonConfig.pipelineConnect = false;
+  }
+  const pool = new neon.Pool({ connectionString: config.database.url, max: config.database.poolSize });
+  const db = drizzle(pool, { schema });
+  return wrapPool(pool as unknown as PgLikePool, db as unknown as Db, 'neon', options, (client) =>
+    migrate(drizzle(client as unknown as InstanceType<typeof neon.Pool>), { migrationsFolder: MIGRATIONS_FOLDER }),
+  );
+}
+
+function wrapPool(
+  pool: PgLikePool,
+  db: Db,
+  driver: 'pg' | 'neon',
+  options: DatabaseOptions,
+  runMigrations: (client: PgLikeClient) => Promise<void>,
+): Database {
+  // An idle client losing its connection (e.g. the server restarting) must not crash the process.
+  pool.on('error', (err) => options.log?.warn({ err: err.message }, 'database connection lost'));
+  const listener = createListener(pool, options.log);
+  return {
+    db,
+    driver,
+    async ping(timeoutMs = 2_000) {
+      await withTimeout(pool.query('select 1'), timeoutMs, 'database ping timed out');
+    },
+    listen: (channel, onPayload) => listener.listen(channel, onPayload),
+    async notify(channel, payload) {
+      await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+    },
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        try {
+          await runMigrations(client);
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * One dedicated connection per process holds every LISTEN. When it drops it
+ * reconnects with backoff and listens again, so fan-out survives a database restart.
+ */
+function createListener(pool: PgLikePool, log: Logger | undefined) {
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+  let client: (PgLikeClient & { release(destroy?: boolean): void }) | undefined;
+  let connecting: Promise<void> | undefined;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const c = await pool.connect();
+    c.on('notification', (msg) => {
+      for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
+    });
+    c.on('error', (err) => {
+      log?.warn({ err: err.message }, 'listen connection lost; reconnecting');
+      if (client === c) client = undefined;
+      c.release(true);
+      scheduleReconnect(500);
+    });
+    for (const channel of handlers.keys()) await c.query(`LISTEN ${quoteIdent(channel)}`);
+    client = c;
+  };
+
+  const scheduleReconnect = (delay: number) => {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      ensure().catch(() => scheduleReconnect(Math.min(delay * 2, 5_000)));
+    }, delay);
+    retryTimer.unref();
+  };
+
+  const ensure = (): Promise<void> => {
+    if (client) return Promise.resolve();
+    connecting ??= connect().finally(() => (connecting = undefined));
+    return connecting;
+  };
+
+  return {
+    async listen(channel: string, onPayload: (payload: string) => void) {
+      let set = handlers.get(channel);
+      const fresh = !set;
+      if (!set) handlers.set(channel, (set = new Set()));
+      set.add(onPayload);
+      const wasConnected = Boolean(client);
+      await ensure();
+      if (fresh && wasConnected) await client?.query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+        if (set.size === 0) {
+          handlers.delete(channel);
+          await client?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+        }
+      };
+    },
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      client?.release();
+      client = undefined;
+    },
+  };
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,98 @@
+// The seed's four tables (SEED.md), column for column, plus the columns the
+// features need. Never drop or rename a seed column.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  jsonb,
+  pgTable,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  varchar,
+  text,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).defaultNow();
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: varchar('email', { length: 255 }).unique().notNull(),
+  username: varchar('username', { length: 100 }),
+  passwordHash: varchar('password_hash', { length: 255 }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  // Added: every date the agents show is in this zone.
+  timezone: varchar('timezone', { length: 64 }).notNull().default('UTC'),
+});
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    content: text('content').notNull(),
+    role: varchar('role', { length: 20 }).notNull(),
+    agentName: varchar('agent_name', { length: 50 }),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    // Added: the client's idempotency key, and a strictly increasing position
+    // for cursors and stream replay (timestamps can tie).
+    clientId: uuid('client_id'),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+  },
+  (t) => [
+    index('idx_messages_user_created').on(t.userId, t.createdAt.desc()),
+    index('idx_messages_agent').on(t.agentName, t.createdAt.desc()),
+    uniqueIndex('messages_user_client_role_uq').on(t.userId, t.clientId, t.role).where(sql`${t.clientId} IS NOT NULL`),
+    index('messages_user_seq_idx').on(t.userId, t.seq.desc()),
+    index('messages_user_agent_seq_idx').on(t.userId, t.agentName, t.seq.desc()),
+  ],
+);
+
+export const agentState = pgTable(
+  'agent_state',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    agentName: varchar('agent_name', { length: 50 }).notNull(),
+    stateData: jsonb('state_data').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [unique('agent_state_user_id_agent_name_key').on(t.userId, t.agentName)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    // The SHA-256 (hex) of the session's current refresh token; never the token.
+    token: varchar('token', { length: 255 }).unique().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    // Added: one session per device, revocable at once.
+    deviceName: varchar('device_name', { length: 100 }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('idx_sessions_token').on(t.token), index('idx_sessions_user').on(t.userId)],
+);
+
+/** Every refresh token ever issued (hashed), so a rotated one presented again is recognised as theft. */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tokenHash: varchar('token_hash', { length: 64 }).primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+  },
+  (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
+);

@@ -1,0 +1,4 @@
+// One line per feature's schema file.
+export * from './core.ts';
+export * from './connections.ts';
+export * from './actions.ts';

@@ -1,0 +1,17 @@
+// Each feature contributes its part of the account export (one line each).
+// Sections never contain secrets, hashes or tokens.
+import type { AppContext } from '../../context.ts';
+import { exportPendingActions } from '../actions/actions.repo.ts';
+import { listSessionsForExport } from '../auth/auth.repo.ts';
+import { listConnections } from '../connections/connections.repo.ts';
+import { exportAgentState, exportMessages } from '../messages/messages.repo.ts';
+
+export type ExportSection = (ctx: AppContext, userId: string) => Promise<Record<string, unknown>>;
+
+export const exportSections: ExportSection[] = [
+  async (ctx, userId) => ({ sessions: await listSessionsForExport(ctx.db, userId) }),
+  async (ctx, userId) => ({ messages: await exportMessages(ctx.db, userId) }),
+  async (ctx, userId) => ({ agentState: await exportAgentState(ctx.db, userId) }),
+  async (ctx, userId) => ({ pendingActions: await exportPendingActions(ctx.db, userId) }),
+  async (ctx, userId) => ({ connections: await listConnections(ctx.db, userId) }),
+];

@@ -1,0 +1,89 @@
+// Confirmations: an agent's proposal runs only when its user confirms, and
+// exactly once (the claim is one atomic UPDATE), also under concurrent confirms.
+import type { AgentName, Message } from '@lifeos/contract';
+import type { AppContext } from '../../context.ts';
+import type { AuthInfo } from '../../http/auth.ts';
+import { HttpError, notFound } from '../../http/errors.ts';
+import { findAgent } from '../../agents/registry.ts';
+import { createAgentContext, failureReply } from '../../agents/runtime.ts';
+import type { AgentReply } from '../../agents/types.ts';
+import { logEvent } from '../../lib/events.ts';
+import * as repo from './actions.repo.ts';
+import { insertMessage, toMessage, updateMessageMetadata } from '../messages/messages.repo.ts';
+import { MESSAGE_UPDATED, publishMessage } from '../messages/messages.service.ts';
+
+async function load(ctx: AppContext, auth: AuthInfo, id: string) {
+  const action = await repo.findPendingAction(ctx.db, auth.userId, id);
+  if (!action) throw notFound('Action');
+  return action;
+}
+
+function alreadyResolved(action: repo.PendingActionRow, now: Date): HttpError {
+  if (action.status === 'pending' && action.expiresAt <= now) {
+    return new HttpError(409, 'conflict', 'This action has expired; ask again to get a fresh one');
+  }
+  const what = action.status === 'cancelled' ? 'cancelled' : 'confirmed';
+  return new HttpError(409, 'conflict', `This action was already ${what}`);
+}
+
+async function report(
+  ctx: AppContext,
+  auth: AuthInfo,
+  action: repo.PendingActionRow,
+  reply: AgentReply,
+  status: string,
+): Promise<Message> {
+  const agentName = (action.agentName as AgentName | null) ?? null;
+  const row = await insertMessage(ctx.db, {
+    userId: auth.userId,
+    role: 'assistant',
+    content: reply.content,
+    agentName,
+    metadata: { ...reply.metadata, actionId: action.id, actionStatus: status },
+  });
+  await publishMessage(ctx, auth.userId, row!);
+  if (action.messageId) {
+    // The proposal's message shows the outcome on every device.
+    const updated = await updateMessageMetadata(ctx.db, auth.userId, action.messageId, {
+      pendingAction: { id: action.id, kind: action.kind, summary: action.summary, expiresAt: action.expiresAt.toISOString(), status },
+    });
+    if (updated) await publishMessage(ctx, auth.userId, updated, MESSAGE_UPDATED);
+  }
+  return toMessage(row!);
+}
+
+export async function confirmAction(ctx: AppContext, auth: AuthInfo, id: string): Promise<Message> {
+  const action = await load(ctx, auth, id);
+  const now = ctx.now();
+  if (!(await repo.claimPendingAction(ctx.db, auth.userId, id, 'running', now))) throw alreadyResolved(action, now);
+
+  const agentName = (action.agentName as AgentName | null) ?? null;
+  const handler = agentName ? findAgent(agentName)?.actions[action.kind] : undefined;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ctx.config.agentTimeoutMs);
+  const actx = createAgentContext(ctx, { user: auth.user, agentName, sourceMessageId: action.messageId ?? action.id, signal: controller.signal });
+  let reply: AgentReply;
+  let status: 'done' | 'failed' = 'done';
+  try {
+    if (!handler) throw new Error(`no handler for action kind ${action.kind}`);
+    reply = await handler(action.payload, actx);
+  } catch (err) {
+    status = 'failed';
+    ctx.log.warn({ err, kind: action.kind }, 'confirmed action failed');
+    reply = failureReply(agentName, err, 'action');
+  } finally {
+    clearTimeout(timer);
+  }
+  await repo.finishPendingAction(ctx.db, auth.userId, id, status);
+  logEvent(ctx, 'action.confirmed', { userId: auth.userId, kind: action.kind, outcome: status });
+  return report(ctx, auth, action, reply, status === 'done' ? 'confirmed' : 'failed');
+}
+
+export async function cancelAction(ctx: AppContext, auth: AuthInfo, id: string): Promise<Message> {
+  const action = await load(ctx, auth, id);
+  const now = ctx.now();
+  if (!(await repo.claimPendingAction(ctx.db, auth.userId, id, 'cancelled', now))) throw alreadyResolved(action, now);
+  logEvent(ctx, 'action.cancelled', { userId: auth.userId, kind: action.kind });
+  const firstLine = action.summary.split('\n')[0]!;
+  return report(ctx, auth, action, { content: `Cancelled — nothing was done (${firstLine}).` }, 'cancelled');
+}

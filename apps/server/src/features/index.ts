@@ -1,0 +1,18 @@
+// Every feature's routes, one line each.
+import type { Api } from '../http/api.ts';
+import type { AppContext } from '../context.ts';
+import { registerAccountRoutes } from './account/account.routes.ts';
+import { registerActionRoutes } from './actions/actions.routes.ts';
+import { registerAgentRoutes } from './agents/agents.routes.ts';
+import { registerAuthRoutes } from './auth/auth.routes.ts';
+import { registerHealthRoutes } from './health/health.routes.ts';
+import { registerMessageRoutes } from './messages/messages.routes.ts';
+
+export const features: ((api: Api, ctx: AppContext) => void)[] = [
+  registerHealthRoutes,
+  registerAuthRoutes,
+  registerAccountRoutes,
+  registerMessageRoutes,
+  registerAgentRoutes,
+  registerActionRoutes,
+];

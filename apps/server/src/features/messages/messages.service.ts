@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { routeMention, type AgentName, type Message, type MessagePage } from '@lifeos/contract';
+import type { AppContext } from '../../context.ts';
+import type { AuthInfo } from '../../http/auth.ts';
+import { runAgent } from '../../agents/runtime.ts';
+import { logEvent } from '../../lib/events.ts';
+import { linkPendingActionMessage } from '../actions/actions.repo.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import * as repo from './messages.repo.ts';
+
+export interface PostResult {
+  status: 200 | 201;
+  message: Message;
+  reply: Message;
+}
+
+export const MESSAGE_CREATED = 'message.created';
+export const MESSAGE_UPDATED = 'message.updated';
+export const MESSAGE_DELTA = 'message.delta';
+
+export async function publishMessage(ctx: AppContext, userId: string, row: repo.MessageRow, type = MESSAGE_CREATED): Promise<void> {
+  try {
+    await ctx.bus.publish({ userId, type, data: { ...repo.toMessage(row), seq: row.seq } });
+  } catch (err) {
+    // The message is stored; a device that missed the event catches up by Last-Event-ID.
+    ctx.log.warn({ err }, 'could not publish message event');
+  }
+}
+
+/** Stores the user's message, runs the routed agent, stores and returns its reply. */
+export async function postMessage(
+  ctx: AppContext,
+  auth: AuthInfo,
+  input: { content: string; clientId?: string | undefined },
+  forcedAgent?: AgentName,
+): Promise<PostResult> {
+  const agentName = forcedAgent ?? routeMention(input.content);
+  const userRow = await repo.insertMessage(ctx.db, {
+    userId: auth.userId,
+    role: 'user',
+    content: input.content,
+    agentName,
+    metadata: null,
+    clientId: input.clientId ?? null,
+  });
+  if (!userRow) return replayIdempotent(ctx, auth, input.clientId!, agentName);
+  logEvent(ctx, 'message.sent', { userId: auth.userId, agent: agentName ?? 'assistant' });
+  await publishMessage(ctx, auth.userId, userRow);
+  const reply = await answer(ctx, auth, userRow, agentName, input.clientId ?? null);
+  return { status: 201, message: repo.toMessage(userRow), reply: repo.toMessage(reply) };
+}
+
+async function answer(
+  ctx: AppContext,
+  auth: AuthInfo,
+  userRow: repo.MessageRow,
+  agentName: AgentName | null,
+  clientId: string | null,
+): Promise<repo.MessageRow> {
+  const replyId = randomUUID();
+  const result = await runAgent(ctx, {
+    user: auth.user,
+    agentName,
+    content: userRow.content,
+    sourceMessageId: userRow.id,
+    onDelta: (delta) => {
+      void ctx.bus
+        .publish({ userId: auth.userId, type: MESSAGE_DELTA, data: { messageId: replyId, agentName, delta } })
+        .catch(() => undefined);
+    },
+  });
+  const replyRow = await repo.insertMessage(ctx.db, {
+    id: replyId,
+    userId: auth.userId,
+    role: 'assistant',
+    content: result.reply.content,
+    agentName,
+    metadata: { ...result.reply.metadata, replyTo: userRow.id },
+    clientId,
+  });
+  if (!replyRow) {
+    // Another request answered the same clientId first; theirs is the reply.
+    const existing = await repo.findByClientId(ctx.db, auth.userId, clientId!);
+    return existing.reply!;
+  }
+  if (result.pendingAction) await linkPendingActionMessage(ctx.db, auth.userId, result.pendingAction.id, replyRow.id);
+  await publishMessage(ctx, auth.userId, replyRow);
+  return replyRow;
+}
+
+/**
+ * A retry with a known clientId: the first request's pair, once its reply exists.
+ * If the first request died before answering, the retry answers (once, by the unique index).
+ */
+async function replayIdempotent(
+  ctx: AppContext,
+  auth: AuthInfo,
+  clientId: string,
+  agentName: AgentName | null,
+): Promise<PostResult> {
+  const deadline = Date.now() + ctx.config.agentTimeoutMs + 5_000;
+  let delay = 25;
+  for (;;) {
+    const { message, reply } = await repo.findByClientId(ctx.db, auth.userId, clientId);
+    if (message && reply) return { status: 200, message: repo.toMessage(message), reply: repo.toMessage(reply) };
+    if (!message) {
+      // The first insert failed on the index but is not visible yet: try again shortly.
+      await sleep(delay);
+      continue;
+    }
+    const orphaned = Date.now() - (message.createdAt?.getTime() ?? 0) > ctx.config.agentTimeoutMs + 5_000;
+    if (orphaned || Date.now() > deadline) {
+      const replyRow = await answer(ctx, auth, message, (message.agentName as AgentName | null) ?? agentName, clientId);
+      return { status: 200, message: repo.toMessage(message), reply: repo.toMessage(replyRow) };
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 250);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function listMessages(
+  ctx: AppContext,
+  auth: AuthInfo,
+  query: { limit: number; before?: string | undefined; agent?: AgentName | undefined },
+): Promise<MessagePage> {
+  const beforeSeq = query.before ? decodeCursor(ctx.config.jwtSecret, query.before) : undefined;
+  const rows = await repo.listMessages(ctx.db, auth.userId, { limit: query.limit + 1, beforeSeq, agent: query.agent });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    messages: page.map(repo.toMessage),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(ctx.config.jwtSecret, last.seq) : null,
+  };
+}

@@ -1,0 +1,113 @@
+// One error type and one error handler: every failure leaves as RFC 9457
+// problem+json with a stable code; internals are logged, never sent.
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorCode, Problem } from '@lifeos/contract';
+import type * as z from 'zod';
+
+const TITLES: Record<ErrorCode, string> = {
+  validation_failed: 'Validation failed',
+  invalid_json: 'Invalid JSON',
+  unauthorized: 'Unauthorized',
+  invalid_credentials: 'Invalid credentials',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  email_taken: 'Email already registered',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
+  service_unavailable: 'Service unavailable',
+  internal: 'Internal server error',
+};
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly errors: { path: string; message: string }[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    status: number,
+    code: ErrorCode,
+    detail: string,
+    extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+    this.errors = extra.errors;
+    this.headers = extra.headers;
+  }
+}
+
+export const notFound = (what = 'Resource') => new HttpError(404, 'not_found', `${what} not found`);
+export const unauthorized = (detail = 'A valid access token is required') => new HttpError(401, 'unauthorized', detail);
+
+export function validationError(error: z.ZodError, prefix?: string): HttpError {
+  const errors = error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
+    message: issue.message,
+  }));
+  const first = errors[0]!;
+  return new HttpError(400, 'validation_failed', `${first.path}: ${first.message}`, { errors });
+}
+
+export function sendProblem(res: Response, err: HttpError): void {
+  const body: Problem = {
+    type: `urn:lifeos:problem:${err.code}`,
+    title: TITLES[err.code],
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    ...(err.errors ? { errors: err.errors } : {}),
+    ...(res.req.id ? { requestId: String(res.req.id) } : {}),
+  };
+  if (err.headers) res.set(err.headers);
+  res.status(err.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+};
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+}
+
+/** Maps anything thrown to a problem response. */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  const problem = toHttpError(err);
+  if (problem.status >= 500) {
+    req.log?.error({ err }, 'request failed');
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendProblem(res, problem);
+};
+
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new HttpError(413, 'payload_too_large', 'The request body is larger than 1 MB');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_media_type', 'Send JSON encoded as UTF-8');
+    case 'request.aborted':
+      return new HttpError(400, 'validation_failed', 'The request was aborted');
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
+    return new HttpError(status, status === 404 ? 'not_found' : 'validation_failed', 'The request could not be processed');
+  }
+  return new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.');
+}

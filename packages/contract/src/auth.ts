@@ -1,0 +1,79 @@
+import * as z from 'zod';
+import { IsoDateTime, TimeZone, Uuid } from './common.ts';
+
+export const Email = z
+  .string()
+  .trim()
+  .max(255)
+  .pipe(z.email({ message: 'Must be a valid email address' }))
+  .transform((e) => e.toLowerCase());
+
+export const Password = z.string().min(8, 'Must be at least 8 characters').max(256, 'Must be at most 256 characters');
+
+export const User = z
+  .object({
+    id: Uuid,
+    email: z.string(),
+    username: z.string().nullable(),
+    timezone: z.string(),
+    createdAt: IsoDateTime,
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const AuthResponse = z
+  .object({
+    user: User,
+    accessToken: z.string(),
+    accessTokenExpiresAt: IsoDateTime,
+    refreshToken: z.string(),
+  })
+  .meta({ id: 'AuthResponse' });
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+const Username = z.string().trim().min(1).max(100);
+const DeviceName = z.string().trim().min(1).max(100);
+
+export const RegisterBody = z.object({
+  email: Email,
+  password: Password,
+  username: Username.optional(),
+  timezone: TimeZone.optional(),
+  deviceName: DeviceName.optional(),
+});
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+export const LoginBody = z.object({
+  email: Email,
+  password: z.string().min(1).max(256),
+  deviceName: DeviceName.optional(),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
+
+export const UpdateMeBody = z
+  .object({ username: Username.nullable().optional(), timezone: TimeZone.optional() })
+  .strict();
+export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
+
+export const MeResponse = z.object({ user: User });
+
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: Password,
+});
+
+export const Session = z
+  .object({
+    id: Uuid,
+    deviceName: z.string().nullable(),
+    createdAt: IsoDateTime,
+    lastUsedAt: IsoDateTime,
+    expiresAt: IsoDateTime,
+    current: z.boolean(),
+  })
+  .meta({ id: 'Session' });
+export type Session = z.infer<typeof Session>;
+
+export const SessionsResponse = z.object({ sessions: z.array(Session) });
