@@ -14,8 +14,11 @@ export type Agent = z.infer<typeof Agent>;
 export const AgentsResponse = z.object({ agents: z.array(Agent) });
 
 export const AgentChatParams = z.object({
-  name: z
-    .string()
-    .transform((n) => n.replace(/^@/, '').toLowerCase())
-    .pipe(z.enum(['mail', 'cal', 'mem'])),
+  name: z.string().meta({ description: 'mail, cal or mem (a leading @, URL-encoded as %40, is accepted)', example: 'cal' }),
 });
+
+/** `mail`, `@cal`, `%40mem` -> the agent's name, or null for anything else. */
+export function agentFromParam(param: string): AgentName | null {
+  const name = `@${param.replace(/^@/, '').toLowerCase()}`;
+  return AgentName.safeParse(name).success ? (name as AgentName) : null;
+}

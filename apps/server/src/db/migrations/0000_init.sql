@@ -85,13 +85,13 @@ ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_session_id_sessions_
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "connections" ADD CONSTRAINT "connections_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pending_actions" ADD CONSTRAINT "pending_actions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "idx_messages_user_created" ON "messages" USING btree ("user_id","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "idx_messages_agent" ON "messages" USING btree ("agent_name","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "idx_messages_user_created" ON "messages" USING btree ("user_id","created_at" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "idx_messages_agent" ON "messages" USING btree ("agent_name","created_at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_user_client_role_uq" ON "messages" USING btree ("user_id","client_id","role") WHERE "messages"."client_id" IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "messages_user_seq_idx" ON "messages" USING btree ("user_id","seq" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "messages_user_agent_seq_idx" ON "messages" USING btree ("user_id","agent_name","seq" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "messages_user_seq_idx" ON "messages" USING btree ("user_id","seq" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "messages_user_agent_seq_idx" ON "messages" USING btree ("user_id","agent_name","seq" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "refresh_tokens_session_idx" ON "refresh_tokens" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "idx_sessions_token" ON "sessions" USING btree ("token");--> statement-breakpoint
 CREATE INDEX "idx_sessions_user" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "connections_user_idx" ON "connections" USING btree ("user_id");--> statement-breakpoint
-CREATE INDEX "pending_actions_user_idx" ON "pending_actions" USING btree ("user_id","created_at" DESC NULLS LAST);
+CREATE INDEX "pending_actions_user_idx" ON "pending_actions" USING btree ("user_id","created_at" DESC NULLS FIRST);

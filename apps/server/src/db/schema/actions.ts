@@ -21,5 +21,5 @@ export const pendingActions = pgTable(
     // The assistant message that carries the proposal, updated when resolved.
     messageId: uuid('message_id'),
   },
-  (t) => [index('pending_actions_user_idx').on(t.userId, t.createdAt.desc())],
+  (t) => [index('pending_actions_user_idx').on(t.userId, t.createdAt.desc().nullsFirst())],
 );

@@ -45,11 +45,11 @@ export const messages = pgTable(
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
   },
   (t) => [
-    index('idx_messages_user_created').on(t.userId, t.createdAt.desc()),
-    index('idx_messages_agent').on(t.agentName, t.createdAt.desc()),
+    index('idx_messages_user_created').on(t.userId, t.createdAt.desc().nullsFirst()),
+    index('idx_messages_agent').on(t.agentName, t.createdAt.desc().nullsFirst()),
     uniqueIndex('messages_user_client_role_uq').on(t.userId, t.clientId, t.role).where(sql`${t.clientId} IS NOT NULL`),
-    index('messages_user_seq_idx').on(t.userId, t.seq.desc()),
-    index('messages_user_agent_seq_idx').on(t.userId, t.agentName, t.seq.desc()),
+    index('messages_user_seq_idx').on(t.userId, t.seq.desc().nullsFirst()),
+    index('messages_user_agent_seq_idx').on(t.userId, t.agentName, t.seq.desc().nullsFirst()),
   ],
 );
 

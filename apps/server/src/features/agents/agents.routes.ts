@@ -1,4 +1,4 @@
-import { AgentChatParams, AgentsResponse, MessagePair, PostMessageBody, type AgentName } from '@lifeos/contract';
+import { AgentChatParams, AgentsResponse, MessagePair, PostMessageBody, agentFromParam } from '@lifeos/contract';
 import type { Api } from '../../http/api.ts';
 import type { AppContext } from '../../context.ts';
 import { agents } from '../../agents/registry.ts';
@@ -31,14 +31,14 @@ export function registerAgentRoutes(api: Api, ctx: AppContext): void {
       path: '/api/agents/:name/chat',
       tag,
       summary: 'Send a message to one agent (as POST /api/messages, forced to that agent)',
-      params: AgentChatParams.catch({ name: 'unknown' as never }),
+      params: AgentChatParams,
       body: PostMessageBody,
       responses: { 201: MessagePair, 200: MessagePair },
       errors: [404],
     },
     async ({ auth, params, body }) => {
-      const name = `@${params.name}` as AgentName;
-      if (!agents.some((a) => a.name === name)) throw new HttpError(404, 'not_found', 'No such agent (use mail, cal or mem)');
+      const name = agentFromParam(params.name);
+      if (!name || !agents.some((a) => a.name === name)) throw new HttpError(404, 'not_found', 'No such agent (use mail, cal or mem)');
       const { status, message, reply } = await postMessage(ctx, auth, body, name);
       return { status, body: { message, reply } };
     },
