@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
   AGENT_TIMEOUT_MS: positiveInt(60_000),
+  SSE_HEARTBEAT_MS: positiveInt(15_000),
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
   GOOGLE_REDIRECT_URI: optionalString.pipe(z.url().optional()),
@@ -62,6 +63,7 @@ export interface Config {
   appUrl: string | undefined;
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined; openaiApiKey: string | undefined };
   agentTimeoutMs: number;
+  sseHeartbeatMs: number;
   google: { clientId: string | undefined; clientSecret: string | undefined; redirectUri: string | undefined };
   rateLimits: { login: number; register: number; api: number };
   metricsToken: string | undefined;
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     appUrl: e.APP_URL,
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, openaiApiKey: e.OPENAI_API_KEY },
     agentTimeoutMs: e.AGENT_TIMEOUT_MS,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, redirectUri: e.GOOGLE_REDIRECT_URI },
     rateLimits: { login: e.RATE_LIMIT_LOGIN, register: e.RATE_LIMIT_REGISTER, api: e.RATE_LIMIT_API },
     metricsToken: e.METRICS_TOKEN,
