@@ -131,6 +131,10 @@ describe('LLM engine over HTTP with a scripted model', () => {
     const deltas = stream.events.filter((e) => e.event === 'message.delta' && e.data.messageId === reply.id);
     assert.ok(deltas.length > 1, 'the reply streamed in several deltas');
     assert.equal(deltas.map((e) => e.data.delta).join(''), reply.content);
+    assert.deepEqual(
+      deltas.map((e) => e.data.index),
+      deltas.map((_, i) => i),
+    );
     const createdAt = stream.events.findIndex((e) => e.event === 'message.created' && e.id === reply.id);
     const lastDeltaAt = stream.events.lastIndexOf(deltas.at(-1)!);
     assert.ok(lastDeltaAt < createdAt, 'deltas come before message.created');
