@@ -140,6 +140,12 @@ namespace inbox {
 protocol imap {
   mail_max_userip_connections = 200
 }
+# No growing auth penalty between the failed logins tests make on purpose.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1

@@ -32,7 +32,7 @@ export async function composeMail(from: MailAddress, draft: MailDraft): Promise<
     inReplyTo: draft.inReplyTo ?? undefined,
     references: references.length > 0 ? references : undefined,
     attachments: draft.forwardedRaw
-      ? [{ filename: draft.forwardedRaw.filename, content: draft.forwardedRaw.raw, contentType: 'message/rfc822' }]
+      ? [{ filename: draft.forwardedRaw.filename, content: draft.forwardedRaw.raw, contentType: 'message/rfc822', contentDisposition: 'attachment' }]
       : undefined,
   });
   const raw = await composer.compile().build();
