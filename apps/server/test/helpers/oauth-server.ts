@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 
@@ -13,12 +14,17 @@ export interface OAuthTestServer {
   issuer: string;
   authUrl: string;
   tokenUrl: string;
+  revokeUrl: string;
   /** Every request that reached the token endpoint, in order. */
   tokenRequests: TokenRequestRecord[];
+  /** How many requests reached the revocation endpoint. */
+  revocations: { count: number };
   /** Makes a refresh token fail with invalid_grant from now on, as after the user revoked access. */
   revoke(refreshToken: string): void;
   /** Lifetime (seconds) announced in the next token responses. */
   setTokenTtl(seconds: number): void;
+  /** Holds every token response back this long, as a slow network would (concurrency tests). */
+  setTokenDelay(ms: number): void;
   /** True when the token was signed by this server and has not expired. */
   verifyAccessToken(token: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -59,14 +65,37 @@ export async function startOAuthServer(): Promise<OAuthTestServer> {
     }
     tokenRequests.push({ grantType: body.grant_type ?? '', refreshToken: body.refresh_token, codeVerifier: body.code_verifier, status: res.statusCode });
   });
+  const revocations = { count: 0 };
+  server.service.on('beforeRevoke', () => {
+    revocations.count += 1;
+  });
+  // The token endpoint is reached through a small forwarding server that can add latency.
+  let delayMs = 0;
+  const proxy = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    const upstream = await fetch(`${issuer}${req.url}`, {
+      method: req.method,
+      headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) },
+      body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+    });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
   let jwks: ReturnType<typeof createLocalJWKSet> | null = null;
   return {
     issuer,
     authUrl: `${issuer}/authorize`,
-    tokenUrl: `${issuer}/token`,
+    tokenUrl: `${proxyUrl}/token`,
+    revokeUrl: `${issuer}/revoke`,
     tokenRequests,
+    revocations,
     revoke: (rt) => revoked.add(rt),
     setTokenTtl: (s) => (ttl = s),
+    setTokenDelay: (ms) => (delayMs = ms),
     async verifyAccessToken(token) {
       jwks ??= createLocalJWKSet((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet);
       try {
@@ -76,6 +105,10 @@ export async function startOAuthServer(): Promise<OAuthTestServer> {
         return false;
       }
     },
-    stop: () => server.stop(),
+    async stop() {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await server.stop();
+    },
   };
 }

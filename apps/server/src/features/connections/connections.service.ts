@@ -163,7 +163,8 @@ export async function finishGoogleConnection(ctx: AppContext, query: { code?: st
   let tokens: GoogleTokens;
   let email: string;
   try {
-    tokens = await exchangeCode(cfg, query.code, pending.codeVerifier, ctx.now().getTime());
+    // Token lifetimes are real time, whatever clock the app runs on.
+    tokens = await exchangeCode(cfg, query.code, pending.codeVerifier);
     const gmail = new GmailMailbox({ account: '', rootUrl: ctx.config.google.gmailApiUrl, getAccessToken: async () => tokens.accessToken });
     email = (await gmail.profileEmail()).toLowerCase();
   } catch (err) {
