@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
   GOOGLE_REDIRECT_URI: optionalString.pipe(z.url().optional()),
+  // Google's endpoints; overridden only to test against local servers.
+  GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_REVOKE_URL: z.url().default('https://oauth2.googleapis.com/revoke'),
+  GMAIL_API_URL: z.url().default('https://gmail.googleapis.com/'),
+  MAIL_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_LOGIN: positiveInt(10),
   RATE_LIMIT_REGISTER: positiveInt(30),
   RATE_LIMIT_API: positiveInt(600),
@@ -65,7 +71,17 @@ export interface Config {
   llm: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
   agentTimeoutMs: number;
   sseHeartbeatMs: number;
-  google: { clientId: string | undefined; clientSecret: string | undefined; redirectUri: string | undefined };
+  google: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    redirectUri: string | undefined;
+    authUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+    gmailApiUrl: string;
+  };
+  /** May mailbox settings name loopback or private-network hosts? (Off in production: no probing of the server's network.) */
+  mail: { allowPrivateHosts: boolean };
   rateLimits: { login: number; register: number; api: number };
   metricsToken: string | undefined;
   webDir: string | undefined;
@@ -123,7 +139,16 @@ export function loadConfig(env: Env = process.env): Config {
     llm: resolveLlm(e),
     agentTimeoutMs: e.AGENT_TIMEOUT_MS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
-    google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, redirectUri: e.GOOGLE_REDIRECT_URI },
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET,
+      redirectUri: e.GOOGLE_REDIRECT_URI,
+      authUrl: e.GOOGLE_AUTH_URL,
+      tokenUrl: e.GOOGLE_TOKEN_URL,
+      revokeUrl: e.GOOGLE_REVOKE_URL,
+      gmailApiUrl: e.GMAIL_API_URL,
+    },
+    mail: { allowPrivateHosts: e.MAIL_ALLOW_PRIVATE_HOSTS ? e.MAIL_ALLOW_PRIVATE_HOSTS === 'true' : !production },
     rateLimits: { login: e.RATE_LIMIT_LOGIN, register: e.RATE_LIMIT_REGISTER, api: e.RATE_LIMIT_API },
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,

@@ -6,3 +6,5 @@ export * from './account.ts';
 export * from './messages.ts';
 export * from './agents.ts';
 export * from './actions.ts';
+export * from './connections.ts';
+export * from './mail.ts';

@@ -15,7 +15,11 @@ export type BusinessEvent =
   | 'tool.call'
   | 'action.proposed'
   | 'action.confirmed'
-  | 'action.cancelled';
+  | 'action.cancelled'
+  | 'connection.created'
+  | 'connection.failed'
+  | 'connection.deleted'
+  | 'mail.sent';
 
 type Listener = (event: BusinessEvent, fields: Record<string, unknown>) => void;
 const listeners = new Set<Listener>();
