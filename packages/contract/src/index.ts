@@ -6,3 +6,4 @@ export * from './account.ts';
 export * from './messages.ts';
 export * from './agents.ts';
 export * from './actions.ts';
+export * from './calendar.ts';

@@ -15,7 +15,10 @@ export type BusinessEvent =
   | 'tool.call'
   | 'action.proposed'
   | 'action.confirmed'
-  | 'action.cancelled';
+  | 'action.cancelled'
+  | 'calendar.connected'
+  | 'calendar.synced'
+  | 'calendar.sync_failed';
 
 type Listener = (event: BusinessEvent, fields: Record<string, unknown>) => void;
 const listeners = new Set<Listener>();

@@ -2,3 +2,4 @@
 export * from './core.ts';
 export * from './connections.ts';
 export * from './actions.ts';
+export * from './calendar.ts';
