@@ -136,6 +136,7 @@ function toRows(events: RemoteEvent[], calendarName: string): Array<repo.NewCale
 
 async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
   const now = ctx.now();
+  syncTimes(ctx).set(row.id, now.getTime());
   const range = { start: new Date(now.getTime() - SYNC_PAST_DAYS * DAY_MS), end: new Date(now.getTime() + SYNC_FUTURE_DAYS * DAY_MS) };
   try {
     const dav = client ?? (await openClient(ctx, user, row));
@@ -159,17 +160,20 @@ async function syncConnection(ctx: AppContext, user: CalendarUser, row: connecti
 export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser, options: { force?: boolean } = {}): Promise<void> {
   const rows = await connectionsRepo.listConnections(ctx.db, user.id, CALDAV);
   if (rows.length === 0) return;
-  let seen = lastSync.get(ctx);
-  if (!seen) lastSync.set(ctx, (seen = new Map()));
-  const now = Date.now();
+  const seen = syncTimes(ctx);
+  const now = ctx.now().getTime();
   await Promise.all(
     rows
-      .filter((row) => options.force || now - (seen.get(row.id) ?? 0) >= SYNC_INTERVAL_MS)
-      .map(async (row) => {
-        seen.set(row.id, now);
-        await syncConnection(ctx, user, row);
-      }),
+      // abs(): a clock that was set back must not stop refreshing until it catches up.
+      .filter((row) => options.force || !seen.has(row.id) || Math.abs(now - seen.get(row.id)!) >= SYNC_INTERVAL_MS)
+      .map((row) => syncConnection(ctx, user, row)),
   );
+}
+
+function syncTimes(ctx: AppContext): Map<string, number> {
+  let seen = lastSync.get(ctx);
+  if (!seen) lastSync.set(ctx, (seen = new Map()));
+  return seen;
 }
 
 async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
