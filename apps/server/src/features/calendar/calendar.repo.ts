@@ -121,6 +121,7 @@ export async function replaceFeedToken(db: Db, userId: string, tokenHash: string
     .onConflictDoUpdate({ target: calendarFeedTokens.userId, set: { tokenHash, createdAt: sql`now()` } });
 }
 
+/** The one lookup not scoped by a user: the secret token is what names the user. */
 export async function findUserIdByFeedToken(db: Db, tokenHash: string): Promise<string | undefined> {
   const [row] = await db
     .select({ userId: calendarFeedTokens.userId })

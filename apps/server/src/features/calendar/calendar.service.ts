@@ -109,12 +109,13 @@ function normalizeTimes(start: Date, end: Date | null | undefined, allDay: boole
 export async function createEvent(ctx: AppContext, user: CalendarUser, input: EventInput): Promise<repo.CalendarEventRow> {
   const allDay = input.allDay ?? false;
   const times = normalizeTimes(input.start, input.end, allDay, user.timezone);
+  // The REST schema caps lengths; a title read from a long chat message is cut to fit.
   return repo.insertEvent(ctx.db, user.id, {
-    title: input.title.trim(),
+    title: input.title.trim().slice(0, 500),
     startsAt: times.start,
     endsAt: times.end,
     allDay,
-    location: input.location?.trim() || null,
+    location: input.location?.trim().slice(0, 500) || null,
     notes: input.notes ?? null,
     rrule: checkRule(input.recurrence),
     timeZone: user.timezone,
