@@ -176,6 +176,14 @@ describe('@cal asks when it is not sure', () => {
     assert.equal((await say(api, '@cal add dentist')).content, 'When should I put **Dentist**? For example: "@cal add dentist next Friday at 11".');
   });
 
+  it('when a title is longer than an event title may be, then it is cut to fit', async () => {
+    const api = await newUser('Europe/Berlin');
+    const reply = await say(api, `@cal add ${'very long planning session '.repeat(30)}tomorrow at 10`);
+    assert.match(reply.content, /^Added \*\*Very long planning session/);
+    const [event] = await events(api);
+    assert.equal(event!.title.length, 500);
+  });
+
   it('when the event is not there, then it says so', async () => {
     const api = await newUser('Europe/Berlin');
     assert.match((await say(api, '@cal when is my haircut?')).content, /^I couldn't find \*\*haircut\*\* on your calendar\./);
