@@ -3,3 +3,4 @@ export * from './core.ts';
 export * from './connections.ts';
 export * from './actions.ts';
 export * from './oauth-states.ts';
+export * from './memory.ts';
