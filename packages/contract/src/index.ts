@@ -8,3 +8,4 @@ export * from './agents.ts';
 export * from './actions.ts';
 export * from './connections.ts';
 export * from './mail.ts';
+export * from './memory.ts';
