@@ -7,6 +7,7 @@ import { registerAgentRoutes } from './agents/agents.routes.ts';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { registerConnectionRoutes } from './connections/connections.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
+import { registerMemoryRoutes } from './memory/memory.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
 
 export const features: ((api: Api, ctx: AppContext) => void)[] = [
@@ -17,4 +18,5 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerAgentRoutes,
   registerActionRoutes,
   registerConnectionRoutes,
+  registerMemoryRoutes,
 ];

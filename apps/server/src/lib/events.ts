@@ -19,7 +19,10 @@ export type BusinessEvent =
   | 'connection.created'
   | 'connection.failed'
   | 'connection.deleted'
-  | 'mail.sent';
+  | 'mail.sent'
+  | 'memory.created'
+  | 'memory.updated'
+  | 'memory.deleted';
 
 type Listener = (event: BusinessEvent, fields: Record<string, unknown>) => void;
 const listeners = new Set<Listener>();

@@ -5,6 +5,7 @@ import { exportPendingActions } from '../actions/actions.repo.ts';
 import { listSessionsForExport } from '../auth/auth.repo.ts';
 import { listConnections } from '../connections/connections.repo.ts';
 import { exportAgentState, exportMessages } from '../messages/messages.repo.ts';
+import { exportMemories } from '../memory/memory.service.ts';
 
 export type ExportSection = (ctx: AppContext, userId: string) => Promise<Record<string, unknown>>;
 
@@ -14,4 +15,5 @@ export const exportSections: ExportSection[] = [
   async (ctx, userId) => ({ agentState: await exportAgentState(ctx.db, userId) }),
   async (ctx, userId) => ({ pendingActions: await exportPendingActions(ctx.db, userId) }),
   async (ctx, userId) => ({ connections: await listConnections(ctx.db, userId) }),
+  async (ctx, userId) => ({ memories: await exportMemories(ctx, userId) }),
 ];
