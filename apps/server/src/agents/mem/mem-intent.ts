@@ -139,7 +139,7 @@ export function parseMemIntent(input: string): MemIntent {
 
   // remember: "remember that ...", "remember: ...", "note: ...", "save this: ..."
   const explicit =
-    /^(?:please |can you |could you |would you )?(?:remember|note(?: down)?|note to self|save|store|memori[sz]e|keep in mind|make a note(?: of)?|take (?:a )?note(?: of)?|jot down|write down|don't forget|do not forget|add to (?:my )?memor(?:y|ies)|for the record|fyi|just so you know|for your information)\b(?:\s+(?:this|that|it)(?=\s*[:,\-–—]))?(?:\s+down)?\s*[:,\-–—]?\s*(?:that\s+)?(.*)$/i.exec(
+    /^(?:please |can you |could you |would you )?(?:remember|note to self|note(?: down)?|save|store|memori[sz]e|keep in mind|make a note(?: of)?|take (?:a )?note(?: of)?|jot down|write down|don't forget|do not forget|add to (?:my )?memor(?:y|ies)|for the record|fyi|just so you know|for your information)\b(?:\s+(?:this|that|it)(?=\s*[:,\-–—]))?(?:\s+down)?\s*[:,\-–—]?\s*(?:that\s+)?(.*)$/i.exec(
       text,
     );
   if (explicit) {
