@@ -170,8 +170,13 @@ export interface SearchTuning {
   neighbourMinutes: number;
   /** How many of the best matches lend score to their neighbours. */
   spreadFrom: number;
-  /** Terms found in more than this share of the user's memories still score, but do not pull in candidates. */
+  /**
+   * Terms found in more than this share of the user's memories (and in more than
+   * commonFloor of them) still score, but do not pull in candidates: that keeps the
+   * work per search bounded when a query has a rarer word to go by.
+   */
   commonShare: number;
+  commonFloor: number;
 }
 
 export const defaultSearchTuning: SearchTuning = {
@@ -187,6 +192,7 @@ export const defaultSearchTuning: SearchTuning = {
   neighbourMinutes: 10,
   spreadFrom: 20,
   commonShare: 0.2,
+  commonFloor: 50,
 };
 
 export interface MemorySearchHit extends MemoryRow {
@@ -242,7 +248,7 @@ export async function searchMemories(
     ),
     w AS (
       SELECT e.qterm, e.term, e.sim, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
-        e.doc_count <= s.n * ${t.commonShare}::float8 AS selective
+        e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8) AS selective
       FROM exp e CROSS JOIN stats s
     ),
     -- The query's weight: each term weighs as its best stand-in, or as a term in no memory.
