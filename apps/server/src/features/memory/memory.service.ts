@@ -21,16 +21,6 @@ export function toMemory(row: repo.MemoryRow): Memory {
 
 const sameText = (a: string, b: string) => a.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '') === b.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
 
-// PGlite has no autovacuum: without fresh statistics its planner keeps the plans
-// it chose for empty tables. Refresh them after the first writes and then now and then.
-const writesSinceAnalyze = new WeakMap<object, number>();
-async function noteWrite(ctx: AppContext): Promise<void> {
-  if (ctx.database.driver !== 'pglite') return;
-  const n = (writesSinceAnalyze.get(ctx.database) ?? 0) + 1;
-  writesSinceAnalyze.set(ctx.database, n);
-  if (n === 20 || n % 500 === 0) await repo.analyzeMemoryTables(ctx.db);
-}
-
 /** Best match first with a query, else newest first. */
 export async function listMemories(ctx: AppContext, userId: string, options: { q?: string; limit: number }): Promise<repo.MemoryRow[]> {
   if (options.q) return repo.searchMemories(ctx.db, { userId, query: options.q, limit: options.limit });
@@ -52,7 +42,6 @@ export async function getMemory(ctx: AppContext, userId: string, id: string): Pr
 export async function createMemory(ctx: AppContext, userId: string, content: string, sourceMessageId: string | null = null): Promise<repo.MemoryRow> {
   const row = await repo.insertMemory(ctx.db, { userId, content: content.trim(), sourceMessageId });
   logEvent(ctx, 'memory.created', { userId, memoryId: row.id, fromChat: sourceMessageId !== null });
-  await noteWrite(ctx);
   return row;
 }
 
@@ -67,14 +56,12 @@ export async function editMemory(
   const row = await repo.updateMemory(ctx.db, { userId, id, content: content.trim(), ...(sourceMessageId !== undefined ? { sourceMessageId } : {}) });
   if (!row) throw notFound('Memory');
   logEvent(ctx, 'memory.updated', { userId, memoryId: id });
-  await noteWrite(ctx);
   return row;
 }
 
 export async function deleteMemory(ctx: AppContext, userId: string, id: string): Promise<void> {
   if (!(await repo.deleteMemory(ctx.db, userId, id))) throw notFound('Memory');
   logEvent(ctx, 'memory.deleted', { userId, memoryId: id });
-  await noteWrite(ctx);
 }
 
 export async function deleteAllMemories(ctx: AppContext, userId: string): Promise<number> {
