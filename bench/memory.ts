@@ -108,7 +108,7 @@ const STEPS: [string, Partial<SearchTuning>][] = [
   ['+ fuzzy vocabulary matching (trigram >= 0.4)', { ...off, fuzzy: defaultSearchTuning.fuzzy }],
   ['+ recency boost (10%, half-life 30 days)', { ...off, fuzzy: defaultSearchTuning.fuzzy, recency: defaultSearchTuning.recency }],
   ['+ neighbours in the conversation (0.7 next, 0.5 previous)', { commonShare: 1 }],
-  ['+ common terms only score, do not pull candidates', {}],
+  ['+ common terms only score, do not pull candidates; term frequency taken as 1', {}],
 ];
 
 async function bench(label: string, database: Database): Promise<void> {

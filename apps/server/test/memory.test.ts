@@ -129,6 +129,16 @@ describe('search ranking', () => {
     assert.equal((await search(api, 'Galwey'))[0], 'Siobhan moved to Galway');
   });
 
+  it('when a query or memory holds quotes, backslashes or query operators, then search still works', async () => {
+    const { api } = await newUser();
+    await store(api, "O'Brien's path is C:\\Users\\ob & the code is a|b!c <-> d", 'an unrelated note');
+    for (const q of ["O'Brien's", 'C:\\Users', "a|b!c & <-> ' \" ( ) :*", '!!!', '   ', '🙂']) {
+      const res = await api.get(`/api/memories?q=${encodeURIComponent(q)}`);
+      assert.equal(res.status, 200, q);
+    }
+    assert.match((await search(api, "O'Brien"))[0] ?? '', /^O'Brien's path/);
+  });
+
   it('when two memories match equally, then the newer ranks first', async () => {
     const { user } = await newUser();
     const db = server.ctx.db;

@@ -150,7 +150,7 @@ export async function exportMemories(db: Db, userId: string): Promise<MemoryRow[
  * settled on; it passes other values to measure each step.
  */
 export interface SearchTuning {
-  /** BM25 term-frequency saturation. */
+  /** BM25's k1; with term frequency taken as 1 it sets how much length normalisation can move a score. */
   k1: number;
   /** BM25 length normalisation; memories are short and a longer one usually says more, so it is mild. */
   b: number;
@@ -208,7 +208,7 @@ export interface MemorySearchHit extends MemoryRow {
 const MAX_QUERY_TERMS = 32;
 
 /**
- * Best first: BM25 with OR semantics and per-user IDF over English stems, query
+ * Best first: BM25 (term frequency taken as 1) with OR semantics and per-user IDF over English stems, query
  * terms widened to similar terms of the user's vocabulary (trigram similarity:
  * typos, names, word forms the stemmer keeps apart), a share of a match's score
  * lent to the memories stored just before and after it (the conversation it came
@@ -248,6 +248,7 @@ export async function searchMemories(
     ),
     w AS (
       SELECT e.qterm, e.term, e.sim, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
+        ('''' || replace(replace(e.term, '\\', '\\\\'), '''', '''''') || '''')::tsquery AS query,
         e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8) AS selective
       FROM exp e CROSS JOIN stats s
     ),
@@ -259,22 +260,23 @@ export async function searchMemories(
     cand AS (
       SELECT m.id, m.search_vector, m.created_at FROM memories m
       WHERE m.user_id = ${userId} AND m.search_vector @@ (
-        SELECT string_agg(DISTINCT '''' || replace(replace(term, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery
-        FROM w WHERE selective OR NOT EXISTS (SELECT 1 FROM w WHERE selective))
+        SELECT string_agg(DISTINCT query::text, ' | ')::tsquery FROM w
+        WHERE selective OR NOT EXISTS (SELECT 1 FROM w WHERE selective))
     ),
+    -- Memories are short and a term seldom occurs twice in one, so BM25's term
+    -- frequency is taken as 1: a match is a containment test per candidate and term.
     per_term AS (
-      SELECT c.id, w.qterm,
-        max(w.sim * w.idf * (array_length(u.positions, 1) * (${t.k1}::float8 + 1))
-          / (array_length(u.positions, 1) + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * length(c.search_vector) / s.avgdl))) AS score,
+      SELECT c.id, c.created_at, w.qterm,
+        max(w.sim * w.idf * (${t.k1}::float8 + 1)
+          / (1 + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * length(c.search_vector) / s.avgdl))) AS score,
         max(sqrt(w.sim) * w.idf) AS matched
-      FROM cand c CROSS JOIN LATERAL unnest(c.search_vector) AS u(lexeme, positions, weights)
-      JOIN w ON w.term = u.lexeme CROSS JOIN stats s
-      GROUP BY c.id, w.qterm
+      FROM cand c JOIN w ON c.search_vector @@ w.query CROSS JOIN stats s
+      GROUP BY c.id, c.created_at, w.qterm
     ),
     own AS (
-      SELECT p.id, c.created_at, sum(p.score) AS score, sum(p.matched) AS matched
-      FROM per_term p JOIN cand c ON c.id = p.id
-      GROUP BY p.id, c.created_at
+      SELECT id, created_at, sum(score) AS score, sum(matched) AS matched
+      FROM per_term
+      GROUP BY id, created_at
       ORDER BY 3 DESC LIMIT ${t.spreadFrom}::int
     ),
     -- Memories stored in the same moment of a conversation share its context: the
