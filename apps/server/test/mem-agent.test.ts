@@ -149,6 +149,14 @@ describe('@mem corrects', () => {
     assert.equal(value.text, 'Updated: “my dentist is Dr. Berg” (before: “my dentist is Dr. Roth”).');
   });
 
+  it('when the user moves, then where they live is replaced', async () => {
+    const { api } = await newUser();
+    await say(api, '@mem I live in Berlin');
+    const r = await say(api, "@mem I've just moved to Leipzig");
+    assert.equal(r.text, 'Updated: “I\'ve just moved to Leipzig” (before: “I live in Berlin”).');
+    assert.deepEqual((await memories(api)).map((m) => m.content), ["I've just moved to Leipzig"]);
+  });
+
   it('when a correction matches nothing, then it is stored as a new memory', async () => {
     const { api } = await newUser();
     const r = await say(api, '@mem actually my gym is FitX on Main Street');
@@ -202,6 +210,17 @@ describe('@mem forgets', () => {
     await api.post(`/api/actions/${pick.pending!.id}/confirm`);
     assert.equal((await memories(api)).some((m) => m.content === second), false);
     assert.equal((await memories(api)).length, 2);
+  });
+
+  it('when a listing is followed by "forget 2", then the second is proposed; a bare number after a listing deletes nothing', async () => {
+    const { api } = await newUser();
+    await say(api, '@mem my dentist is Dr. Weiss');
+    await say(api, '@mem I like my coffee black');
+    await say(api, '@mem what do you know about me?');
+    const bare = await say(api, '@mem 2');
+    assert.equal(bare.pending, undefined);
+    const r = await say(api, '@mem forget 2');
+    assert.equal(r.pending?.summary, 'Forget: “my dentist is Dr. Weiss”');
   });
 
   it('when asked to forget "that" right after storing, then the memory just stored is proposed', async () => {

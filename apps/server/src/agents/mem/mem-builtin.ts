@@ -80,7 +80,7 @@ async function onEdit(ctx: AgentContext, intent: Extract<MemIntent, { kind: 'edi
   }
   if (top) {
     const choices = hits.filter((h) => h.score >= 0.8 * top.score);
-    await writeState(ctx, { choices: { ids: choices.map((c) => c.id), action: 'edit', fact: intent.fact } });
+    await writeState(ctx, { choices: { ids: choices.map((c) => c.id), action: 'edit', fact: intent.fact, asked: true } });
     return reply(
       [`Which one should I change to ${quote(intent.fact)}?`, ...numbered(choices), 'Say "@mem 1" (or the number you mean).'].join('\n'),
       'choose',
@@ -117,7 +117,7 @@ async function onList(ctx: AgentContext, all: boolean): Promise<AgentReply> {
     lines.push(all ? `Open Memories in the app to see the other ${total - items.length}.` : `Say "@mem show all memories" to see all ${total}, or open Memories in the app.`);
   }
   lines.push('Say "@mem forget 2" to delete one of them.');
-  await writeState(ctx, { choices: { ids: items.map((m) => m.id), action: 'forget' } });
+  await writeState(ctx, { choices: { ids: items.map((m) => m.id), action: 'forget', asked: false } });
   return reply(lines.join('\n'), 'listed', items, { total });
 }
 
@@ -158,7 +158,7 @@ async function onForget(ctx: AgentContext, target: ForgetTarget): Promise<AgentR
       const found = await candidates(ctx, target.text);
       if (found.length === 0) return reply(`I have nothing about ${quote(target.text)}, so there is nothing to forget.`, 'not_found');
       if (found.length === 1) return proposeReply(ctx, [found[0]!.id]);
-      await writeState(ctx, { choices: { ids: found.map((h) => h.id), action: 'forget' } });
+      await writeState(ctx, { choices: { ids: found.map((h) => h.id), action: 'forget', asked: true } });
       return reply(
         [
           `${found.length} memories match ${quote(target.text)} — which one should I forget?`,
@@ -174,8 +174,10 @@ async function onForget(ctx: AgentContext, target: ForgetTarget): Promise<AgentR
 
 async function onChoose(ctx: AgentContext, indexes: number[]): Promise<AgentReply> {
   const { choices } = await readState(ctx);
-  const ids = choices ? pick(choices.ids, indexes) : null;
-  if (!choices || !ids) return reply(`I'm not sure what that number refers to — I haven't shown you a numbered list just now.`, 'help');
+  const ids = choices?.asked ? pick(choices.ids, indexes) : null;
+  if (!choices?.asked || !ids) {
+    return reply(`I'm not sure what that number refers to. To delete one from the list, say "@mem forget 2".`, 'help');
+  }
   if (choices.action === 'edit' && choices.fact) {
     const r = await update(ctx, ids[0]!, choices.fact);
     return updated(r.previous, r.memory);

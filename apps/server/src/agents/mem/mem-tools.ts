@@ -18,7 +18,8 @@ const MAX_CHOICES = 5;
 /** What @mem remembers between turns: the memory it last stored or showed, and the last numbered list. */
 export interface MemState extends Record<string, unknown> {
   lastMemoryId?: string;
-  choices?: { ids: string[]; action: 'forget' | 'edit'; fact?: string };
+  /** `asked`: @mem asked which one; a bare number then answers it. After a plain listing only "forget 2" does. */
+  choices?: { ids: string[]; action: 'forget' | 'edit'; fact?: string; asked: boolean };
 }
 
 export const readState = async (ctx: AgentContext): Promise<MemState> => (await ctx.state.get<MemState>()) ?? {};

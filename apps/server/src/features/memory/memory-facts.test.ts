@@ -13,6 +13,7 @@ test('when a fact says "<subject> is <value>", then its subject is the phrase be
 test('when a fact names where the user lives or works, then the relation is its subject', () => {
   assert.equal(factSubject('I live in Berlin'), 'i live in');
   assert.equal(factSubject("I'm living in Munich now"), 'i live in');
+  assert.equal(factSubject("I've just moved to Leipzig"), 'i live in');
   assert.equal(factSubject('I work at Acme'), 'i work at');
 });
 

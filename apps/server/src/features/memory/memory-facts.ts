@@ -7,6 +7,7 @@ const PRONOUNS = new Set(['it', 'this', 'that', 'these', 'those', 'he', 'she', '
 // Relations a person has one of at a time, with their canonical key.
 const SINGLE_VALUED: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^i(?: am|'m)? (?:living|live) (?:in|at)\b/, () => 'i live in'],
+  [/^i(?: have|'ve)? (?:just |recently )?moved to\b/, () => 'i live in'],
   [/^i(?: am|'m)? (?:working|work) (?:at|for)\b/, () => 'i work at'],
   [/^i(?: am|'m) based in\b/, () => 'i live in'],
   [/^(my [\w' -]{1,40}?) (?:lives|is living) (?:in|at)\b/, (m) => `${m[1]} lives in`],
