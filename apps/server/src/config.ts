@@ -42,7 +42,7 @@ const EnvSchema = z.object({
   GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
   GOOGLE_REVOKE_URL: z.url().default('https://oauth2.googleapis.com/revoke'),
   GMAIL_API_URL: z.url().default('https://gmail.googleapis.com/'),
-  MAIL_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
+  ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_LOGIN: positiveInt(10),
   RATE_LIMIT_REGISTER: positiveInt(30),
   RATE_LIMIT_API: positiveInt(600),
@@ -80,8 +80,8 @@ export interface Config {
     revokeUrl: string;
     gmailApiUrl: string;
   };
-  /** May mailbox settings name loopback or private-network hosts? (Off in production: no probing of the server's network.) */
-  mail: { allowPrivateHosts: boolean };
+  /** May connection settings (mail, CalDAV) name loopback or private-network hosts? Off in production: no probing of the server's network. */
+  allowPrivateHosts: boolean;
   rateLimits: { login: number; register: number; api: number };
   metricsToken: string | undefined;
   webDir: string | undefined;
@@ -148,7 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       revokeUrl: e.GOOGLE_REVOKE_URL,
       gmailApiUrl: e.GMAIL_API_URL,
     },
-    mail: { allowPrivateHosts: e.MAIL_ALLOW_PRIVATE_HOSTS ? e.MAIL_ALLOW_PRIVATE_HOSTS === 'true' : !production },
+    allowPrivateHosts: e.ALLOW_PRIVATE_HOSTS ? e.ALLOW_PRIVATE_HOSTS === 'true' : !production,
     rateLimits: { login: e.RATE_LIMIT_LOGIN, register: e.RATE_LIMIT_REGISTER, api: e.RATE_LIMIT_API },
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { IsoDateTime, Uuid } from './common.ts';
 
-export const ConnectionProvider = z.enum(['google', 'imap']).meta({ id: 'ConnectionProvider' });
+export const ConnectionProvider = z.enum(['google', 'imap', 'caldav']).meta({ id: 'ConnectionProvider' });
 export type ConnectionProvider = z.infer<typeof ConnectionProvider>;
 
 /** A connected account; never carries a password or token. */

@@ -8,4 +8,5 @@ export * from './agents.ts';
 export * from './actions.ts';
 export * from './connections.ts';
 export * from './mail.ts';
+export * from './calendar.ts';
 export * from './memory.ts';

@@ -6,6 +6,7 @@ import { registerActionRoutes } from './actions/actions.routes.ts';
 import { registerAgentRoutes } from './agents/agents.routes.ts';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { registerConnectionRoutes } from './connections/connections.routes.ts';
+import { registerCalendarRoutes } from './calendar/calendar.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import { registerMemoryRoutes } from './memory/memory.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
@@ -18,5 +19,6 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerAgentRoutes,
   registerActionRoutes,
   registerConnectionRoutes,
+  registerCalendarRoutes,
   registerMemoryRoutes,
 ];

@@ -20,6 +20,9 @@ export type BusinessEvent =
   | 'connection.failed'
   | 'connection.deleted'
   | 'mail.sent'
+  | 'calendar.connected'
+  | 'calendar.synced'
+  | 'calendar.sync_failed'
   | 'memory.created'
   | 'memory.updated'
   | 'memory.deleted';

@@ -20,7 +20,7 @@ import {
 import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
 import * as repo from './connections.repo.ts';
 import { saveOAuthState, takeOAuthState } from './oauth-states.repo.ts';
-import { disallowedHostReason } from './host-policy.ts';
+import { disallowedHostReason } from '../../lib/host-policy.ts';
 
 export const MAIL_PROVIDERS = ['imap', 'google'] as const;
 const CONSENT_TTL_MS = 10 * 60_000;
@@ -68,7 +68,7 @@ export async function listUserConnections(ctx: AppContext, auth: AuthInfo): Prom
 
 export async function createImapConnection(ctx: AppContext, auth: AuthInfo, body: CreateImapConnectionBody): Promise<Connection> {
   for (const host of new Set([body.imapHost, body.smtpHost])) {
-    const reason = await disallowedHostReason(host, ctx.config.mail.allowPrivateHosts);
+    const reason = await disallowedHostReason(host, ctx.config.allowPrivateHosts);
     if (reason) throw new HttpError(400, 'connection_failed', `Cannot connect: ${reason}`);
   }
   const settings: ImapSettings = {
