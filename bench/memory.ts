@@ -103,12 +103,12 @@ async function run(database: Database, conversations: Loaded[], tuning: Partial<
 // Each step adds one idea to the one before; the last is the method as shipped.
 const off = { fuzzy: 0, recency: 0, nextWeight: 0, prevWeight: 0, commonShare: 1 };
 const STEPS: [string, Partial<SearchTuning>][] = [
-  ['BM25 (k1 1.2, b 0.75), English stems, OR', { ...off, b: 0.75 }],
+  ['BM25 (k1 1.2, b 0.75, term frequency 1), English stems, OR', { ...off, b: 0.75 }],
   ['+ milder length normalisation (b 0.3)', { ...off }],
   ['+ fuzzy vocabulary matching (trigram >= 0.4)', { ...off, fuzzy: defaultSearchTuning.fuzzy }],
   ['+ recency boost (10%, half-life 30 days)', { ...off, fuzzy: defaultSearchTuning.fuzzy, recency: defaultSearchTuning.recency }],
   ['+ neighbours in the conversation (0.7 next, 0.5 previous)', { commonShare: 1 }],
-  ['+ common terms only score, do not pull candidates; term frequency taken as 1', {}],
+  ['+ common terms only score, do not pull candidates', {}],
 ];
 
 async function bench(label: string, database: Database): Promise<void> {
