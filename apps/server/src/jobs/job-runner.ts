@@ -6,6 +6,7 @@
 // code runs in-process on PGlite.
 import { PgBoss } from 'pg-boss';
 import type { AppContext } from '../context.ts';
+import { isUniqueViolation } from '../features/auth/auth.repo.ts';
 import { pruneJob } from './prune.job.ts';
 
 export interface JobDefinition {
@@ -26,11 +27,20 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
+const SCHEMA = 'pgboss';
+
 export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = jobs): Promise<JobRunner> {
+  // Instances starting together race on CREATE SCHEMA IF NOT EXISTS (a unique violation
+  // in the catalog); the loser simply finds it there. The rest of pg-boss's install runs
+  // under its own advisory lock.
+  await ctx.database.execute(`create schema if not exists ${SCHEMA}`).catch((err: unknown) => {
+    if (!isUniqueViolation(err)) throw err;
+  });
   const boss = new PgBoss({
     db: { executeSql: (text: string, values?: unknown[]) => ctx.database.execute(text, values) },
     backend: ctx.database.driver === 'pglite' ? 'pglite' : 'postgres',
-    schema: 'pgboss',
+    schema: SCHEMA,
+    createSchema: false,
     // Instances come and go behind a load balancer; the registry would only collect dead rows.
     registerInstance: false,
     openTelemetry: { enabled: false },
