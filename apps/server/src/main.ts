@@ -55,8 +55,11 @@ async function stop(signal: string): Promise<void> {
   // Refuse new connections, end open streams, let in-flight requests finish.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   booted.beginShutdown();
+  // Keep-alive connections become idle as their last request finishes: close them then.
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
   server.closeIdleConnections();
   await closed;
+  clearInterval(idle);
   await jobRunner.stop().catch((err: unknown) => ctx.log.warn({ err }, 'job queue did not stop cleanly'));
   await booted.close();
   clearTimeout(force);
