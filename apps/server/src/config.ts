@@ -33,9 +33,16 @@ const EnvSchema = z.object({
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
   AGENT_TIMEOUT_MS: positiveInt(60_000),
+  SSE_HEARTBEAT_MS: positiveInt(15_000),
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
   GOOGLE_REDIRECT_URI: optionalString.pipe(z.url().optional()),
+  // Google's endpoints; overridden only to test against local servers.
+  GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_REVOKE_URL: z.url().default('https://oauth2.googleapis.com/revoke'),
+  GMAIL_API_URL: z.url().default('https://gmail.googleapis.com/'),
+  ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_LOGIN: positiveInt(10),
   RATE_LIMIT_REGISTER: positiveInt(30),
   RATE_LIMIT_API: positiveInt(600),
@@ -60,9 +67,21 @@ export interface Config {
   redisUrl: string | undefined;
   trustProxy: string | undefined;
   appUrl: string | undefined;
-  llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined; openaiApiKey: string | undefined };
+  /** The language model of the LLM engine; undefined = no model, the built-in engine answers. */
+  llm: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
   agentTimeoutMs: number;
-  google: { clientId: string | undefined; clientSecret: string | undefined; redirectUri: string | undefined };
+  sseHeartbeatMs: number;
+  google: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    redirectUri: string | undefined;
+    authUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+    gmailApiUrl: string;
+  };
+  /** May connection settings (mail, CalDAV) name loopback or private-network hosts? Off in production: no probing of the server's network. */
+  allowPrivateHosts: boolean;
   rateLimits: { login: number; register: number; api: number };
   metricsToken: string | undefined;
   webDir: string | undefined;
@@ -117,13 +136,45 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: e.REDIS_URL,
     trustProxy: e.TRUST_PROXY,
     appUrl: e.APP_URL,
-    llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, openaiApiKey: e.OPENAI_API_KEY },
+    llm: resolveLlm(e),
     agentTimeoutMs: e.AGENT_TIMEOUT_MS,
-    google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, redirectUri: e.GOOGLE_REDIRECT_URI },
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET,
+      redirectUri: e.GOOGLE_REDIRECT_URI,
+      authUrl: e.GOOGLE_AUTH_URL,
+      tokenUrl: e.GOOGLE_TOKEN_URL,
+      revokeUrl: e.GOOGLE_REVOKE_URL,
+      gmailApiUrl: e.GMAIL_API_URL,
+    },
+    allowPrivateHosts: e.ALLOW_PRIVATE_HOSTS ? e.ALLOW_PRIVATE_HOSTS === 'true' : !production,
     rateLimits: { login: e.RATE_LIMIT_LOGIN, register: e.RATE_LIMIT_REGISTER, api: e.RATE_LIMIT_API },
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,
   };
+}
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_OPENAI_MODEL = 'gpt-5.4-mini';
+
+/**
+ * Any OpenAI-compatible server: LLM_BASE_URL + LLM_MODEL (+ LLM_API_KEY when it
+ * needs one); or OpenAI itself with just OPENAI_API_KEY (or LLM_API_KEY), where
+ * LLM_MODEL is optional. OPENAI_API_KEY is only ever sent to OpenAI.
+ */
+function resolveLlm(e: z.infer<typeof EnvSchema>): Config['llm'] {
+  if (e.LLM_BASE_URL) {
+    if (!e.LLM_MODEL) throw new ConfigError('Invalid configuration: LLM_MODEL is required when LLM_BASE_URL is set');
+    const openai = new URL(e.LLM_BASE_URL).hostname === new URL(OPENAI_BASE_URL).hostname;
+    return { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? (openai ? e.OPENAI_API_KEY : undefined), model: e.LLM_MODEL };
+  }
+  const apiKey = e.LLM_API_KEY ?? e.OPENAI_API_KEY;
+  if (apiKey) return { baseUrl: OPENAI_BASE_URL, apiKey, model: e.LLM_MODEL ?? DEFAULT_OPENAI_MODEL };
+  if (e.LLM_MODEL) {
+    throw new ConfigError('Invalid configuration: LLM_MODEL needs LLM_BASE_URL (any OpenAI-compatible server) or OPENAI_API_KEY');
+  }
+  return undefined;
 }
 
 /** A 32-byte key, given as 64 hex characters or base64. */

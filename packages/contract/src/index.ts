@@ -6,3 +6,6 @@ export * from './account.ts';
 export * from './messages.ts';
 export * from './agents.ts';
 export * from './actions.ts';
+export * from './connections.ts';
+export * from './mail.ts';
+export * from './calendar.ts';

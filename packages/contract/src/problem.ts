@@ -14,6 +14,7 @@ export const ErrorCode = z.enum([
   'unsupported_media_type',
   'rate_limited',
   'service_unavailable',
+  'connection_failed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -2,6 +2,8 @@
 // the built-in one. Both call the same tools.
 import type { AgentName } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
+import { ASSISTANT_INSTRUCTIONS, ASSISTANT_TOOLS } from './assistant/assistant.ts';
+import { llmEngine } from './llm/llm-engine.ts';
 import type { AgentContext, AgentDefinition, AgentReply, BuiltinRequest } from './types.ts';
 
 export interface EngineRun {
@@ -26,9 +28,15 @@ export function builtinEngine(assistant: GeneralAssistant): Engine {
   };
 }
 
-/** The engine for this server's configuration. */
-export function chooseEngine(_app: AppContext, assistant: GeneralAssistant): Engine {
-  return builtinEngine(assistant);
+/** The engine for this server's configuration: the LLM engine when a model is configured. */
+export function chooseEngine(app: AppContext, assistant: GeneralAssistant): Engine {
+  const builtin = builtinEngine(assistant);
+  if (!app.config.llm) return builtin;
+  return llmEngine(app.config.llm, {
+    fallback: builtin,
+    assistant: { instructions: ASSISTANT_INSTRUCTIONS, tools: ASSISTANT_TOOLS },
+    timeoutMs: app.config.agentTimeoutMs,
+  });
 }
 
 export const agentLabel = (name: AgentName | null) => name ?? 'the assistant';

@@ -93,7 +93,8 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
     });
     const reply = await Promise.race([run, aborted]);
     const pendingAction = ctx.proposed.at(-1);
-    const metadata: Record<string, unknown> = { ...reply.metadata, engine: engine.name };
+    // An engine may hand over to another (the LLM engine falls back to the built-in one).
+    const metadata: Record<string, unknown> = { engine: engine.name, ...reply.metadata };
     if (pendingAction) metadata.pendingAction = { ...pendingAction, status: 'pending' };
     return { reply: { content: reply.content, metadata }, engine: engine.name, pendingAction };
   } catch (err) {
@@ -121,6 +122,6 @@ export function failureReply(agentName: AgentName | null, err: unknown, engine: 
     (timeout ? 'it took too long to answer' : 'something went wrong while working on it');
   return {
     content: `Sorry — ${who} couldn't finish that: ${reason}. Your message is saved; please try again in a moment.`,
-    metadata: { status: 'error', error: timeout ? 'timeout' : 'agent_failed', engine },
+    metadata: { status: 'error', error: timeout ? 'timeout' : ((err as { code?: string })?.code ?? 'agent_failed'), engine },
   };
 }

@@ -35,6 +35,8 @@ const MIGRATION_LOCK_KEY = 0x6c6966656f73;
 export interface DatabaseOptions {
   /** PGlite data dir override, e.g. `memory://` in tests. */
   pgliteDataDir?: string;
+  /** PGlite only: start from a dump (`dumpDataDir`) instead of an empty cluster (tests). */
+  pgliteLoadDataDir?: Blob;
   /** Neon only: route its WebSocket through a local proxy (tests). */
   neonWsProxy?: string;
   log?: Logger;
@@ -43,7 +45,7 @@ export interface DatabaseOptions {
 export async function createDatabase(config: Config, options: DatabaseOptions = {}): Promise<Database> {
   switch (config.database.driver) {
     case 'pglite':
-      return createPglite(options.pgliteDataDir ?? path.join(config.dataDir, 'pglite'));
+      return createPglite(options.pgliteDataDir ?? path.join(config.dataDir, 'pglite'), options.pgliteLoadDataDir);
     case 'pg':
       return createPg(config, options);
     case 'neon':
@@ -51,13 +53,13 @@ export async function createDatabase(config: Config, options: DatabaseOptions = 
   }
 }
 
-async function createPglite(dataDir: string): Promise<Database> {
+async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (!dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const client = await PGlite.create(dataDir, { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,

@@ -5,6 +5,8 @@ import { registerAccountRoutes } from './account/account.routes.ts';
 import { registerActionRoutes } from './actions/actions.routes.ts';
 import { registerAgentRoutes } from './agents/agents.routes.ts';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
+import { registerConnectionRoutes } from './connections/connections.routes.ts';
+import { registerCalendarRoutes } from './calendar/calendar.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
 
@@ -15,4 +17,6 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerMessageRoutes,
   registerAgentRoutes,
   registerActionRoutes,
+  registerConnectionRoutes,
+  registerCalendarRoutes,
 ];

@@ -17,6 +17,7 @@ const TITLES: Record<ErrorCode, string> = {
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
+  connection_failed: 'Could not connect the account',
   internal: 'Internal server error',
 };
 

@@ -15,7 +15,14 @@ export type BusinessEvent =
   | 'tool.call'
   | 'action.proposed'
   | 'action.confirmed'
-  | 'action.cancelled';
+  | 'action.cancelled'
+  | 'connection.created'
+  | 'connection.failed'
+  | 'connection.deleted'
+  | 'mail.sent'
+  | 'calendar.connected'
+  | 'calendar.synced'
+  | 'calendar.sync_failed';
 
 type Listener = (event: BusinessEvent, fields: Record<string, unknown>) => void;
 const listeners = new Set<Listener>();

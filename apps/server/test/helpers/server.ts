@@ -1,11 +1,15 @@
 // A real server over real HTTP on a fresh database: in-memory PGlite by
 // default, or a new database on the PostgreSQL at TEST_DATABASE_URL.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createApp } from '../../src/app.ts';
 import { boot, type Booted } from '../../src/bootstrap.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { MIGRATIONS_FOLDER } from '../../src/db/client.ts';
 import type { AppContext } from '../../src/context.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 
@@ -49,6 +53,33 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
+/**
+ * A migrated, empty PGlite cluster, dumped once per migration set and shared
+ * by every test file: loading it takes about a second, a fresh initdb several.
+ */
+async function pgliteTemplate(): Promise<Blob> {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_FOLDER, { recursive: true }).map(String).sort()) {
+    const full = path.join(MIGRATIONS_FOLDER, file);
+    if (file.endsWith('.sql') || file.endsWith('.json')) hash.update(file).update(readFileSync(full));
+  }
+  const file = path.join(tmpdir(), `lifeos-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (!existsSync(file)) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const pglite = await PGlite.create('memory://', { extensions: { pg_trgm } });
+    await migrate(drizzle(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
+    const dump = await pglite.dumpDataDir('none');
+    await pglite.close();
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+  }
+  return new Blob([readFileSync(file)]);
+}
+
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
@@ -78,6 +109,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   try {
     booted = await boot(config, {
       pgliteDataDir: 'memory://',
+      ...(databaseUrl ? {} : { pgliteLoadDataDir: await pgliteTemplate() }),
       log: createLogger(config.logLevel),
       now: () => clock.now ?? new Date(),
     });

@@ -1,12 +1,17 @@
 // The general assistant: answers messages without an @mention. Without a
 // model it introduces the agents and points to the right one.
-import type { AgentContext, AgentReply, BuiltinRequest } from '../types.ts';
+import type { AgentContext, AgentReply, BuiltinRequest, ToolDef } from '../types.ts';
 import { agents } from '../registry.ts';
+import { listAgentsTool } from './list-agents.tool.ts';
 
 export const ASSISTANT_INSTRUCTIONS = `You are LifeOS, a friendly personal assistant in a single chat.
 The user can mention three agents: @mail (their mailbox), @cal (their calendar) and @mem (their long-term memory).
-You have no tools yourself. Chat normally and briefly; when a request needs one of the agents, say which one and give
-the exact message to send, for example "@cal add dentist tomorrow at 9".`;
+You cannot read mail, the calendar or memories yourself; list_agents tells you which agents are ready for this user.
+Chat normally and briefly; when a request needs one of the agents, say which one and give the exact message to send,
+for example "@cal add dentist tomorrow at 9". If that agent needs an account connected first, say so.`;
+
+/** The general assistant's tools under the LLM engine. */
+export const ASSISTANT_TOOLS: ToolDef[] = [listAgentsTool];
 
 const HINTS: { agent: '@mail' | '@cal' | '@mem'; words: RegExp; example: string }[] = [
   { agent: '@mail', words: /\b(e-?mails?|mails?|inbox|unread|reply|replies|send|sent|forward|newsletter)\b/i, example: '@mail anything new?' },

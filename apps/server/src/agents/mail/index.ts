@@ -1,15 +1,23 @@
+// @mail: triage, search, read, summarize, draft and (after confirmation) send,
+// for Gmail and any IMAP/SMTP mailbox.
+import { listConnections } from '../../features/connections/connections.repo.ts';
+import { MAIL_PROVIDERS } from '../../features/connections/connections.service.ts';
 import type { AgentDefinition } from '../types.ts';
+import { mailBuiltin } from './mail-builtin.ts';
+import { MAIL_INSTRUCTIONS } from './mail-instructions.ts';
+import { mailTools, SEND_ACTION } from './mail-tools.ts';
+import { sendMailAction } from './send-mail.action.ts';
 
-// NOTE: the mail skills (connections, tools, built-in engine) arrive with the @mail feature.
 export const mailAgent: AgentDefinition = {
   name: '@mail',
   description: 'Works your mailbox: what is new, search, read, summarize, reply and send after you confirm.',
-  examples: ['@mail anything new?', '@mail find the invoice from Hetzner', '@mail reply to 2: thanks, Thursday works'],
-  status: async () => 'needs_connection',
-  instructions: 'You are @mail, the mail agent of LifeOS.',
-  tools: [],
-  builtin: async () => ({
-    content: 'Connect a mailbox first (Settings → Connections), then ask me "anything new?".',
-  }),
-  actions: {},
+  examples: ['@mail anything new?', '@mail find the invoice from Hetzner', '@mail summarize my unread', '@mail reply to 2: thanks, Thursday works'],
+  async status(app, userId) {
+    const rows = await listConnections(app.db, userId);
+    return rows.some((r) => (MAIL_PROVIDERS as readonly string[]).includes(r.provider)) ? 'ready' : 'needs_connection';
+  },
+  instructions: MAIL_INSTRUCTIONS,
+  tools: mailTools,
+  builtin: mailBuiltin,
+  actions: { [SEND_ACTION]: sendMailAction },
 };

@@ -2,3 +2,5 @@
 export * from './core.ts';
 export * from './connections.ts';
 export * from './actions.ts';
+export * from './oauth-states.ts';
+export * from './calendar.ts';

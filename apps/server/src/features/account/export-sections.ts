@@ -3,6 +3,7 @@
 import type { AppContext } from '../../context.ts';
 import { exportPendingActions } from '../actions/actions.repo.ts';
 import { listSessionsForExport } from '../auth/auth.repo.ts';
+import { exportCalendar } from '../calendar/calendar.service.ts';
 import { listConnections } from '../connections/connections.repo.ts';
 import { exportAgentState, exportMessages } from '../messages/messages.repo.ts';
 
@@ -14,4 +15,5 @@ export const exportSections: ExportSection[] = [
   async (ctx, userId) => ({ agentState: await exportAgentState(ctx.db, userId) }),
   async (ctx, userId) => ({ pendingActions: await exportPendingActions(ctx.db, userId) }),
   async (ctx, userId) => ({ connections: await listConnections(ctx.db, userId) }),
+  (ctx, userId) => exportCalendar(ctx, userId),
 ];

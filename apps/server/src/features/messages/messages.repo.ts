@@ -86,12 +86,19 @@ export async function listMessagesAfter(db: Db, userId: string, afterSeq: number
     .limit(limit);
 }
 
-/** Recent history for an agent's context, oldest first. */
-export async function recentHistory(db: Db, userId: string, limit: number): Promise<MessageRow[]> {
+/** Recent history for an agent's context, oldest first; with `agent`, only that agent's thread. */
+export async function recentHistory(
+  db: Db,
+  userId: string,
+  limit: number,
+  options: { agent?: AgentName | undefined } = {},
+): Promise<MessageRow[]> {
+  const conditions = [eq(messages.userId, userId)];
+  if (options.agent) conditions.push(eq(messages.agentName, options.agent));
   const rows = await db
     .select()
     .from(messages)
-    .where(eq(messages.userId, userId))
+    .where(and(...conditions))
     .orderBy(desc(messages.seq))
     .limit(limit);
   return rows.reverse();

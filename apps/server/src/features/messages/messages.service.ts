@@ -6,6 +6,7 @@ import { runAgent } from '../../agents/runtime.ts';
 import { logEvent } from '../../lib/events.ts';
 import { linkPendingActionMessage } from '../actions/actions.repo.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { replyDeltas } from './reply-deltas.ts';
 import * as repo from './messages.repo.ts';
 
 export interface PostResult {
@@ -16,7 +17,7 @@ export interface PostResult {
 
 export const MESSAGE_CREATED = 'message.created';
 export const MESSAGE_UPDATED = 'message.updated';
-export const MESSAGE_DELTA = 'message.delta';
+export { MESSAGE_DELTA } from './reply-deltas.ts';
 
 export async function publishMessage(ctx: AppContext, userId: string, row: repo.MessageRow, type = MESSAGE_CREATED): Promise<void> {
   try {
@@ -58,17 +59,16 @@ async function answer(
   clientId: string | null,
 ): Promise<repo.MessageRow> {
   const replyId = randomUUID();
+  const deltas = replyDeltas(ctx, auth.userId, { messageId: replyId, agentName });
   const result = await runAgent(ctx, {
     user: auth.user,
     agentName,
     content: userRow.content,
     sourceMessageId: userRow.id,
-    onDelta: (delta) => {
-      void ctx.bus
-        .publish({ userId: auth.userId, type: MESSAGE_DELTA, data: { messageId: replyId, agentName, delta } })
-        .catch(() => undefined);
-    },
+    onDelta: deltas.push,
   });
+  // Streamed chunks go out before the stored reply does.
+  await deltas.flushed();
   const replyRow = await repo.insertMessage(ctx.db, {
     id: replyId,
     userId: auth.userId,

@@ -8,7 +8,6 @@ import type { BusEvent } from '../../lib/event-bus.ts';
 import { MESSAGE_CREATED, MESSAGE_DELTA, MESSAGE_UPDATED } from './messages.service.ts';
 import * as repo from './messages.repo.ts';
 
-export const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,7 +22,7 @@ class SentIds {
   }
 }
 
-export async function openStream(ctx: AppContext, auth: AuthInfo, req: Request, res: Response, heartbeatMs = HEARTBEAT_MS) {
+export async function openStream(ctx: AppContext, auth: AuthInfo, req: Request, res: Response) {
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -76,7 +75,7 @@ export async function openStream(ctx: AppContext, auth: AuthInfo, req: Request, 
     else void deliver(event).catch((err) => ctx.log.warn({ err }, 'stream delivery failed'));
   });
 
-  const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), heartbeatMs);
+  const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), ctx.config.sseHeartbeatMs);
   const close = () => {
     if (closed) return;
     closed = true;

@@ -1,0 +1,96 @@
+// The LLM engine: the routed agent (or the general assistant) answers through a
+// language model, with the agent's tools, its agent_state and the recent
+// conversation as context. If the model cannot be reached at all, the built-in
+// engine answers instead; any other model failure becomes an error reply.
+import { recentHistory } from '../../features/messages/messages.repo.ts';
+import { logEvent } from '../../lib/events.ts';
+import type { Engine, EngineRun } from '../engine.ts';
+import { AgentError, type AgentReply, type ToolDef } from '../types.ts';
+import { buildInstructions, HISTORY_LIMIT, redactSecrets, toHistory } from './llm-context.ts';
+import { describeLlmError, LlmEngineError, runLlmAgent, type LlmErrorKind, type LlmModelConfig } from './run-llm-agent.ts';
+
+export interface LlmEngineOptions {
+  /** Answers when the model cannot be reached (the built-in engine). */
+  fallback: Engine;
+  /** Instructions and tools of the general assistant (messages without a mention). */
+  assistant: { instructions: string; tools: ToolDef[] };
+  /** Cap of one run; the runtime enforces the same limit around every engine. */
+  timeoutMs: number;
+  maxSteps?: number;
+  maxRetries?: number;
+}
+
+const ERROR_CODES: Record<LlmErrorKind, string> = {
+  unreachable: 'model_unreachable',
+  http: 'model_http_error',
+  timeout: 'timeout',
+  aborted: 'aborted',
+  tool: 'tool_failed',
+  provider: 'model_invalid_response',
+};
+
+/** A failed model run, safe to show (`userMessage`) and machine-readable (`code`). */
+export class LlmRunError extends AgentError {
+  override name = 'LlmRunError';
+  readonly code: string;
+  constructor(error: LlmEngineError) {
+    super(describeLlmError(error), { cause: error });
+    this.code = ERROR_CODES[error.kind];
+  }
+}
+
+/**
+ * Falls back only when nothing happened yet: no tool ran and no text reached
+ * the user, so the built-in engine answering cannot repeat or contradict work.
+ */
+const canFallBack = (error: LlmEngineError, run: EngineRun) =>
+  error.kind === 'unreachable' && error.toolCalls.length === 0 && !error.streamed && !run.ctx.signal.aborted;
+
+export function llmEngine(model: LlmModelConfig, options: LlmEngineOptions): Engine {
+  const { fallback, assistant } = options;
+  return {
+    name: 'llm',
+    async run(run): Promise<AgentReply> {
+      const { agent, ctx } = run;
+      const [rows, state] = await Promise.all([
+        recentHistory(ctx.app.db, ctx.user.id, HISTORY_LIMIT + 1, { agent: agent?.name }),
+        ctx.state.get(),
+      ]);
+      try {
+        const result = await runLlmAgent({
+          model,
+          instructions: buildInstructions({
+            instructions: agent?.instructions ?? assistant.instructions,
+            user: ctx.user,
+            now: ctx.now,
+            state,
+          }),
+          history: toHistory(rows, ctx.sourceMessageId),
+          input: run.request.text || run.request.content,
+          tools: agent?.tools ?? assistant.tools,
+          toolContext: ctx,
+          onDelta: run.onDelta,
+          signal: ctx.signal,
+          timeoutMs: options.timeoutMs,
+          maxSteps: options.maxSteps,
+          maxRetries: options.maxRetries,
+          // Tools return data for the model; a stray credential in it stops here.
+          toModel: redactSecrets,
+          onToolCall: (call) =>
+            logEvent(ctx.app, 'tool.call', { userId: ctx.user.id, agent: agent?.name ?? 'assistant', engine: 'llm', ...call }),
+        });
+        const content = result.text.trim() || (result.toolCalls.length > 0 ? 'Done.' : '');
+        if (!content) throw new LlmEngineError('provider', 'the model returned no text', { toolCalls: [], streamed: false });
+        return { content, metadata: { toolCalls: result.toolCalls.map((call) => call.name) } };
+      } catch (error) {
+        if (!(error instanceof LlmEngineError)) throw error;
+        if (canFallBack(error, run)) {
+          ctx.app.log.warn({ err: error.message }, 'language model unreachable; the built-in engine answers');
+          const reply = await fallback.run(run);
+          return { ...reply, metadata: { ...reply.metadata, engine: 'builtin', fallbackReason: 'model_unreachable' } };
+        }
+        throw new LlmRunError(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,228 @@
+// Connected calendars (CalDAV): a real login before anything is stored, copies of their
+// events kept fresh in calendar_events (so the agenda, search and free/busy see them),
+// and changes written through to the server.
+import type { CalDavConnection, CreateCalDavConnectionBody } from '@lifeos/contract';
+import type { AppContext } from '../../context.ts';
+import { HttpError } from '../../http/errors.ts';
+import { logEvent } from '../../lib/events.ts';
+import { disallowedHostReason } from '../../lib/host-policy.ts';
+import {
+  CalDavError,
+  connectCalDav,
+  type CalDavClient,
+  type NewRemoteEvent,
+  type RemoteEvent,
+} from '../../integrations/caldav/caldav.client.ts';
+import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
+import * as connectionsRepo from '../connections/connections.repo.ts';
+import * as repo from './calendar.repo.ts';
+
+export const CALDAV = 'caldav';
+/** How far back and ahead external events are copied. */
+const SYNC_PAST_DAYS = 35;
+const SYNC_FUTURE_DAYS = 400;
+/** External calendars are read again at most this often per connection. */
+const SYNC_INTERVAL_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+export type CalDavSettings = { url: string; username: string; calendars: Array<{ url: string; name: string }> };
+type CalDavSecret = { password: string };
+export type CalendarUser = { id: string; timezone: string };
+
+const lastSync = new WeakMap<AppContext, Map<string, number>>();
+
+/** In production a CalDAV URL must point at public addresses, so users cannot make the server probe its own network. */
+async function assertPublicHost(ctx: AppContext, url: URL): Promise<void> {
+  const reason = await disallowedHostReason(url.hostname, ctx.config.allowPrivateHosts);
+  if (reason) throw new HttpError(400, 'connection_failed', `Cannot connect: ${reason}`);
+}
+
+function toDto(row: connectionsRepo.ConnectionRow): CalDavConnection {
+  const settings = row.settings as CalDavSettings;
+  return {
+    id: row.id,
+    provider: 'caldav',
+    account: row.account,
+    status: row.status === 'error' ? 'error' : 'ok',
+    statusDetail: row.status === 'error' ? (row.statusDetail ?? 'The calendar stopped answering; connect it again') : null,
+    createdAt: row.createdAt.toISOString(),
+    calendars: (settings.calendars ?? []).map((c) => ({ name: c.name, url: c.url })),
+  };
+}
+
+/** Logs in for real, stores the account (password sealed) and copies its events. */
+export async function connectCalDavAccount(ctx: AppContext, user: CalendarUser, body: CreateCalDavConnectionBody): Promise<CalDavConnection> {
+  const url = new URL(body.url);
+  await assertPublicHost(ctx, url);
+  let client: CalDavClient;
+  let calendars: Awaited<ReturnType<CalDavClient['listCalendars']>>;
+  try {
+    client = await connectCalDav({ url: body.url, username: body.username, password: body.password }, { timeZone: user.timezone });
+    calendars = await client.listCalendars();
+  } catch (err) {
+    if (err instanceof CalDavError) throw new HttpError(400, 'connection_failed', `Cannot connect: ${err.message}`);
+    throw err;
+  }
+  const settings: CalDavSettings = {
+    url: body.url,
+    username: body.username,
+    calendars: calendars.map((c) => ({ url: c.url, name: c.displayName })),
+  };
+  const row = await connectionsRepo.upsertConnection(ctx.db, ctx.secrets, {
+    userId: user.id,
+    provider: CALDAV,
+    account: `${body.username} @ ${url.host}`,
+    settings,
+    secret: { password: body.password } satisfies CalDavSecret,
+  });
+  logEvent(ctx, 'calendar.connected', { userId: user.id, calendars: calendars.length });
+  await syncConnection(ctx, user, row, client);
+  return toDto(row);
+}
+
+async function openClient(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow): Promise<CalDavClient> {
+  const secret = await connectionsRepo.readConnectionSecret<CalDavSecret>(ctx.db, ctx.secrets, user.id, row.id);
+  if (!secret) throw new CalDavError('auth', 'The calendar account has no stored password; connect it again');
+  const settings = row.settings as CalDavSettings;
+  return connectCalDav({ url: settings.url, username: settings.username, password: secret.password }, { timeZone: user.timezone });
+}
+
+function externalId(e: RemoteEvent): string {
+  return e.recurrenceId ? `${e.uid}#${e.recurrenceId.toISOString()}` : e.uid;
+}
+
+/** Copies of a calendar's events as rows; a changed occurrence of a series becomes its own row. */
+function toRows(events: RemoteEvent[], calendarName: string): Array<repo.NewCalendarEvent & { externalId: string }> {
+  const live = events.filter((e) => !e.cancelled && e.uid);
+  const overridden = new Map<string, string[]>();
+  for (const e of events) {
+    if (!e.recurrenceId) continue;
+    overridden.set(e.uid, [...(overridden.get(e.uid) ?? []), e.recurrenceId.toISOString()]);
+  }
+  return live.map((e) => ({
+    title: e.title.slice(0, 500),
+    startsAt: e.start,
+    endsAt: e.end < e.start ? e.start : e.end,
+    allDay: e.allDay,
+    location: e.location?.slice(0, 500) ?? null,
+    notes: e.notes,
+    rrule: e.recurrenceId ? null : e.rrule,
+    exdates: e.recurrenceId ? [] : [...e.exdates.map((d) => d.toISOString()), ...(overridden.get(e.uid) ?? [])],
+    timeZone: e.timeZone,
+    source: CALDAV,
+    externalId: externalId(e),
+    externalUrl: e.url,
+    externalEtag: e.etag,
+    externalCalendar: e.calendarUrl,
+    calendarName,
+  }));
+}
+
+async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
+  const now = ctx.now();
+  syncTimes(ctx).set(row.id, now.getTime());
+  const range = { start: new Date(now.getTime() - SYNC_PAST_DAYS * DAY_MS), end: new Date(now.getTime() + SYNC_FUTURE_DAYS * DAY_MS) };
+  try {
+    const dav = client ?? (await openClient(ctx, user, row));
+    const calendars = await dav.listCalendars();
+    const rows: Array<repo.NewCalendarEvent & { externalId: string }> = [];
+    for (const cal of calendars) rows.push(...toRows(await dav.listEvents(cal.url, range), cal.displayName));
+    // The same UID may be listed by two calendars; the first copy wins.
+    const unique = [...new Map(rows.map((r) => [r.externalId, r])).values()];
+    await repo.replaceExternalEvents(ctx.db, user.id, row.id, unique);
+    if (row.status === 'error') await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'ok', null);
+    logEvent(ctx, 'calendar.synced', { userId: user.id, connectionId: row.id, events: unique.length });
+  } catch (err) {
+    if (!(err instanceof CalDavError)) throw err;
+    // NOTE: the copies from the last good sync stay, so the agenda still shows them.
+    await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'error', err.message);
+    logEvent(ctx, 'calendar.sync_failed', { userId: user.id, connectionId: row.id, reason: err.reason });
+  }
+}
+
+/** Refreshes the copies of every connected calendar of the user that was not read in the last minute. */
+export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser, options: { force?: boolean } = {}): Promise<void> {
+  const rows = await connectionsRepo.listConnections(ctx.db, user.id, CALDAV);
+  if (rows.length === 0) return;
+  const seen = syncTimes(ctx);
+  const now = ctx.now().getTime();
+  await Promise.all(
+    rows
+      // abs(): a clock that was set back must not stop refreshing until it catches up.
+      .filter((row) => options.force || !seen.has(row.id) || Math.abs(now - seen.get(row.id)!) >= SYNC_INTERVAL_MS)
+      .map((row) => syncConnection(ctx, user, row)),
+  );
+}
+
+function syncTimes(ctx: AppContext): Map<string, number> {
+  let seen = lastSync.get(ctx);
+  if (!seen) lastSync.set(ctx, (seen = new Map()));
+  return seen;
+}
+
+async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
+  const row = event.connectionId ? await connectionsRepo.getConnection(ctx.db, user.id, event.connectionId) : undefined;
+  if (!row) throw new HttpError(409, 'conflict', 'The calendar this event belongs to is no longer connected');
+  return row;
+}
+
+function failure(err: unknown): never {
+  if (err instanceof CalDavError) {
+    if (err.reason === 'not_found') throw new HttpError(409, 'conflict', 'The event is no longer in the connected calendar');
+    if (err.reason === 'conflict') throw new HttpError(409, 'conflict', 'The event was changed in the connected calendar meanwhile; try again');
+    throw new HttpError(503, 'service_unavailable', `The connected calendar did not accept the change: ${err.message}`);
+  }
+  throw err;
+}
+
+/** Writes a change through to the external calendar, then refreshes the local copy from its answer. */
+export async function updateExternalEvent(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow, patch: EventPatch): Promise<repo.CalendarEventRow> {
+  const row = await connectionOf(ctx, user, event);
+  try {
+    const client = await openClient(ctx, user, row);
+    const uid = event.externalId!.split('#')[0]!;
+    const remote = await client.updateEvent({ url: event.externalUrl!, uid, calendarUrl: event.externalCalendar! }, patch);
+    const [copy] = toRows([remote], event.calendarName ?? '');
+    const updated = await repo.updateEvent(ctx.db, user.id, event.id, { ...copy, exdates: event.exdates });
+    return updated ?? event;
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function deleteExternalEvent(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<void> {
+  const row = await connectionOf(ctx, user, event);
+  try {
+    const client = await openClient(ctx, user, row);
+    await client.deleteEvent({ url: event.externalUrl!, etag: null });
+  } catch (err) {
+    if (!(err instanceof CalDavError && err.reason === 'not_found')) failure(err);
+  }
+  await repo.deleteEvent(ctx.db, user.id, event.id);
+}
+
+/** Creates an event in one of the user's connected calendars and keeps a copy. */
+export async function createExternalEvent(
+  ctx: AppContext,
+  user: CalendarUser,
+  target: { connectionId: string; calendarUrl: string },
+  input: NewRemoteEvent,
+): Promise<repo.CalendarEventRow> {
+  const row = await connectionsRepo.getConnection(ctx.db, user.id, target.connectionId);
+  if (!row || row.provider !== CALDAV) throw new HttpError(409, 'conflict', 'That calendar is no longer connected');
+  const name = (row.settings as CalDavSettings).calendars?.find((c) => c.url === target.calendarUrl)?.name ?? 'Calendar';
+  try {
+    const client = await openClient(ctx, user, row);
+    const remote = await client.createEvent(target.calendarUrl, input);
+    const [copy] = toRows([remote], name);
+    return await repo.insertEvent(ctx.db, user.id, { ...copy!, connectionId: row.id });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** The user's connected CalDAV calendars, for choosing where a new event goes. */
+export async function listConnectedCalendars(ctx: AppContext, userId: string): Promise<Array<{ connectionId: string; url: string; name: string }>> {
+  const rows = await connectionsRepo.listConnections(ctx.db, userId, CALDAV);
+  return rows.flatMap((r) => ((r.settings as CalDavSettings).calendars ?? []).map((c) => ({ connectionId: r.id, url: c.url, name: c.name })));
+}

@@ -1,0 +1,184 @@
+// Connected accounts: an IMAP/SMTP mailbox is stored only after a real login;
+// Gmail is connected through Google's OAuth consent (PKCE, state bound to the user).
+import type { Connection, CreateImapConnectionBody } from '@lifeos/contract';
+import type { AppContext } from '../../context.ts';
+import type { AuthInfo } from '../../http/auth.ts';
+import { HttpError, notFound } from '../../http/errors.ts';
+import { logEvent } from '../../lib/events.ts';
+import { verifyImapSmtpAccount, type ImapSmtpAccount } from '../../integrations/imap-smtp/imap-smtp.client.ts';
+import { MailProviderError } from '../../integrations/mail/mail.types.ts';
+import {
+  buildConsentUrl,
+  createPkce,
+  createState,
+  exchangeCode,
+  GMAIL_SCOPES,
+  OAuthTokenError,
+  type GoogleOAuthConfig,
+  type GoogleTokens,
+} from '../../integrations/gmail/google-oauth.ts';
+import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
+import * as repo from './connections.repo.ts';
+import { saveOAuthState, takeOAuthState } from './oauth-states.repo.ts';
+import { disallowedHostReason } from '../../lib/host-policy.ts';
+
+export const MAIL_PROVIDERS = ['imap', 'google'] as const;
+const CONSENT_TTL_MS = 10 * 60_000;
+
+/** Non-secret settings of an IMAP connection, as stored in `settings`. */
+export interface ImapSettings {
+  email: string;
+  displayName?: string;
+  imapHost: string;
+  imapPort: number;
+  imapSecure: boolean;
+  smtpHost: string;
+  smtpPort: number;
+  smtpSecure: boolean;
+  username: string;
+}
+
+export interface ImapSecret {
+  password: string;
+}
+
+export function toConnection(row: repo.ConnectionRow): Connection {
+  return {
+    id: row.id,
+    provider: row.provider as Connection['provider'],
+    account: row.account,
+    status: row.status === 'error' ? 'error' : 'ok',
+    statusDetail: row.status === 'error' ? (row.statusDetail ?? 'The connection stopped working; connect it again') : null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function imapAccount(settings: ImapSettings, secret: ImapSecret): ImapSmtpAccount {
+  return {
+    email: settings.email,
+    displayName: settings.displayName ?? '',
+    imap: { host: settings.imapHost, port: settings.imapPort, secure: settings.imapSecure, user: settings.username, pass: secret.password },
+    smtp: { host: settings.smtpHost, port: settings.smtpPort, secure: settings.smtpSecure, user: settings.username, pass: secret.password },
+  };
+}
+
+export async function listUserConnections(ctx: AppContext, auth: AuthInfo): Promise<Connection[]> {
+  return (await repo.listConnections(ctx.db, auth.userId)).map(toConnection);
+}
+
+export async function createImapConnection(ctx: AppContext, auth: AuthInfo, body: CreateImapConnectionBody): Promise<Connection> {
+  for (const host of new Set([body.imapHost, body.smtpHost])) {
+    const reason = await disallowedHostReason(host, ctx.config.allowPrivateHosts);
+    if (reason) throw new HttpError(400, 'connection_failed', `Cannot connect: ${reason}`);
+  }
+  const settings: ImapSettings = {
+    email: body.email.trim().toLowerCase(),
+    ...(body.displayName ? { displayName: body.displayName.trim() } : {}),
+    imapHost: body.imapHost,
+    imapPort: body.imapPort,
+    imapSecure: body.imapSecure,
+    smtpHost: body.smtpHost,
+    smtpPort: body.smtpPort,
+    smtpSecure: body.smtpSecure,
+    username: body.username,
+  };
+  const secret: ImapSecret = { password: body.password };
+  try {
+    await verifyImapSmtpAccount(imapAccount(settings, secret));
+  } catch (err) {
+    if (err instanceof MailProviderError) {
+      logEvent(ctx, 'connection.failed', { userId: auth.userId, provider: 'imap', reason: err.code });
+      throw new HttpError(400, 'connection_failed', err.message);
+    }
+    throw err;
+  }
+  const row = await repo.upsertConnection(ctx.db, ctx.secrets, {
+    userId: auth.userId,
+    provider: 'imap',
+    account: settings.email,
+    settings: { ...settings },
+    secret,
+  });
+  logEvent(ctx, 'connection.created', { userId: auth.userId, provider: 'imap' });
+  return toConnection(row);
+}
+
+export async function deleteUserConnection(ctx: AppContext, auth: AuthInfo, id: string): Promise<void> {
+  const row = await repo.getConnection(ctx.db, auth.userId, id);
+  if (!row) throw notFound('Connection');
+  let tokens: GoogleTokens | undefined;
+  if (row.provider === 'google') tokens = await repo.readConnectionSecret<GoogleTokens>(ctx.db, ctx.secrets, auth.userId, id).catch(() => undefined);
+  if (!(await repo.deleteConnection(ctx.db, auth.userId, id))) throw notFound('Connection');
+  logEvent(ctx, 'connection.deleted', { userId: auth.userId, provider: row.provider });
+  // Tell Google too, so the grant does not outlive the connection (best effort).
+  if (tokens) {
+    await fetch(ctx.config.google.revokeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.refreshToken }),
+      signal: AbortSignal.timeout(5000),
+    }).catch((err: unknown) => ctx.log.warn({ err }, 'could not revoke the Google grant'));
+  }
+}
+
+/** Google's OAuth settings from the configuration; 503 when the server has none. */
+export function googleOAuthConfig(ctx: AppContext): GoogleOAuthConfig {
+  const g = ctx.config.google;
+  if (!g.clientId || !g.clientSecret || !g.redirectUri) {
+    throw new HttpError(503, 'service_unavailable', 'Gmail is not configured on this server (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI); connect the mailbox with IMAP instead');
+  }
+  return { clientId: g.clientId, clientSecret: g.clientSecret, redirectUri: g.redirectUri, authUrl: g.authUrl, tokenUrl: g.tokenUrl, scopes: GMAIL_SCOPES };
+}
+
+export async function startGoogleConnection(ctx: AppContext, auth: AuthInfo): Promise<string> {
+  const cfg = googleOAuthConfig(ctx);
+  const pkce = createPkce();
+  const state = createState();
+  const now = ctx.now();
+  await saveOAuthState(ctx.db, ctx.secrets, {
+    userId: auth.userId,
+    provider: 'google',
+    state,
+    codeVerifier: pkce.verifier,
+    expiresAt: new Date(now.getTime() + CONSENT_TTL_MS),
+    now,
+  });
+  return buildConsentUrl(cfg, { state, codeChallenge: pkce.challenge, loginHint: auth.user.email });
+}
+
+/** Where the browser goes after the consent: the app's connections screen, with the outcome. */
+function appRedirect(ctx: AppContext, outcome: { status: 'connected' } | { status: 'error'; reason: string }): string {
+  const base = (ctx.config.appUrl ?? '').replace(/\/+$/, '');
+  const params = new URLSearchParams({ provider: 'google', ...outcome });
+  return `${base}/settings/connections?${params.toString()}`;
+}
+
+/** Handles Google's redirect: consumes the state, exchanges the code, stores the tokens. Returns where to send the browser. */
+export async function finishGoogleConnection(ctx: AppContext, query: { code?: string | undefined; state?: string | undefined; error?: string | undefined }): Promise<string> {
+  if (query.error) return appRedirect(ctx, { status: 'error', reason: query.error === 'access_denied' ? 'access_denied' : 'provider_error' });
+  if (!query.code || !query.state) return appRedirect(ctx, { status: 'error', reason: 'invalid_request' });
+  const cfg = googleOAuthConfig(ctx);
+  const pending = await takeOAuthState(ctx.db, ctx.secrets, { provider: 'google', state: query.state, now: ctx.now() });
+  if (!pending) return appRedirect(ctx, { status: 'error', reason: 'invalid_state' });
+  let tokens: GoogleTokens;
+  let email: string;
+  try {
+    // Token lifetimes are real time, whatever clock the app runs on.
+    tokens = await exchangeCode(cfg, query.code, pending.codeVerifier);
+    const gmail = new GmailMailbox({ account: '', rootUrl: ctx.config.google.gmailApiUrl, getAccessToken: async () => tokens.accessToken });
+    email = (await gmail.profileEmail()).toLowerCase();
+  } catch (err) {
+    ctx.log.warn({ err }, 'Google connection failed');
+    logEvent(ctx, 'connection.failed', { userId: pending.userId, provider: 'google', reason: err instanceof OAuthTokenError ? 'token' : 'gmail' });
+    return appRedirect(ctx, { status: 'error', reason: 'exchange_failed' });
+  }
+  await repo.upsertConnection(ctx.db, ctx.secrets, {
+    userId: pending.userId,
+    provider: 'google',
+    account: email,
+    settings: { email, scope: tokens.scope },
+    secret: tokens,
+  });
+  logEvent(ctx, 'connection.created', { userId: pending.userId, provider: 'google' });
+  return appRedirect(ctx, { status: 'connected' });
+}

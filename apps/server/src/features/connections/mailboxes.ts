@@ -1,0 +1,93 @@
+// Opens a user's mailbox from the stored (encrypted) connection: IMAP/SMTP or
+// Gmail. Access tokens are refreshed single-flight per connection.
+import type { AppContext } from '../../context.ts';
+import { SecretBoxError } from '../../lib/secret-box.ts';
+import { ImapSmtpMailbox } from '../../integrations/imap-smtp/imap-smtp.client.ts';
+import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
+import { GoogleTokenManager, type GoogleTokens, type TokenStore } from '../../integrations/gmail/google-oauth.ts';
+import { MailProviderError, type MailProvider } from '../../integrations/mail/mail.types.ts';
+import * as repo from './connections.repo.ts';
+import { googleOAuthConfig, imapAccount, MAIL_PROVIDERS, type ImapSecret, type ImapSettings } from './connections.service.ts';
+
+/** The stored credentials cannot be read (the encryption key changed or the value was tampered with). */
+export class CredentialsUnreadableError extends Error {
+  override name = 'CredentialsUnreadableError';
+}
+
+const managers = new WeakMap<AppContext, GoogleTokenManager>();
+
+// One manager per server, so concurrent requests for one connection share one refresh.
+function tokenManager(ctx: AppContext): GoogleTokenManager {
+  let m = managers.get(ctx);
+  if (!m) {
+    const key = (id: string) => {
+      const [userId, connectionId] = id.split('/') as [string, string];
+      return { userId, connectionId };
+    };
+    const store: TokenStore = {
+      load: async (id) => {
+        const { userId, connectionId } = key(id);
+        return readSecret<GoogleTokens>(ctx, userId, connectionId);
+      },
+      save: async (id, tokens) => {
+        const { userId, connectionId } = key(id);
+        await repo.updateConnectionSecret(ctx.db, ctx.secrets, userId, connectionId, 'google', tokens);
+      },
+      markError: async (id, message) => {
+        const { userId, connectionId } = key(id);
+        await repo.setConnectionStatus(ctx.db, userId, connectionId, 'error', message);
+      },
+    };
+    m = new GoogleTokenManager(googleOAuthConfig(ctx), store);
+    managers.set(ctx, m);
+  }
+  return m;
+}
+
+async function readSecret<T>(ctx: AppContext, userId: string, connectionId: string): Promise<T | null> {
+  try {
+    return (await repo.readConnectionSecret<T>(ctx.db, ctx.secrets, userId, connectionId)) ?? null;
+  } catch (err) {
+    if (err instanceof SecretBoxError) {
+      throw new CredentialsUnreadableError('The stored credentials of this mailbox cannot be decrypted (the server key changed); connect the mailbox again', { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** The mailbox @mail works with: the newest working mail connection, else the newest one. */
+export async function findMailConnection(ctx: AppContext, userId: string): Promise<repo.ConnectionRow | undefined> {
+  const rows = (await repo.listConnections(ctx.db, userId)).filter((r) => (MAIL_PROVIDERS as readonly string[]).includes(r.provider));
+  return rows.find((r) => r.status === 'ok') ?? rows[0];
+}
+
+export async function getMailConnection(ctx: AppContext, userId: string, connectionId: string): Promise<repo.ConnectionRow | undefined> {
+  const row = await repo.getConnection(ctx.db, userId, connectionId);
+  return row && (MAIL_PROVIDERS as readonly string[]).includes(row.provider) ? row : undefined;
+}
+
+export async function openMailbox(ctx: AppContext, userId: string, connection: repo.ConnectionRow): Promise<MailProvider> {
+  if (connection.provider === 'imap') {
+    const secret = await readSecret<ImapSecret>(ctx, userId, connection.id);
+    if (!secret) throw new CredentialsUnreadableError('This mailbox has no stored password; connect it again');
+    return new ImapSmtpMailbox(imapAccount(connection.settings as unknown as ImapSettings, secret));
+  }
+  if (connection.provider === 'google') {
+    const manager = tokenManager(ctx);
+    return new GmailMailbox({
+      account: connection.account,
+      rootUrl: ctx.config.google.gmailApiUrl,
+      getAccessToken: (opts) => manager.getAccessToken(`${userId}/${connection.id}`, opts),
+    });
+  }
+  throw new MailProviderError('connection_failed', `Unsupported provider ${connection.provider}`);
+}
+
+/** Records that a connection stopped working (wrong password, revoked grant), so the app can say so. */
+export async function markConnectionError(ctx: AppContext, userId: string, connectionId: string, detail: string): Promise<void> {
+  await repo.setConnectionStatus(ctx.db, userId, connectionId, 'error', detail);
+}
+
+export async function markConnectionOk(ctx: AppContext, userId: string, connection: repo.ConnectionRow): Promise<void> {
+  if (connection.status !== 'ok') await repo.setConnectionStatus(ctx.db, userId, connection.id, 'ok', null);
+}

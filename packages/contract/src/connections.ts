@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import { IsoDateTime, Uuid } from './common.ts';
+
+export const ConnectionProvider = z.enum(['google', 'imap', 'caldav']).meta({ id: 'ConnectionProvider' });
+export type ConnectionProvider = z.infer<typeof ConnectionProvider>;
+
+/** A connected account; never carries a password or token. */
+export const Connection = z
+  .object({
+    id: Uuid,
+    provider: ConnectionProvider,
+    account: z.string(),
+    status: z.enum(['ok', 'error']),
+    /** Why the connection is in `error` (e.g. access was revoked) and what to do; null when ok. */
+    statusDetail: z.string().nullable(),
+    createdAt: IsoDateTime,
+  })
+  .meta({ id: 'Connection' });
+export type Connection = z.infer<typeof Connection>;
+
+export const ConnectionsResponse = z.object({ connections: z.array(Connection) });
+export const ConnectionResponse = z.object({ connection: Connection });
+
+const Host = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:]+\]?$/, 'Must be a host name or IP address');
+const Port = z.number().int().min(1).max(65535);
+
+/** Settings of any IMAP/SMTP mailbox (Fastmail, iCloud, Outlook, self-hosted, Gmail with an app password). */
+export const CreateImapConnectionBody = z
+  .object({
+    email: z.email().max(255),
+    imapHost: Host,
+    imapPort: Port,
+    imapSecure: z.boolean(),
+    smtpHost: Host,
+    smtpPort: Port,
+    smtpSecure: z.boolean(),
+    username: z.string().min(1).max(255),
+    password: z.string().min(1).max(1024),
+    /** The name recipients see as sender (optional). */
+    displayName: z.string().max(100).optional(),
+  })
+  .meta({
+    id: 'CreateImapConnection',
+    example: {
+      email: 'alice@example.com',
+      imapHost: 'imap.example.com',
+      imapPort: 993,
+      imapSecure: true,
+      smtpHost: 'smtp.example.com',
+      smtpPort: 465,
+      smtpSecure: true,
+      username: 'alice@example.com',
+      password: 'app-password',
+    },
+  });
+export type CreateImapConnectionBody = z.infer<typeof CreateImapConnectionBody>;
+
+export const GoogleStartResponse = z.object({ url: z.url() }).meta({ id: 'GoogleConsentUrl' });
+
+export const GoogleCallbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(256).optional(),
+  error: z.string().max(256).optional(),
+});
