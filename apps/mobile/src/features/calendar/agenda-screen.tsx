@@ -7,7 +7,7 @@ import { useMe } from '@/features/auth/auth.queries';
 import { Button, Card, Heading, Loading, Muted, Notice } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { agendaRange, groupByDay } from './agenda';
-import { useCalendarEvents } from './calendar.queries';
+import { useCalendarEvents, useNewFeedUrl } from './calendar.queries';
 
 const DAYS = 14;
 
@@ -61,7 +61,26 @@ export function AgendaScreen() {
           ))}
         </View>
       ))}
+      <Subscribe />
     </ScrollView>
+  );
+}
+
+function Subscribe() {
+  const { colors } = useTheme();
+  const feed = useNewFeedUrl();
+  return (
+    <Card style={styles.subscribe}>
+      <Heading level={2}>Subscribe elsewhere</Heading>
+      <Muted style={styles.lead}>A private link for Apple Calendar, Outlook or Google Calendar. Making a new link stops the old one.</Muted>
+      {feed.error ? <Notice>{errorMessage(feed.error)}</Notice> : null}
+      {feed.data ? (
+        <Text selectable style={[styles.url, { color: colors.text, backgroundColor: colors.surfaceAlt }]}>
+          {feed.data}
+        </Text>
+      ) : null}
+      <Button label={feed.data ? 'Make a new link' : 'Get subscription link'} variant="secondary" compact busy={feed.isPending} onPress={() => feed.mutate()} style={styles.start} />
+    </Card>
   );
 }
 
@@ -76,4 +95,7 @@ const styles = StyleSheet.create({
   time: { fontSize: 13, marginBottom: 2 },
   eventTitle: { fontSize: 16, fontWeight: '600' },
   notes: { marginTop: 4 },
+  subscribe: { marginTop: 16 },
+  url: { padding: 10, borderRadius: 8, marginBottom: 10, fontSize: 13 },
+  start: { alignSelf: 'flex-start' },
 });

@@ -1,4 +1,4 @@
-import type { CalendarEvent } from '@/lib/api-shapes';
+import type { CalendarEvent } from '@lifeos/contract';
 import { dayKey } from '@/lib/format';
 
 export type AgendaDay = { day: string; events: CalendarEvent[] };

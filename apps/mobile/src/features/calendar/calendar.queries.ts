@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useApi } from '@/lib/api-context';
-import { CalendarEventsResponse } from '@/lib/api-shapes';
+import { CalendarEventsResponse, CalendarFeedUrlResponse } from '@lifeos/contract';
 
 export const calendarKeys = {
   all: ['calendar'] as const,
@@ -13,5 +13,13 @@ export function useCalendarEvents(from: string, to: string) {
   return useQuery({
     queryKey: calendarKeys.range(from, to),
     queryFn: async ({ signal }) => (await api.request('/calendar/events', { query: { from, to }, schema: CalendarEventsResponse, signal })).events,
+  });
+}
+
+/** A new secret iCalendar URL for other calendar apps; the previous one stops working. */
+export function useNewFeedUrl() {
+  const api = useApi();
+  return useMutation({
+    mutationFn: async () => (await api.request('/calendar/feed-url', { schema: CalendarFeedUrlResponse })).url,
   });
 }

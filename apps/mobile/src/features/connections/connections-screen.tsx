@@ -1,9 +1,9 @@
-import { useFocusEffect } from 'expo-router';
+import { useFocusEffect, useLocalSearchParams } from 'expo-router';
 import { useCallback, useState } from 'react';
 import { ScrollView, StyleSheet, Switch, Text, View } from 'react-native';
 import { errorMessage } from '@/lib/api-client';
 import { confirmAsync } from '@/lib/confirm';
-import { ImapConnectionBody, type Connection } from '@/lib/api-shapes';
+import { CreateImapConnectionBody, type Connection } from '@lifeos/contract';
 import { openExternalUrl } from '@/lib/open-url';
 import { apiFieldErrors, zodFieldErrors, type FormErrors } from '@/features/auth/form-errors';
 import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
@@ -15,6 +15,9 @@ export function ConnectionsScreen() {
   const { colors } = useTheme();
   const connections = useConnections();
   const google = useGoogleConsentUrl();
+  // Google sends the browser back here with the outcome of the consent.
+  const params = useLocalSearchParams<{ provider?: string; status?: string; reason?: string }>();
+  const googleOutcome = params.provider === 'google' ? params.status : undefined;
 
   // Back from Google's consent page (native: the in-app browser closed).
   useFocusEffect(
@@ -28,6 +31,8 @@ export function ConnectionsScreen() {
     <ScrollView contentContainerStyle={styles.content} keyboardShouldPersistTaps="handled">
       <Heading>Connections</Heading>
       <Muted style={styles.lead}>Accounts @mail and @cal can use. Passwords and tokens are stored encrypted and never shown again.</Muted>
+      {googleOutcome === 'connected' ? <Notice tone="success">Google is connected.</Notice> : null}
+      {googleOutcome === 'error' ? <Notice>{googleFailure(params.reason)}</Notice> : null}
       {connections.error ? <Notice>{errorMessage(connections.error)}</Notice> : null}
       {connections.isPending ? <Loading label="Loading connections" /> : null}
       {connections.data?.length === 0 ? <Muted style={styles.lead}>No accounts connected yet.</Muted> : null}
@@ -52,6 +57,14 @@ export function ConnectionsScreen() {
   );
 }
 
+function googleFailure(reason: string | undefined): string {
+  if (reason === 'access_denied') return 'Google was not connected: access was not granted.';
+  if (reason === 'invalid_state') return 'Google was not connected: the request expired. Please try again.';
+  return 'Google was not connected. Please try again.';
+}
+
+const PROVIDERS: Record<Connection['provider'], string> = { google: 'Google', imap: 'IMAP/SMTP', caldav: 'CalDAV' };
+
 function ConnectionRow({ connection }: { connection: Connection }) {
   const { colors } = useTheme();
   const disconnect = useDisconnect();
@@ -65,11 +78,12 @@ function ConnectionRow({ connection }: { connection: Connection }) {
       <View style={styles.fill}>
         <Text style={[styles.account, { color: colors.text }]}>{connection.account}</Text>
         <Muted>
-          {connection.provider === 'google' ? 'Google' : 'IMAP/SMTP'} ·{' '}
+          {PROVIDERS[connection.provider] ?? connection.provider} ·{' '}
           <Text style={{ color: connection.status === 'ok' ? colors.success : colors.danger }}>
             {connection.status === 'ok' ? 'Working' : 'Needs attention'}
           </Text>
         </Muted>
+        {connection.statusDetail ? <Muted>{connection.statusDetail}</Muted> : null}
         {disconnect.error ? <Notice>{errorMessage(disconnect.error)}</Notice> : null}
       </View>
       <Button label="Disconnect" variant="danger" compact busy={disconnect.isPending} onPress={() => void confirmDisconnect()} accessibilityLabel={`Disconnect ${connection.account}`} />
@@ -99,9 +113,10 @@ function ImapForm() {
   const set = <K extends keyof ImapDraft>(key: K) => (value: ImapDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   function submit() {
-    const parsed = ImapConnectionBody.safeParse({
+    const parsed = CreateImapConnectionBody.safeParse({
       ...draft,
-      username: draft.username || draft.email,
+      email: draft.email.trim(),
+      username: draft.username.trim() || draft.email.trim(),
       imapPort: Number(draft.imapPort),
       smtpPort: Number(draft.smtpPort),
     });

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '@/lib/api-context';
-import { ConnectionResponse, ConnectionsResponse, UrlResponse, type ImapConnectionBody } from '@/lib/api-shapes';
+import { ConnectionResponse, ConnectionsResponse, GoogleStartResponse, type CreateImapConnectionBody } from '@lifeos/contract';
 import { agentKeys } from '@/features/agents/agents.queries';
 
 export const connectionKeys = {
@@ -20,7 +20,7 @@ export function useConnectImap() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: ImapConnectionBody) =>
+    mutationFn: async (body: CreateImapConnectionBody) =>
       (await api.request('/connections/imap', { method: 'POST', body, schema: ConnectionResponse })).connection,
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: connectionKeys.all });
@@ -33,7 +33,7 @@ export function useConnectImap() {
 export function useGoogleConsentUrl() {
   const api = useApi();
   return useMutation({
-    mutationFn: async () => (await api.request('/connections/google/start', { schema: UrlResponse })).url,
+    mutationFn: async () => (await api.request('/connections/google/start', { schema: GoogleStartResponse })).url,
   });
 }
 

@@ -5,14 +5,16 @@ import type { PendingAction } from '@lifeos/contract';
 import { Button, Notice } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { useDecideAction, type Decision } from './actions.queries';
+import { RichText } from './rich-text';
 
 export type Outcome = 'confirmed' | 'cancelled' | 'failed' | 'handled';
 
+// The kinds the agents propose today; any other kind gets a title from its words.
 const TITLES: Record<string, string> = {
   'mail.send': 'Send this email?',
-  send_mail: 'Send this email?',
-  'calendar.delete': 'Delete this event?',
-  'memory.delete': 'Forget this?',
+  'cal.delete_event': 'Delete this event?',
+  'cal.update_event': 'Change this event?',
+  'cal.create_external': 'Add this to your calendar?',
 };
 
 function titleFor(kind: string): string {
@@ -69,9 +71,10 @@ export function PendingActionCard({ action, resolved, now = Date.now() }: { acti
       testID="pending-action"
     >
       <Text style={[styles.title, { color: colors.text }]}>{titleFor(action.kind)}</Text>
-      <Text selectable style={[styles.summary, { color: colors.text, backgroundColor: colors.surfaceAlt }]} testID="pending-action-summary">
-        {action.summary}
-      </Text>
+      <View style={[styles.summaryBox, { backgroundColor: colors.surfaceAlt }]} testID="pending-action-summary">
+        {/* A mail draft keeps its layout in a fixed-width font; other summaries read as text. */}
+        <RichText style={[styles.summary, { color: colors.text }, action.kind === 'mail.send' && styles.draft]}>{action.summary}</RichText>
+      </View>
       {decide.error && !(decide.error instanceof ApiError && decide.error.status === 409) ? <Notice>{errorMessage(decide.error)}</Notice> : null}
       {statusText ? (
         <Text style={[styles.status, { color: colors.textMuted }]} role="status" testID="pending-action-status">
@@ -105,12 +108,11 @@ export function PendingActionCard({ action, resolved, now = Date.now() }: { acti
 const styles = StyleSheet.create({
   card: { borderWidth: 1, borderRadius: 12, padding: 12, marginTop: 8 },
   title: { fontSize: 15, fontWeight: '700', marginBottom: 8 },
-  summary: {
+  summaryBox: { padding: 10, borderRadius: 8, marginBottom: 10 },
+  summary: { fontSize: 15, lineHeight: 21 },
+  draft: {
     fontSize: 14,
     lineHeight: 20,
-    padding: 10,
-    borderRadius: 8,
-    marginBottom: 10,
     fontFamily: Platform.select({ ios: 'Menlo', android: 'monospace', default: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' }),
   },
   buttons: { flexDirection: 'row', gap: 10 },
