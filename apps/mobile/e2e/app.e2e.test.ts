@@ -208,6 +208,11 @@ describe('LifeOS in a browser', () => {
       await card.waitFor({ timeout: 30_000 });
       assert.match(await card.getByTestId('pending-action-summary').innerText(), /lunch/i);
       await screenshot(b.page, 'pending-action-desktop-light');
+      await b.page.setViewportSize(PHONE);
+      await b.page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(b.page, 'pending-action-phone-dark');
+      await b.page.emulateMedia({ colorScheme: 'light' });
+      await b.page.setViewportSize(DESKTOP);
       const repliesBefore = await b.page.getByTestId('message-assistant').count();
       await card.getByRole('button', { name: 'Confirm' }).click();
       await card.getByTestId('pending-action-status').filter({ hasText: 'Confirmed.' }).waitFor({ timeout: 30_000 });
