@@ -70,7 +70,9 @@ export function webApp(ctx: AppContext): Router {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('Cache-Control', 'no-cache');
     if (state.current.status === 'ready') return res.sendFile(index);
-    res.status(503).type('html').send(placeholder(state.current));
+    // Building is a normal first-start step (the page reloads itself); a missing build is an outage.
+    if (state.current.status === 'building') return res.status(200).type('html').send(placeholder(state.current));
+    res.status(503).set('Retry-After', '60').type('html').send(placeholder(state.current));
   });
   return router;
 }
