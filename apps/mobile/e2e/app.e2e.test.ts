@@ -86,7 +86,22 @@ describe('LifeOS in a browser', () => {
   it('when the page is reloaded, then the session and the history are still there', async () => {
     const b = await launchBrowser();
     try {
-      await register(b.page, server.url, newAccount());
+      // Keyboard only: Tab between the fields, Enter submits.
+      const account = newAccount();
+      await b.page.goto(`${server.url}/register`);
+      await b.page.getByLabel('Email').focus();
+      await b.page.keyboard.type(account.email);
+      await b.page.keyboard.press('Tab');
+      await b.page.keyboard.type(account.password);
+      await b.page.keyboard.press('Enter');
+      await composer(b.page).waitFor();
+      // The mention picker from the keyboard: "@c", Enter picks @cal.
+      await composer(b.page).click();
+      await composer(b.page).pressSequentially('@c');
+      await b.page.getByTestId('mention-picker').waitFor();
+      await composer(b.page).press('Enter');
+      assert.equal(await composer(b.page).inputValue(), '@cal ');
+      await composer(b.page).fill('');
       await send(b.page, 'hello');
       await replyWith(b.page, /LifeOS/).first().waitFor();
       await b.page.reload();
@@ -134,6 +149,42 @@ describe('LifeOS in a browser', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('when the access token is refused, then the app refreshes once; when the session is ended elsewhere, it returns to sign-in', async () => {
+    const account = newAccount();
+    const laptop = await launchBrowser();
+    const phone = await launchBrowser({ viewport: PHONE });
+    try {
+      await register(laptop.page, server.url, account);
+      await login(phone.page, server.url, account);
+      const before = await phone.page.evaluate(() => JSON.parse(localStorage.getItem('lifeos.session') ?? '{}') as { refreshToken: string });
+      // A token the server refuses (as after it expired): the next request refreshes it.
+      await phone.page.evaluate(() => {
+        const session = JSON.parse(localStorage.getItem('lifeos.session') ?? '{}') as Record<string, string>;
+        localStorage.setItem('lifeos.session', JSON.stringify({ ...session, accessToken: 'expired.token.value' }));
+      });
+      await phone.page.reload();
+      await composer(phone.page).waitFor();
+      await send(phone.page, 'still signed in');
+      await userMessage(phone.page, 'still signed in').waitFor();
+      const after = await phone.page.evaluate(() => JSON.parse(localStorage.getItem('lifeos.session') ?? '{}') as { refreshToken: string; accessToken: string });
+      assert.notEqual(after.refreshToken, before.refreshToken);
+      assert.notEqual(after.accessToken, 'expired.token.value');
+
+      // The laptop signs the phone out (Devices): the phone's stream and requests fail, its refresh too.
+      await laptop.page.getByTestId('nav-devices').click();
+      await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).waitFor();
+      laptop.page.once('dialog', (dialog) => void dialog.accept());
+      await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).click();
+      await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).waitFor({ state: 'detached' });
+      await phone.page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+      assert.equal(await phone.page.evaluate(() => localStorage.getItem('lifeos.session')), null);
+      assert.deepEqual([...laptop.errors, ...phone.errors], []);
+    } finally {
+      await laptop.close();
+      await phone.close();
     }
   });
 

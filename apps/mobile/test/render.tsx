@@ -28,7 +28,7 @@ export function signedInClient(fetch: typeof globalThis.fetch, tokens = { access
 
 export function renderWithApp(ui: ReactElement, { fetch }: { fetch: typeof globalThis.fetch }) {
   const { api, tokenStore } = signedInClient(fetch);
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } } });
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false, gcTime: Infinity } } });
   const utils = render(
     <ApiProvider client={api}>
       <QueryClientProvider client={queryClient}>
