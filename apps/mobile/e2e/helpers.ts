@@ -31,14 +31,14 @@ async function freePort(): Promise<number> {
 export type RunningServer = { url: string; close(): Promise<void>; output(): string };
 
 /** `npm start`'s entry point on a free port with an empty PGlite database. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('Build the web app first: npm run build:web');
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lifeos-e2e-data-'));
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['apps/server/src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIR, LOG_LEVEL: 'warn' },
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIR, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
