@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { AuthResponse, Problem, SessionsResponse, User } from '@lifeos/contract';
 import { PASSWORD, as, registerUser, request, uniqueEmail } from './helpers/http.ts';
@@ -210,5 +210,48 @@ describe('profile and password', () => {
     assertProblem(await as(server.url, other.accessToken).get('/api/auth/me'), 401, 'unauthorized');
     assertProblem(await post('/api/auth/login', { email: user.user.email, password: user.password }), 401, 'invalid_credentials');
     assert.equal((await post('/api/auth/login', { email: user.user.email, password: 'another fine passphrase' })).status, 200);
+  });
+});
+
+describe('session lifetime', () => {
+  const day = 24 * 3600 * 1000;
+  const at = (ms: number) => {
+    server.clock.now = new Date(Date.now() + ms);
+  };
+  beforeEach(() => {
+    server.clock.now = null;
+  });
+  after(() => {
+    server.clock.now = null;
+  });
+
+  it('when a session is unused for 14 days, then its refresh token no longer works', async () => {
+    const user = await registerUser(server.url);
+    at(13 * day);
+    const ok = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    assert.equal(ok.status, 200);
+    at(13 * day + 15 * day);
+    assertProblem(await post('/api/auth/refresh', { refreshToken: ok.body.refreshToken }), 401, 'unauthorized');
+  });
+
+  it('when a session is 30 days old, then it ends even if used every day', async () => {
+    const user = await registerUser(server.url);
+    let refreshToken = user.refreshToken;
+    for (const days of [10, 20, 29]) {
+      at(days * day);
+      const res = await post('/api/auth/refresh', { refreshToken });
+      assert.equal(res.status, 200, `day ${days}`);
+      refreshToken = res.body.refreshToken;
+    }
+    at(31 * day);
+    assertProblem(await post('/api/auth/refresh', { refreshToken }), 401, 'unauthorized');
+  });
+
+  it('when an access token is older than 15 minutes, then it is refused', async () => {
+    const user = await registerUser(server.url);
+    at(14 * 60_000);
+    assert.equal((await as(server.url, user.accessToken).get('/api/auth/me')).status, 200);
+    at(16 * 60_000);
+    assertProblem(await as(server.url, user.accessToken).get('/api/auth/me'), 401, 'unauthorized');
   });
 });

@@ -9,3 +9,4 @@ export * from './actions.ts';
 export * from './connections.ts';
 export * from './mail.ts';
 export * from './calendar.ts';
+export * from './memory.ts';

@@ -8,6 +8,7 @@ import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { registerConnectionRoutes } from './connections/connections.routes.ts';
 import { registerCalendarRoutes } from './calendar/calendar.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
+import { registerMemoryRoutes } from './memory/memory.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
 
 export const features: ((api: Api, ctx: AppContext) => void)[] = [
@@ -19,4 +20,5 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerActionRoutes,
   registerConnectionRoutes,
   registerCalendarRoutes,
+  registerMemoryRoutes,
 ];

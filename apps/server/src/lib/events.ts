@@ -22,7 +22,10 @@ export type BusinessEvent =
   | 'mail.sent'
   | 'calendar.connected'
   | 'calendar.synced'
-  | 'calendar.sync_failed';
+  | 'calendar.sync_failed'
+  | 'memory.created'
+  | 'memory.updated'
+  | 'memory.deleted';
 
 type Listener = (event: BusinessEvent, fields: Record<string, unknown>) => void;
 const listeners = new Set<Listener>();

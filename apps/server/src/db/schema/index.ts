@@ -4,3 +4,4 @@ export * from './connections.ts';
 export * from './actions.ts';
 export * from './oauth-states.ts';
 export * from './calendar.ts';
+export * from './memory.ts';

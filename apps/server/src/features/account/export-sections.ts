@@ -6,6 +6,7 @@ import { listSessionsForExport } from '../auth/auth.repo.ts';
 import { exportCalendar } from '../calendar/calendar.service.ts';
 import { listConnections } from '../connections/connections.repo.ts';
 import { exportAgentState, exportMessages } from '../messages/messages.repo.ts';
+import { exportMemories } from '../memory/memory.service.ts';
 
 export type ExportSection = (ctx: AppContext, userId: string) => Promise<Record<string, unknown>>;
 
@@ -16,4 +17,5 @@ export const exportSections: ExportSection[] = [
   async (ctx, userId) => ({ pendingActions: await exportPendingActions(ctx.db, userId) }),
   async (ctx, userId) => ({ connections: await listConnections(ctx.db, userId) }),
   (ctx, userId) => exportCalendar(ctx, userId),
+  async (ctx, userId) => ({ memories: await exportMemories(ctx, userId) }),
 ];

@@ -53,11 +53,18 @@ export async function deleteUser(db: DbOrTx, userId: string): Promise<void> {
 
 export async function insertSession(
   db: DbOrTx,
-  values: { userId: string; tokenHash: string; deviceName: string | null; expiresAt: Date },
+  values: { userId: string; tokenHash: string; deviceName: string | null; expiresAt: Date; now: Date },
 ): Promise<SessionRow> {
   const [row] = await db
     .insert(sessions)
-    .values({ userId: values.userId, token: values.tokenHash, deviceName: values.deviceName, expiresAt: values.expiresAt })
+    .values({
+      userId: values.userId,
+      token: values.tokenHash,
+      deviceName: values.deviceName,
+      expiresAt: values.expiresAt,
+      createdAt: values.now,
+      lastUsedAt: values.now,
+    })
     .returning();
   await db.insert(refreshTokens).values({ tokenHash: values.tokenHash, sessionId: row!.id });
   return row!;
@@ -74,11 +81,11 @@ export async function findActiveSession(db: DbOrTx, sessionId: string, userId: s
   return row;
 }
 
-export async function touchSession(db: DbOrTx, sessionId: string): Promise<void> {
+export async function touchSession(db: DbOrTx, sessionId: string, now: Date): Promise<void> {
   await db
     .update(sessions)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(sessions.id, sessionId), sql`${sessions.lastUsedAt} < now() - interval '1 minute'`));
+    .set({ lastUsedAt: now })
+    .where(and(eq(sessions.id, sessionId), sql`${sessions.lastUsedAt} < ${new Date(now.getTime() - 60_000)}`));
 }
 
 export async function findRefreshToken(db: DbOrTx, tokenHash: string) {
@@ -101,8 +108,8 @@ export async function markRefreshTokenRotated(db: DbOrTx, tokenHash: string): Pr
   return rows.length === 1;
 }
 
-export async function rotateSessionToken(db: DbOrTx, sessionId: string, tokenHash: string): Promise<void> {
-  await db.update(sessions).set({ token: tokenHash, lastUsedAt: sql`now()` }).where(eq(sessions.id, sessionId));
+export async function rotateSessionToken(db: DbOrTx, sessionId: string, tokenHash: string, now: Date): Promise<void> {
+  await db.update(sessions).set({ token: tokenHash, lastUsedAt: now }).where(eq(sessions.id, sessionId));
   await db.insert(refreshTokens).values({ tokenHash, sessionId });
 }
 

@@ -40,6 +40,7 @@ async function startSession(ctx: AppContext, user: repo.UserRow, deviceName: str
     tokenHash: refresh.hash,
     deviceName,
     expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+    now,
   });
   const access = await signAccessToken(ctx.config.jwtSecret, { userId: user.id, sessionId: session.id }, now);
   return {
@@ -95,7 +96,7 @@ export async function refresh(ctx: AppContext, refreshToken: string): Promise<Au
   const next = newRefreshToken();
   const rotated = await ctx.db.transaction(async (tx) => {
     if (!(await repo.markRefreshTokenRotated(tx, hash))) return false;
-    await repo.rotateSessionToken(tx, session.id, next.hash);
+    await repo.rotateSessionToken(tx, session.id, next.hash, now);
     return true;
   });
   if (!rotated) {
@@ -123,7 +124,7 @@ export async function authenticate(ctx: AppContext, accessToken: string): Promis
   const row = await repo.findActiveSession(ctx.db, claims.sessionId, claims.userId);
   if (!row || !sessionUsable(row.session, now)) return null;
   if (now.getTime() - (row.session.lastUsedAt?.getTime() ?? 0) > 60_000) {
-    await repo.touchSession(ctx.db, row.session.id);
+    await repo.touchSession(ctx.db, row.session.id, now);
   }
   return { userId: claims.userId, sessionId: claims.sessionId, user: toUser(row.user) };
 }

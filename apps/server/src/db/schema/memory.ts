@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import { bigint, customType, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { messages, users } from './core.ts';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+// Lexemes compare byte by byte, so a range of the primary key reads every term
+// with a given first letter (the fuzzy matcher's slice of the vocabulary).
+const lexeme = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+
+/** What a user asked @mem to keep. Searchable by full-text (English stemming) and trigram similarity. */
+export const memories = pgTable(
+  'memories',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    content: text('content').notNull(),
+    // Provenance: the chat message the memory came from (null when made over the REST API).
+    sourceMessageId: uuid('source_message_id').references(() => messages.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', "content")`),
+  },
+  (t) => [
+    index('memories_user_created_idx').on(t.userId, t.createdAt),
+    index('memories_search_idx').using('gin', t.searchVector),
+  ],
+);
+
+/**
+ * Per-user document frequency of every lexeme, kept up to date by the writes in
+ * memory.repo.ts, so a search reads its IDF weights with a few index lookups.
+ */
+export const memoryTerms = pgTable(
+  'memory_terms',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    term: lexeme('term').notNull(),
+    docCount: integer('doc_count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.term] })],
+);
+
+/** Per-user corpus size for BM25: how many memories, and their total length in lexemes. */
+export const memoryStats = pgTable('memory_stats', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  docCount: integer('doc_count').notNull(),
+  tokenCount: bigint('token_count', { mode: 'number' }).notNull(),
+});

@@ -1,0 +1,330 @@
+// The only place that queries memories. Every statement is scoped by user_id.
+// Writes keep the per-user term statistics (memory_terms, memory_stats) in step
+// with the rows, in the same transaction, so searches can weigh terms by IDF.
+import { and, count, desc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { memories } from '../../db/schema/index.ts';
+
+export interface MemoryRow {
+  id: string;
+  userId: string;
+  content: string;
+  sourceMessageId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const columns = {
+  id: memories.id,
+  userId: memories.userId,
+  content: memories.content,
+  sourceMessageId: memories.sourceMessageId,
+  createdAt: memories.createdAt,
+  updatedAt: memories.updatedAt,
+};
+
+const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
+
+/**
+ * Takes the user's statistics row lock first: writes of one user are serialised,
+ * so the term upserts below can never deadlock with each other.
+ */
+async function lockStats(tx: Tx, userId: string): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO memory_stats (user_id, doc_count, token_count) VALUES (${userId}, 0, 0)
+    ON CONFLICT (user_id) DO UPDATE SET doc_count = memory_stats.doc_count`);
+}
+
+async function countTerms(tx: Tx, userId: string, memoryId: string, sign: 1 | -1): Promise<void> {
+  if (sign === 1) {
+    await tx.execute(sql`
+      INSERT INTO memory_terms (user_id, term, doc_count)
+      SELECT ${userId}::uuid, t.lexeme, 1
+      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
+      WHERE m.id = ${memoryId} AND m.user_id = ${userId}
+      ORDER BY t.lexeme
+      ON CONFLICT (user_id, term) DO UPDATE SET doc_count = memory_terms.doc_count + 1`);
+  } else {
+    await tx.execute(sql`
+      UPDATE memory_terms mt SET doc_count = mt.doc_count - 1
+      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
+      WHERE m.id = ${memoryId} AND m.user_id = ${userId} AND mt.user_id = ${userId} AND mt.term = t.lexeme`);
+    await tx.execute(sql`DELETE FROM memory_terms WHERE user_id = ${userId} AND doc_count <= 0`);
+  }
+  await tx.execute(sql`
+    UPDATE memory_stats s SET doc_count = s.doc_count + ${sign}, token_count = s.token_count + ${sign} * length(m.search_vector)
+    FROM memories m WHERE m.id = ${memoryId} AND m.user_id = ${userId} AND s.user_id = ${userId}`);
+}
+
+export async function insertMemory(
+  db: Db,
+  input: { userId: string; content: string; sourceMessageId?: string | null; createdAt?: Date },
+): Promise<MemoryRow> {
+  return db.transaction(async (tx) => {
+    await lockStats(tx, input.userId);
+    const at = input.createdAt ?? sql`now()`;
+    const [row] = await tx
+      .insert(memories)
+      .values({ userId: input.userId, content: input.content, sourceMessageId: input.sourceMessageId ?? null, createdAt: at, updatedAt: at })
+      .returning(columns);
+    await countTerms(tx, input.userId, row!.id, 1);
+    return row!;
+  });
+}
+
+/** Replaces the content (and, when given, the provenance); undefined when the user has no such memory. */
+export async function updateMemory(
+  db: Db,
+  input: { userId: string; id: string; content: string; sourceMessageId?: string | null },
+): Promise<MemoryRow | undefined> {
+  return db.transaction(async (tx) => {
+    await lockStats(tx, input.userId);
+    if (!(await findMemory(tx, input.userId, input.id))) return undefined;
+    await countTerms(tx, input.userId, input.id, -1);
+    const [row] = await tx
+      .update(memories)
+      .set({
+        content: input.content,
+        updatedAt: sql`now()`,
+        ...(input.sourceMessageId !== undefined ? { sourceMessageId: input.sourceMessageId } : {}),
+      })
+      .where(and(eq(memories.userId, input.userId), eq(memories.id, input.id)))
+      .returning(columns);
+    await countTerms(tx, input.userId, input.id, 1);
+    return row;
+  });
+}
+
+/** Deletes the row for real; false when the user has no such memory. */
+export async function deleteMemory(db: Db, userId: string, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await lockStats(tx, userId);
+    if (!(await findMemory(tx, userId, id))) return false;
+    await countTerms(tx, userId, id, -1);
+    await tx.delete(memories).where(and(eq(memories.userId, userId), eq(memories.id, id)));
+    return true;
+  });
+}
+
+/** Deletes every memory of the user (and their statistics); returns how many. */
+export async function deleteAllMemories(db: Db, userId: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await lockStats(tx, userId);
+    const gone = await tx.delete(memories).where(eq(memories.userId, userId)).returning({ id: memories.id });
+    await tx.execute(sql`DELETE FROM memory_terms WHERE user_id = ${userId}`);
+    await tx.execute(sql`UPDATE memory_stats SET doc_count = 0, token_count = 0 WHERE user_id = ${userId}`);
+    return gone.length;
+  });
+}
+
+export async function findMemory(db: Db | Tx, userId: string, id: string): Promise<MemoryRow | undefined> {
+  const [row] = await db
+    .select(columns)
+    .from(memories)
+    .where(and(eq(memories.userId, userId), eq(memories.id, id)))
+    .limit(1);
+  return row;
+}
+
+/** Newest first. */
+export async function listMemories(db: Db, userId: string, limit: number): Promise<MemoryRow[]> {
+  return db
+    .select(columns)
+    .from(memories)
+    .where(eq(memories.userId, userId))
+    .orderBy(desc(memories.createdAt), desc(memories.id))
+    .limit(limit);
+}
+
+export async function countMemories(db: Db, userId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(memories).where(eq(memories.userId, userId));
+  return row?.n ?? 0;
+}
+
+export async function exportMemories(db: Db, userId: string): Promise<MemoryRow[]> {
+  return db.select(columns).from(memories).where(eq(memories.userId, userId)).orderBy(memories.createdAt, memories.id);
+}
+
+/**
+ * Ranking knobs. The defaults are what the LoCoMo benchmark (bench/memory.ts)
+ * settled on; it passes other values to measure each step.
+ */
+export interface SearchTuning {
+  /** BM25's k1; with term frequency taken as 1 it sets how much length normalisation can move a score. */
+  k1: number;
+  /** BM25 length normalisation; memories are short and a longer one usually says more, so it is mild. */
+  b: number;
+  /** Minimum trigram similarity for a vocabulary term to stand in for a query term (0 turns fuzzy matching off). */
+  fuzzy: number;
+  /** Shorter query terms only match exactly. */
+  fuzzyMinLength: number;
+  /** At most this many vocabulary terms per query term. */
+  fuzzyPerTerm: number;
+  /** A memory changed just now scores up to (1 + recency) times as much; the boost halves every halfLifeDays. */
+  recency: number;
+  halfLifeDays: number;
+  /** Share of a match's score lent to the memory stored right after it, and right before it. */
+  nextWeight: number;
+  prevWeight: number;
+  /** Memories further apart than this lend each other nothing. */
+  neighbourMinutes: number;
+  /** How many of the best matches lend score to their neighbours. */
+  spreadFrom: number;
+  /**
+   * Terms found in more than this share of the user's memories (and in more than
+   * commonFloor of them) still score, but do not pull in candidates: that keeps the
+   * work per search bounded when a query has a rarer word to go by.
+   */
+  commonShare: number;
+  commonFloor: number;
+}
+
+export const defaultSearchTuning: SearchTuning = {
+  k1: 1.2,
+  b: 0.3,
+  fuzzy: 0.4,
+  fuzzyMinLength: 4,
+  fuzzyPerTerm: 5,
+  recency: 0.1,
+  halfLifeDays: 30,
+  nextWeight: 0.7,
+  prevWeight: 0.5,
+  neighbourMinutes: 10,
+  spreadFrom: 20,
+  commonShare: 0.2,
+  commonFloor: 50,
+};
+
+export interface MemorySearchHit extends MemoryRow {
+  score: number;
+  /**
+   * Share (0..1) of the query's IDF weight that this memory itself contains (a fuzzy
+   * match counts by the square root of its similarity); 0 for a memory ranked only
+   * as the neighbour of a match.
+   */
+  coverage: number;
+}
+
+const MAX_QUERY_TERMS = 32;
+
+/**
+ * Best first: BM25 (term frequency taken as 1) with OR semantics and per-user IDF over English stems, query
+ * terms widened to similar terms of the user's vocabulary (trigram similarity:
+ * typos, names, word forms the stemmer keeps apart), a share of a match's score
+ * lent to the memories stored just before and after it (the conversation it came
+ * from), and a mild recency boost.
+ */
+export async function searchMemories(
+  db: Db,
+  input: { userId: string; query: string; limit: number },
+  tuning: Partial<SearchTuning> = {},
+): Promise<MemorySearchHit[]> {
+  const t = { ...defaultSearchTuning, ...tuning };
+  const { userId, query } = input;
+  const result = await db.execute(sql`
+    WITH stats AS (
+      SELECT doc_count::float8 AS n, greatest(token_count::float8 / nullif(doc_count, 0), 1) AS avgdl
+      FROM memory_stats WHERE user_id = ${userId} AND doc_count > 0
+    ),
+    q AS (
+      SELECT lexeme AS qterm, left(lexeme, 1) COLLATE "C" AS initial, chr(ascii(lexeme) + 1) COLLATE "C" AS after_initial
+      FROM unnest(to_tsvector('english', ${query})) LIMIT ${MAX_QUERY_TERMS}
+    ),
+    exp AS (
+      SELECT q.qterm, mt.term, mt.doc_count, 1.0::float8 AS sim
+      FROM q JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = q.qterm
+      UNION
+      SELECT q.qterm, f.term, f.doc_count, f.sim
+      FROM q CROSS JOIN LATERAL (
+        SELECT mt.term, mt.doc_count, similarity(mt.term, q.qterm)::float8 AS sim
+        FROM memory_terms mt
+        WHERE ${t.fuzzy}::float8 > 0 AND length(q.qterm) >= ${t.fuzzyMinLength}::int
+          -- Like most spelling correctors, trust the first letter: the comparisons then
+          -- cover one slice of the vocabulary, read by a range of the primary key.
+          AND mt.user_id = ${userId} AND mt.term >= q.initial AND mt.term < q.after_initial
+          AND mt.term <> q.qterm AND similarity(mt.term, q.qterm) >= ${t.fuzzy}::float8
+        ORDER BY 3 DESC LIMIT ${t.fuzzyPerTerm}::int
+      ) f
+    ),
+    w AS (
+      SELECT e.qterm, e.term, e.sim, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
+        ('''' || replace(replace(e.term, '\\', '\\\\'), '''', '''''') || '''')::tsquery AS query,
+        e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8) AS selective
+      FROM exp e CROSS JOIN stats s
+    ),
+    -- The query's weight: each term weighs as its best stand-in, or as a term in no memory.
+    total AS (
+      SELECT sum(coalesce((SELECT max(w.idf) FROM w WHERE w.qterm = q.qterm), ln(1 + (s.n + 0.5) / 0.5))) AS weight
+      FROM q CROSS JOIN stats s
+    ),
+    -- MATERIALIZED: inlined into the join below, PostgreSQL 15 ran the GIN index scan
+    -- once per query term, five times slower.
+    cand AS MATERIALIZED (
+      SELECT m.id, m.search_vector, m.created_at FROM memories m
+      WHERE m.user_id = ${userId} AND m.search_vector @@ (
+        SELECT string_agg(DISTINCT query::text, ' | ')::tsquery FROM w
+        WHERE selective OR NOT EXISTS (SELECT 1 FROM w WHERE selective))
+    ),
+    -- Memories are short and a term seldom occurs twice in one, so BM25's term
+    -- frequency is taken as 1: a match is a containment test per candidate and term.
+    per_term AS (
+      SELECT c.id, c.created_at, w.qterm,
+        max(w.sim * w.idf * (${t.k1}::float8 + 1)
+          / (1 + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * length(c.search_vector) / s.avgdl))) AS score,
+        max(sqrt(w.sim) * w.idf) AS matched
+      FROM cand c JOIN w ON c.search_vector @@ w.query CROSS JOIN stats s
+      GROUP BY c.id, c.created_at, w.qterm
+    ),
+    own AS (
+      SELECT id, created_at, sum(score) AS score, sum(matched) AS matched
+      FROM per_term
+      GROUP BY id, created_at
+      ORDER BY 3 DESC LIMIT ${t.spreadFrom}::int
+    ),
+    -- Memories stored in the same moment of a conversation share its context: the
+    -- answer often follows the message that names the topic.
+    lent AS (
+      SELECT nx.id, o.score * ${t.nextWeight}::float8 AS score FROM own o CROSS JOIN LATERAL (
+        SELECT x.id FROM memories x
+        WHERE ${t.nextWeight}::float8 > 0 AND x.user_id = ${userId} AND x.created_at > o.created_at
+          AND x.created_at <= o.created_at + make_interval(mins => ${t.neighbourMinutes}::int)
+        ORDER BY x.created_at LIMIT 1) nx
+      UNION ALL
+      SELECT pv.id, o.score * ${t.prevWeight}::float8 FROM own o CROSS JOIN LATERAL (
+        SELECT x.id FROM memories x
+        WHERE ${t.prevWeight}::float8 > 0 AND x.user_id = ${userId} AND x.created_at < o.created_at
+          AND x.created_at >= o.created_at - make_interval(mins => ${t.neighbourMinutes}::int)
+        ORDER BY x.created_at DESC LIMIT 1) pv
+    ),
+    scored AS (
+      SELECT coalesce(o.id, l.id) AS id, coalesce(o.score, 0) + coalesce(l.score, 0) AS score, coalesce(o.matched, 0) AS matched
+      FROM own o FULL JOIN (SELECT id, max(score) AS score FROM lent GROUP BY id) l ON l.id = o.id
+    )
+    SELECT m.id, m.user_id AS "userId", m.content, m.source_message_id AS "sourceMessageId",
+      m.created_at AS "createdAt", m.updated_at AS "updatedAt",
+      sc.score * (1 + ${t.recency}::float8 * power(0.5,
+        greatest(extract(epoch FROM (now() - m.updated_at))::float8, 0) / 86400.0 / ${t.halfLifeDays}::float8)) AS score,
+      least(sc.matched / nullif((SELECT weight FROM total), 0), 1) AS coverage
+    FROM scored sc JOIN memories m ON m.id = sc.id AND m.user_id = ${userId}
+    ORDER BY 7 DESC, m.created_at DESC, m.id
+    LIMIT ${input.limit}`);
+  return rowsOf(result).map((r) => ({
+    id: String(r.id),
+    userId: String(r.userId),
+    content: String(r.content),
+    sourceMessageId: r.sourceMessageId == null ? null : String(r.sourceMessageId),
+    createdAt: new Date(r.createdAt as string | Date),
+    updatedAt: new Date(r.updatedAt as string | Date),
+    score: Number(r.score),
+    coverage: Number(r.coverage ?? 0),
+  }));
+}
+
+/**
+ * Refreshes the planner statistics of the memory tables, as autovacuum does on
+ * PostgreSQL (the benchmark calls it after its bulk load). The search plans do not
+ * depend on it: embedded PGlite, which has no autovacuum, searches as fast without.
+ */
+export async function analyzeMemoryTables(db: Db): Promise<void> {
+  await db.execute(sql`ANALYZE memories, memory_terms, memory_stats`);
+}

@@ -1,0 +1,186 @@
+// The memory store over real HTTP: REST per API.md, ranking, isolation between
+// users, and the per-user term statistics the ranking relies on.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { MemoriesResponse, MemoryResponse } from '@lifeos/contract';
+import { insertMemory, searchMemories } from '../src/features/memory/memory.repo.ts';
+import { as, registerUser, request } from './helpers/http.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(() => server.close());
+
+async function newUser() {
+  const user = await registerUser(server.url);
+  return { user, api: as(server.url, user.accessToken) };
+}
+
+async function store(api: ReturnType<typeof as>, ...contents: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const content of contents) {
+    const res = await api.post('/api/memories', { content });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    ids.push(MemoryResponse.parse(res.body).memory.id);
+  }
+  return ids;
+}
+
+const search = async (api: ReturnType<typeof as>, q: string, limit = 10) => {
+  const res = await api.get(`/api/memories?q=${encodeURIComponent(q)}&limit=${limit}`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return MemoriesResponse.parse(res.body).memories.map((m) => m.content);
+};
+
+describe('REST /api/memories', () => {
+  it('when memories are created, edited and deleted, then each answer has the contract shape and the list is newest first', async () => {
+    const { api } = await newUser();
+    const created = await api.post('/api/memories', { content: '  my dentist is Dr. Weiss  ' });
+    assert.equal(created.status, 201);
+    const memory = MemoryResponse.parse(created.body).memory;
+    assert.equal(memory.content, 'my dentist is Dr. Weiss');
+    assert.equal(memory.sourceMessageId, null);
+    await store(api, 'I like my coffee black');
+
+    const list = MemoriesResponse.parse((await api.get('/api/memories')).body).memories;
+    assert.deepEqual(list.map((m) => m.content), ['I like my coffee black', 'my dentist is Dr. Weiss']);
+
+    const patched = await api.patch(`/api/memories/${memory.id}`, { content: 'my dentist is Dr. Roth' });
+    assert.equal(patched.status, 200);
+    const after = MemoryResponse.parse(patched.body).memory;
+    assert.equal(after.content, 'my dentist is Dr. Roth');
+    assert.equal(after.createdAt, memory.createdAt);
+    assert.ok(after.updatedAt >= memory.updatedAt);
+
+    assert.equal((await api.delete(`/api/memories/${memory.id}`)).status, 204);
+    assert.deepEqual((await search(api, 'dentist')), []);
+    const again = await api.delete(`/api/memories/${memory.id}`);
+    assert.equal(again.status, 404);
+    assert.equal(again.body.code, 'not_found');
+  });
+
+  it('when a request is malformed, then it is a 400/415 problem and nothing is stored', async () => {
+    const { api, user } = await newUser();
+    for (const body of [{ content: '' }, { content: '   ' }, { content: 'x'.repeat(10_001) }, {}, { content: 7 }]) {
+      const res = await api.post('/api/memories', body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.code, 'validation_failed');
+      assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+    }
+    for (const query of ['limit=0', 'limit=101', 'limit=abc']) assert.equal((await api.get(`/api/memories?${query}`)).status, 400, query);
+    assert.equal((await api.patch('/api/memories/not-a-uuid', { content: 'x' })).status, 400);
+    const text = await request(server.url, 'POST', '/api/memories', { token: user.accessToken, raw: 'content=x', headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.status, 415);
+    assert.equal((await request(server.url, 'GET', '/api/memories')).status, 401);
+    assert.deepEqual(MemoriesResponse.parse((await api.get('/api/memories')).body).memories, []);
+  });
+
+  it("when a user edits, deletes or searches another user's memories, then it is 404 or nothing, and the owner keeps them", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const [id] = await store(alice.api, 'the safe code is 7731 zebra');
+    for (const res of [await bob.api.patch(`/api/memories/${id}`, { content: 'hacked' }), await bob.api.delete(`/api/memories/${id}`)]) {
+      assert.equal(res.status, 404);
+      assert.equal(res.body.code, 'not_found');
+      assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+    }
+    assert.deepEqual(await search(bob.api, 'safe code zebra'), []);
+    assert.deepEqual(MemoriesResponse.parse((await bob.api.get('/api/memories')).body).memories, []);
+    assert.deepEqual(await search(alice.api, 'safe code zebra'), ['the safe code is 7731 zebra']);
+  });
+
+  it('when the account is exported, then its memories are in it, and only its own', async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    await store(alice.api, 'my dentist is Dr. Weiss');
+    await store(bob.api, 'my dentist is Dr. Bob');
+    const exported = await alice.api.get('/api/account/export');
+    assert.equal(exported.status, 200);
+    assert.deepEqual(exported.body.memories.map((m: { content: string }) => m.content), ['my dentist is Dr. Weiss']);
+  });
+});
+
+describe('search ranking', () => {
+  it('when a query has a rare and a common word, then the memory with the rare word comes first', async () => {
+    const { api } = await newUser();
+    await store(api, 'coffee with Anna on Friday', 'the coffee machine is broken', 'coffee beans are in the cupboard', 'I drink coffee every morning', "I'm allergic to penicillin");
+    const found = await search(api, 'coffee penicillin');
+    assert.equal(found[0], "I'm allergic to penicillin");
+    assert.equal(found.length, 5, 'every word is optional: memories with only "coffee" still match');
+  });
+
+  it('when a query uses another form of a word, then the stem matches', async () => {
+    const { api } = await newUser();
+    await store(api, 'I went running with Tom on Sunday', 'Lea painted the garden fence', 'the cat sleeps on the sofa');
+    assert.equal((await search(api, 'run'))[0], 'I went running with Tom on Sunday');
+    assert.equal((await search(api, 'paintings'))[0], 'Lea painted the garden fence');
+  });
+
+  it('when a query has a typo or a misspelt name, then the similar word still matches', async () => {
+    const { api } = await newUser();
+    await store(api, "I'm allergic to penicillin", 'my dentist is Dr. Weiss', 'Siobhan moved to Galway', 'the bike lock code is 2468');
+    assert.equal((await search(api, 'penicilin'))[0], "I'm allergic to penicillin");
+    assert.equal((await search(api, 'dentst'))[0], 'my dentist is Dr. Weiss');
+    assert.equal((await search(api, 'Dr. Weis'))[0], 'my dentist is Dr. Weiss');
+    assert.equal((await search(api, 'where did Siobhann move'))[0], 'Siobhan moved to Galway');
+    assert.equal((await search(api, 'Galwey'))[0], 'Siobhan moved to Galway');
+  });
+
+  it('when a query or memory holds quotes, backslashes or query operators, then search still works', async () => {
+    const { api } = await newUser();
+    await store(api, "O'Brien's path is C:\\Users\\ob & the code is a|b!c <-> d", 'an unrelated note');
+    for (const q of ["O'Brien's", 'C:\\Users', "a|b!c & <-> ' \" ( ) :*", '!!!', '   ', '🙂']) {
+      const res = await api.get(`/api/memories?q=${encodeURIComponent(q)}`);
+      assert.equal(res.status, 200, q);
+    }
+    assert.match((await search(api, "O'Brien"))[0] ?? '', /^O'Brien's path/);
+  });
+
+  it('when two memories match equally, then the newer ranks first', async () => {
+    const { user } = await newUser();
+    const db = server.ctx.db;
+    const old = await insertMemory(db, { userId: user.user.id, content: 'parking spot is B12', createdAt: new Date(Date.now() - 120 * 86_400_000) });
+    const recent = await insertMemory(db, { userId: user.user.id, content: 'parking spot is C7', createdAt: new Date(Date.now() - 86_400_000) });
+    const hits = await searchMemories(db, { userId: user.user.id, query: 'parking spot', limit: 5 });
+    assert.deepEqual(hits.map((h) => h.id), [recent.id, old.id]);
+    assert.ok(hits[0]!.score > hits[1]!.score, 'the boost is in the score, not only the tie-break');
+    assert.ok(hits[0]!.score < hits[1]!.score * 1.11, 'and it is mild');
+  });
+
+  it('when a memory was stored right after a match in the same conversation, then it follows the match', async () => {
+    const { user } = await newUser();
+    const db = server.ctx.db;
+    const t0 = Date.now() - 3_600_000;
+    const at = (s: number) => new Date(t0 + s * 1000);
+    await insertMemory(db, { userId: user.user.id, content: 'Jo: what is the name of your new dog?', createdAt: at(0) });
+    const answer = await insertMemory(db, { userId: user.user.id, content: 'Sam: Bello! He is a beagle.', createdAt: at(30) });
+    await insertMemory(db, { userId: user.user.id, content: 'Sam: we walked along the river', createdAt: new Date(t0 - 86_400_000) });
+    const hits = await searchMemories(db, { userId: user.user.id, query: "What is the dog's name?", limit: 5 });
+    assert.equal(hits[1]?.id, answer.id);
+    assert.equal(hits[1]?.coverage, 0, 'it is there as context, not as a match');
+  });
+
+  it('when memories are created, edited and deleted, then the term statistics equal a recount', async () => {
+    const { api, user } = await newUser();
+    const ids = await store(api, 'my dentist is Dr. Weiss', 'dentist appointment on Friday', 'I like my coffee black');
+    await api.patch(`/api/memories/${ids[0]}`, { content: 'my dentist is Dr. Roth in Leipzig' });
+    await api.delete(`/api/memories/${ids[2]}`);
+    await Promise.all([store(api, 'coffee with Anna'), store(api, 'Anna likes tea'), api.delete(`/api/memories/${ids[1]}`)]);
+    const userId = user.user.id;
+    const kept = await server.ctx.db.execute(sql`SELECT term, doc_count FROM memory_terms WHERE user_id = ${userId} ORDER BY term`);
+    const recount = await server.ctx.db.execute(sql`
+      SELECT t.lexeme AS term, count(*)::int AS doc_count FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
+      WHERE m.user_id = ${userId} GROUP BY t.lexeme ORDER BY t.lexeme COLLATE "C"`);
+    assert.deepEqual((kept as unknown as { rows: unknown[] }).rows, (recount as unknown as { rows: unknown[] }).rows);
+    const stats = await server.ctx.db.execute(sql`
+      SELECT s.doc_count, s.token_count::int AS token_count, (SELECT count(*)::int FROM memories WHERE user_id = ${userId}) AS n,
+        (SELECT coalesce(sum(length(search_vector)), 0)::int FROM memories WHERE user_id = ${userId}) AS len
+      FROM memory_stats s WHERE s.user_id = ${userId}`);
+    const row = (stats as unknown as { rows: { doc_count: number; token_count: number; n: number; len: number }[] }).rows[0]!;
+    assert.equal(row.doc_count, row.n);
+    assert.equal(row.token_count, row.len);
+  });
+});

@@ -1,0 +1,174 @@
+// Memory retrieval benchmark on the LoCoMo development conversations: every
+// turn becomes one memory ("<speaker>: <text>", one user per conversation),
+// every question of categories 1-4 is a search through the same function the
+// API uses, scored by evidence recall@5 / recall@10, with search latency.
+//
+//   npm run bench:memory                 PGlite, and PostgreSQL when BENCH_DATABASE_URL
+//                                        (or TEST_DATABASE_URL) names a server; a scratch
+//                                        database is created there and dropped after.
+//   BENCH_STEPS=1 npm run bench:memory   also each step of the method, from plain BM25 on.
+//   LOCOMO_DIR=...                       the data (default ../shared/data/locomo-dev).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { loadConfig } from '../apps/server/src/config.ts';
+import { createDatabase, type Database } from '../apps/server/src/db/client.ts';
+import { insertUser } from '../apps/server/src/features/auth/auth.repo.ts';
+import {
+  analyzeMemoryTables,
+  defaultSearchTuning,
+  insertMemory,
+  searchMemories,
+  type SearchTuning,
+} from '../apps/server/src/features/memory/memory.repo.ts';
+
+const DATA_DIR = process.env.LOCOMO_DIR ?? path.resolve(import.meta.dirname, '../../shared/data/locomo-dev');
+const FILES = ['26.json', '30.json', '41.json', '42.json', '43.json'];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+interface Turn { speaker: string; dia_id: string; text: string }
+interface Qa { question: string; evidence: string[]; category: number }
+interface Conversation { turns: { diaId: string; content: string; at: Date }[]; qa: Qa[] }
+interface Loaded extends Conversation { userId: string; ids: Map<string, string> }
+
+/** "1:56 pm on 8 May, 2023" */
+function sessionDate(s: string): Date {
+  const m = /^(\d+):(\d+)\s*(am|pm) on (\d+) (\w+),? (\d{4})$/i.exec(s.trim());
+  if (!m) throw new Error(`unreadable session date: ${s}`);
+  const hour = (Number(m[1]) % 12) + (m[3]!.toLowerCase() === 'pm' ? 12 : 0);
+  return new Date(Date.UTC(Number(m[6]), MONTHS.indexOf(m[5]!.toLowerCase()), Number(m[4]), hour, Number(m[2])));
+}
+
+function readConversations(): Conversation[] {
+  return FILES.map((file) => {
+    const raw = JSON.parse(readFileSync(path.join(DATA_DIR, file), 'utf8')) as Record<string, unknown>;
+    const turns: Conversation['turns'] = [];
+    for (let i = 1; raw[`session_${i}`]; i++) {
+      const start = sessionDate(String(raw[`session_${i}_date_time`]));
+      // Turns of a session half a minute apart, as in a chat.
+      (raw[`session_${i}`] as Turn[]).forEach((t, j) => turns.push({ diaId: t.dia_id, content: `${t.speaker}: ${t.text}`, at: new Date(start.getTime() + j * 30_000) }));
+    }
+    // Replayed as if the last session ended now, so the recency boost sees real ages.
+    const shift = Date.now() - Math.max(...turns.map((t) => t.at.getTime()));
+    for (const t of turns) t.at = new Date(t.at.getTime() + shift);
+    return { turns, qa: (raw.qa as Qa[]).filter((q) => q.category >= 1 && q.category <= 4) };
+  });
+}
+
+// A few evidence lists in the data are malformed ("D8:6; D9:17", "D:11:26"); ids that
+// name no turn at all ("D") are left out, as are questions left without evidence.
+const evidenceIds = (raw: string[]) =>
+  raw
+    .flatMap((e) => e.split(';'))
+    .map((e) => e.trim().replace(/^D:(\d+)/, 'D$1'))
+    .filter((e) => /^D\d+:\d+$/.test(e));
+
+async function load(database: Database, conversations: Conversation[]): Promise<Loaded[]> {
+  const loaded: Loaded[] = [];
+  for (const c of conversations) {
+    const user = await insertUser(database.db, { email: `bench-${randomUUID()}@example.test`, passwordHash: 'x', username: null, timezone: 'UTC' });
+    const ids = new Map<string, string>();
+    for (const t of c.turns) ids.set(t.diaId, (await insertMemory(database.db, { userId: user!.id, content: t.content, createdAt: t.at })).id);
+    loaded.push({ ...c, userId: user!.id, ids });
+  }
+  // What autovacuum does shortly after a bulk load (the server does it itself on PGlite).
+  await analyzeMemoryTables(database.db);
+  return loaded;
+}
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function run(database: Database, conversations: Loaded[], tuning: Partial<SearchTuning>) {
+  let r5 = 0;
+  let r10 = 0;
+  let n = 0;
+  const latencies: number[] = [];
+  for (const c of conversations) {
+    for (const q of c.qa) {
+      const evidence = new Set(evidenceIds(q.evidence).flatMap((e) => c.ids.get(e) ?? []));
+      if (evidence.size === 0) continue;
+      const started = performance.now();
+      const hits = await searchMemories(database.db, { userId: c.userId, query: q.question, limit: 10 }, tuning);
+      latencies.push(performance.now() - started);
+      r5 += hits.slice(0, 5).filter((h) => evidence.has(h.id)).length / evidence.size;
+      r10 += hits.filter((h) => evidence.has(h.id)).length / evidence.size;
+      n++;
+    }
+  }
+  return { questions: n, recall5: r5 / n, recall10: r10 / n, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+// Each step adds one idea to the one before; the last is the method as shipped.
+const off = { fuzzy: 0, recency: 0, nextWeight: 0, prevWeight: 0, commonShare: 1 };
+const STEPS: [string, Partial<SearchTuning>][] = [
+  ['BM25 (k1 1.2, b 0.75, term frequency 1), English stems, OR', { ...off, b: 0.75 }],
+  ['+ milder length normalisation (b 0.3)', { ...off }],
+  ['+ fuzzy vocabulary matching (trigram >= 0.4)', { ...off, fuzzy: defaultSearchTuning.fuzzy }],
+  ['+ recency boost (10%, half-life 30 days)', { ...off, fuzzy: defaultSearchTuning.fuzzy, recency: defaultSearchTuning.recency }],
+  ['+ neighbours in the conversation (0.7 next, 0.5 previous)', { commonShare: 1 }],
+  ['+ common terms only score, do not pull candidates', {}],
+];
+
+async function bench(label: string, database: Database): Promise<void> {
+  await database.migrate();
+  const started = performance.now();
+  const conversations = await load(database, readConversations());
+  const memories = conversations.reduce((a, c) => a + c.turns.length, 0);
+  console.log(`${label}: ${memories} memories of ${conversations.length} users loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await run(database, conversations.slice(0, 1), {}); // warm-up
+  const steps = process.env.BENCH_STEPS ? STEPS : STEPS.slice(-1);
+  for (const [name, tuning] of steps) {
+    const r = await run(database, conversations, tuning);
+    console.log(
+      `${label.padEnd(10)} recall@5 ${r.recall5.toFixed(3)}  recall@10 ${r.recall10.toFixed(3)}  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  (${r.questions} questions)  ${steps.length > 1 ? name : ''}`,
+    );
+  }
+}
+
+function config(databaseUrl?: string) {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: '/nonexistent-lifeos-bench-dir',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_DRIVER: 'pg' } : {}),
+  });
+}
+
+if (!existsSync(path.join(DATA_DIR, FILES[0]!))) {
+  console.error(`LoCoMo data not found in ${DATA_DIR}; set LOCOMO_DIR to the folder holding ${FILES.join(', ')}`);
+  process.exit(1);
+}
+console.log('Reference (plain BM25 on the same questions): recall@5 0.531, recall@10 0.608');
+const pglite = await createDatabase(config(), { pgliteDataDir: 'memory://' });
+try {
+  await bench('PGlite', pglite);
+} finally {
+  await pglite.close();
+}
+
+const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!server) {
+  console.log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a server where a scratch database may be created)');
+} else {
+  const name = `lifeos_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    const database = await createDatabase(config(url.toString()));
+    try {
+      await bench('PostgreSQL', database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
