@@ -1,5 +1,4 @@
 // The web build in a real browser against the real server on PGlite.
-// Tests that talk to @mem and @cal need those agents' features on the server.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import {
   WEB_DIR,
   accessToken,
   composer,
+  eventually,
   launchBrowser,
   login,
   newAccount,
@@ -209,7 +209,7 @@ describe('LifeOS in a browser', () => {
     }
   });
 
-  it('when @mem is told something, then asking later shows the answer (needs the @mem feature)', async () => {
+  it('when @mem is told something, then asking later shows the answer', async () => {
     const b = await launchBrowser();
     try {
       await register(b.page, server.url, newAccount());
@@ -226,15 +226,33 @@ describe('LifeOS in a browser', () => {
       await send(b.page, "@mem what's my dentist's name?");
       await replyWith(b.page, 'Weiss').last().waitFor({ timeout: 30_000 });
 
+      // The Memories screen: search, edit, forget.
       await b.page.getByTestId('nav-memories').click();
       await b.page.getByTestId('memory-content').filter({ hasText: 'Weiss' }).first().waitFor();
+      await b.page.getByTestId('memories-new').fill('My bike lock code is 4711');
+      await b.page.getByTestId('memories-add').click();
+      await b.page.getByTestId('memory-content').filter({ hasText: 'bike lock' }).waitFor();
+      // Searching ranks the best match first.
+      await b.page.getByTestId('memories-search').fill('bike');
+      await eventually(async () => (await b.page.getByTestId('memory-content').first().innerText()).includes('bike lock'));
+      await b.page.getByTestId('memories-search').fill('dentist');
+      await eventually(async () => (await b.page.getByTestId('memory-content').first().innerText()).includes('Weiss'));
       await screenshot(b.page, 'memories-desktop-light');
+      await b.page.getByRole('button', { name: /^Edit memory: .*Weiss/ }).click();
+      await b.page.getByTestId('memory-edit-input').fill('My dentist is Dr. Weiss-Berger');
+      await b.page.getByTestId('memory-save').click();
+      await b.page.getByTestId('memory-content').filter({ hasText: 'Weiss-Berger' }).waitFor();
+      b.page.once('dialog', (dialog) => void dialog.accept());
+      await b.page.getByRole('button', { name: /^Forget memory: .*Weiss-Berger/ }).click();
+      await b.page.getByTestId('memory-content').filter({ hasText: 'Weiss-Berger' }).waitFor({ state: 'detached' });
+      await b.page.getByTestId('memories-search').fill('');
+      await b.page.getByTestId('memory-content').filter({ hasText: 'bike lock' }).waitFor();
     } finally {
       await b.close();
     }
   });
 
-  it('when @cal adds an event, then the agenda shows it (needs the @cal feature)', async () => {
+  it('when @cal adds an event, then the agenda shows it', async () => {
     const b = await launchBrowser();
     try {
       await register(b.page, server.url, newAccount());
@@ -248,7 +266,7 @@ describe('LifeOS in a browser', () => {
     }
   });
 
-  it('when an agent asks before deleting, then Confirm in the chat runs it (needs the @cal feature)', async () => {
+  it('when an agent asks before deleting, then Confirm in the chat runs it', async () => {
     const b = await launchBrowser();
     try {
       await register(b.page, server.url, newAccount());

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { FlatList, StyleSheet, Text, View } from 'react-native';
 import { errorMessage } from '@/lib/api-client';
 import { confirmAsync } from '@/lib/confirm';
-import type { Memory } from '@/lib/api-shapes';
+import type { Memory } from '@lifeos/contract';
 import { formatDateTime } from '@/lib/format';
 import { useMe } from '@/features/auth/auth.queries';
 import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';

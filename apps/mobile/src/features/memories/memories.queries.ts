@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '@/lib/api-context';
-import { MemoriesResponse, MemoryResponse } from '@/lib/api-shapes';
+import { MemoriesResponse, MemoryResponse } from '@lifeos/contract';
 
 export const memoryKeys = {
   all: ['memories'] as const,

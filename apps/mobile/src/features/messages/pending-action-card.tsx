@@ -15,6 +15,7 @@ const TITLES: Record<string, string> = {
   'cal.delete_event': 'Delete this event?',
   'cal.update_event': 'Change this event?',
   'cal.create_external': 'Add this to your calendar?',
+  'mem.forget': 'Forget this?',
 };
 
 function titleFor(kind: string): string {
