@@ -37,7 +37,10 @@ export function MessageBubble({ message, timeZone, onRetry }: { message: Message
             <Text style={[styles.time, { color: colors.textMuted }]}>{time}</Text>
           </View>
         ) : null}
-        <RichText style={[styles.content, { color: mine ? colors.onUserBubble : failed ? colors.danger : colors.text }]}>{message.content}</RichText>
+        {/* When the reply is the proposal itself (a mail draft), the card below shows it once. */}
+        {action.success && message.content.includes(action.data.summary.trim()) ? null : (
+          <RichText style={[styles.content, { color: mine ? colors.onUserBubble : failed ? colors.danger : colors.text }]}>{message.content}</RichText>
+        )}
         {mine ? <Text style={[styles.time, styles.timeMine, { color: colors.onUserBubble }]}>{time}</Text> : null}
         {failed && onRetry ? <Button label="Retry" variant="danger" compact onPress={onRetry} style={styles.retry} testID="message-retry" /> : null}
         {action.success ? <PendingActionCard action={action.data} resolved={resolvedOutcome(message)} /> : null}

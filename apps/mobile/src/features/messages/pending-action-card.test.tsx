@@ -37,6 +37,13 @@ describe('pending action card', () => {
     expect(screen.getByTestId('pending-action-cancel')).toBeTruthy();
   });
 
+  it('when the reply text is the proposal itself, then it is shown once, in the card', () => {
+    const message = proposal();
+    setup({ ...message, content: `${DRAFT}\n\nConfirm to send it, or cancel.` });
+    expect(screen.getAllByText(DRAFT)).toHaveLength(1);
+    expect(screen.queryByText(/Confirm to send it, or cancel/)).toBeNull();
+  });
+
   it("when Confirm is pressed, then the action is confirmed once and the agent's report joins the chat", async () => {
     const message = proposal();
     const report = makeMessage({ role: 'assistant', agentName: '@mail', content: 'Sent to bob@example.com.' });
