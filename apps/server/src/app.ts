@@ -9,6 +9,7 @@ import { features } from './features/index.ts';
 import { createApi } from './http/api.ts';
 import { authMiddleware } from './http/auth.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { metricsRoute, requestMetrics } from './http/metrics.ts';
 import { buildOpenApi, renderDocsPage } from './http/openapi.ts';
 import { createLimiter } from './http/rate-limit.ts';
 import { webApp } from './http/web-app.ts';
@@ -23,6 +24,7 @@ export function createApp(ctx: AppContext): Express {
     app.set('trust proxy', /^\d+$/.test(value) ? Number(value) : value === 'true' ? true : value);
   }
 
+  app.use(requestMetrics(ctx));
   app.use(
     pinoHttp({
       logger: ctx.log,
@@ -42,6 +44,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api', cors(corsOptions(ctx)));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
+  app.use(metricsRoute(ctx));
   const router = Router();
   const authenticatedLimit = createLimiter(ctx, 'api', {
     windowMs: 60_000,

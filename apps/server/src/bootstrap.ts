@@ -5,6 +5,7 @@ import type { AppContext } from './context.ts';
 import { createDatabase, type DatabaseOptions } from './db/client.ts';
 import { createPostgresBus, createRedisBus } from './lib/event-bus.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { createMetrics } from './lib/metrics.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 
 export interface BootOptions extends DatabaseOptions {
@@ -43,6 +44,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<B
     secrets: createSecretBox(config.encryptionKeys),
     now: options.now ?? (() => new Date()),
     startedAt: Date.now(),
+    metrics: createMetrics(database),
     shutdown: shutdown.signal,
   };
   return {
@@ -50,6 +52,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<B
     beginShutdown: () => shutdown.abort(),
     async close() {
       shutdown.abort();
+      ctx.metrics.close();
       await bus.close().catch(() => undefined);
       redis?.disconnect();
       await database.close();

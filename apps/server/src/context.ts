@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Logger } from './lib/logger.ts';
 import type { EventBus } from './lib/event-bus.ts';
+import type { Metrics } from './lib/metrics.ts';
 import type { SecretBox } from './lib/secret-box.ts';
 
 /** What every request handler and service may use; nothing else is global. */
@@ -19,6 +20,8 @@ export interface AppContext {
   /** The current time; tests replace it to pin "today". */
   now(): Date;
   readonly startedAt: number;
+  /** This instance's Prometheus registry and the instruments code updates directly. */
+  readonly metrics: Metrics;
   /** Aborted when the process starts draining: long-lived streams end on it. */
   readonly shutdown: AbortSignal;
 }

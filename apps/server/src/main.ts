@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { createApp } from './app.ts';
 import { boot } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startJobs } from './jobs/job-runner.ts';
 
 process.env.MASTRA_TELEMETRY_DISABLED ??= '1';
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -23,6 +24,7 @@ const started = performance.now();
 const booted = await boot(config);
 const { ctx } = booted;
 const app = createApp(ctx);
+const jobRunner = await startJobs(ctx);
 
 const server = app.listen(config.port, config.host, () => {
   const ms = Math.round(performance.now() - started);
@@ -53,8 +55,12 @@ async function stop(signal: string): Promise<void> {
   // Refuse new connections, end open streams, let in-flight requests finish.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   booted.beginShutdown();
+  // Keep-alive connections become idle as their last request finishes: close them then.
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
   server.closeIdleConnections();
   await closed;
+  clearInterval(idle);
+  await jobRunner.stop().catch((err: unknown) => ctx.log.warn({ err }, 'job queue did not stop cleanly'));
   await booted.close();
   clearTimeout(force);
   ctx.log.info('stopped');

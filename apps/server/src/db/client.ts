@@ -22,6 +22,8 @@ export interface Database {
   /** LISTEN on a channel; the returned function stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Raw SQL for a library that brings its own (the job queue); without values, several statements may run at once. */
+  execute(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Applies pending migrations, serialised across instances by an advisory lock. */
   migrate(): Promise<void>;
   poolStats(): { total: number; idle: number; waiting: number };
@@ -70,6 +72,16 @@ async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<Databa
     listen: (channel, onPayload) => client.listen(channel, onPayload).then((stop) => () => stop()),
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    async execute(text, values) {
+      try {
+        if (values?.length) return { rows: (await client.query(text, values)).rows };
+        return { rows: (await client.exec(text)).flatMap((result) => result.rows) };
+      } catch (err) {
+        // One connection: a failed multi-statement block must not leave it inside an aborted transaction.
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      }
     },
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
@@ -149,6 +161,11 @@ function wrapPool(
     listen: (channel, onPayload) => listener.listen(channel, onPayload),
     async notify(channel, payload) {
       await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+    },
+    async execute(text, values) {
+      const result = (await pool.query(text, values)) as { rows?: unknown[] } | { rows?: unknown[] }[];
+      // Several statements answer with one result each.
+      return { rows: Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : (result.rows ?? []) };
     },
     async migrate() {
       const client = await pool.connect();

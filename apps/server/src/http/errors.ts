@@ -110,5 +110,21 @@ export function toHttpError(err: unknown): HttpError {
   if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
     return new HttpError(status, status === 404 ? 'not_found' : 'validation_failed', 'The request could not be processed');
   }
+  if (isDatabaseUnavailable(err)) {
+    return new HttpError(503, 'service_unavailable', 'The database is unreachable; please try again shortly.', { headers: { 'Retry-After': '2' } });
+  }
   return new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.');
+}
+
+// Connection refused or dropped, the server shutting down or starting up, a pool timeout:
+// a passing outage the client should retry, not a bug.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i;
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  }
+  return false;
 }

@@ -22,7 +22,8 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
     limit: ctx.config.rateLimits.login,
     skipSuccessfulRequests: true,
     // Per account and address: one attacker cannot lock a user out from everywhere.
-    keyGenerator: (req) => `${ipKey(req)}:${String(req.body?.email ?? '').trim().toLowerCase()}`,
+    // Runs before validation: the body may be anything, e.g. an email object whose toString is not a function.
+    keyGenerator: (req) => `${ipKey(req)}:${typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : ''}`,
   });
   const registerLimit = createLimiter(ctx, 'register', {
     windowMs: 60 * 60_000,

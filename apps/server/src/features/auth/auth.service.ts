@@ -4,6 +4,7 @@ import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './auth.repo.ts';
 import { hashPassword, isCommonPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { SESSION_REVOKED, USER_UPDATED, sessionCache } from './session-cache.ts';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -102,6 +103,7 @@ export async function refresh(ctx: AppContext, refreshToken: string): Promise<Au
   if (!rotated) {
     // A refresh token that was already exchanged is being replayed: assume it was stolen.
     await repo.revokeSession(ctx.db, userId, session.id);
+    await ctx.bus.publish({ userId, type: SESSION_REVOKED, data: { sessionId: session.id } });
     logEvent(ctx, 'auth.refresh_reuse', { userId, sessionId: session.id });
     throw unauthorized('This refresh token was already used; the session has been signed out');
   }
@@ -121,12 +123,11 @@ export async function authenticate(ctx: AppContext, accessToken: string): Promis
   const now = ctx.now();
   const claims = await verifyAccessToken(ctx.config.jwtSecret, accessToken, now);
   if (!claims) return null;
-  const row = await repo.findActiveSession(ctx.db, claims.sessionId, claims.userId);
-  if (!row || !sessionUsable(row.session, now)) return null;
-  if (now.getTime() - (row.session.lastUsedAt?.getTime() ?? 0) > 60_000) {
-    await repo.touchSession(ctx.db, row.session.id, now);
-  }
-  return { userId: claims.userId, sessionId: claims.sessionId, user: toUser(row.user) };
+  const sessions = sessionCache(ctx, toUser);
+  const found = await sessions.find(claims.sessionId, claims.userId);
+  if (!found || found.expiresAt <= now || found.lastUsedAt.getTime() <= now.getTime() - SESSION_IDLE_MS) return null;
+  await sessions.touch(claims.sessionId, found.lastUsedAt, now);
+  return { userId: claims.userId, sessionId: claims.sessionId, user: found.user };
 }
 
 export async function logout(ctx: AppContext, auth: AuthInfo): Promise<void> {
@@ -141,6 +142,7 @@ export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeB
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
   });
   if (!row) throw notFound('User');
+  await ctx.bus.publish({ userId: auth.userId, type: USER_UPDATED, data: null });
   return toUser(row);
 }
 

@@ -31,8 +31,25 @@ export async function signAccessToken(
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
+// A token whose signature checked out once needs only its expiry checked again:
+// remembering it saves a MAC (through WebCrypto) on every request. Keyed by the
+// secret too, so nothing verified under one key is accepted under another.
+const VERIFIED_MAX = 50_000;
+const verified = new Map<string, { secret: Uint8Array; claims: AccessClaims; exp: number }>();
+
 /** Verifies signature, algorithm, issuer, audience, type and expiry; returns null for any failure. */
 export async function verifyAccessToken(secret: Uint8Array, token: string, now: Date): Promise<AccessClaims | null> {
+  const known = verified.get(token);
+  if (known && known.secret === secret) return now.getTime() < known.exp * 1000 ? known.claims : null;
+  const claims = await verifyAccessTokenUncached(secret, token, now);
+  if (claims) {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { secret, claims, exp: claims.exp });
+  }
+  return claims && { userId: claims.userId, sessionId: claims.sessionId };
+}
+
+async function verifyAccessTokenUncached(secret: Uint8Array, token: string, now: Date): Promise<(AccessClaims & { exp: number }) | null> {
   try {
     const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
@@ -43,7 +60,7 @@ export async function verifyAccessToken(secret: Uint8Array, token: string, now: 
       requiredClaims: ['sub', 'sid', 'exp'],
     });
     if (payload.typ !== ACCESS_TYP || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') return null;
-    return { userId: payload.sub, sessionId: payload.sid };
+    return { userId: payload.sub, sessionId: payload.sid, exp: payload.exp! };
   } catch {
     return null;
   }

@@ -79,11 +79,13 @@ export async function openStream(ctx: AppContext, auth: AuthInfo, req: Request, 
   const close = () => {
     if (closed) return;
     closed = true;
+    ctx.metrics.openStreams.dec();
     clearInterval(heartbeat);
     ctx.shutdown.removeEventListener('abort', close);
     void unsubscribe();
     res.end();
   };
+  ctx.metrics.openStreams.inc();
   req.on('close', close);
   ctx.shutdown.addEventListener('abort', close);
 

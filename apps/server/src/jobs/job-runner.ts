@@ -1,0 +1,72 @@
+// Background work that must run once per cluster, not once per instance.
+// pg-boss keeps its queue in the application's own PostgreSQL (schema
+// `pgboss`): every instance registers the same schedules (an upsert), the
+// scheduler creates one job per slot, and exactly one instance claims each
+// job (SELECT ... FOR UPDATE SKIP LOCKED). On the embedded database the same
+// code runs in-process on PGlite.
+import { PgBoss } from 'pg-boss';
+import type { AppContext } from '../context.ts';
+import { isUniqueViolation } from '../features/auth/auth.repo.ts';
+import { pruneJob } from './prune.job.ts';
+
+export interface JobDefinition {
+  /** The queue name; also the label in metrics and logs. */
+  name: string;
+  /** Five-field cron expression (UTC). */
+  cron: string;
+  /** Does the work; what it returns is logged (counts). */
+  run(ctx: AppContext): Promise<Record<string, number>>;
+}
+
+export const jobs: JobDefinition[] = [pruneJob];
+
+export interface JobRunner {
+  /** Sends one job now (operations and tests); resolves to its id. */
+  trigger(name: string): Promise<string | null>;
+  /** Stops taking jobs and waits (bounded) for running ones. */
+  stop(): Promise<void>;
+}
+
+const SCHEMA = 'pgboss';
+
+export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = jobs): Promise<JobRunner> {
+  // Instances starting together race on CREATE SCHEMA IF NOT EXISTS (a unique violation
+  // in the catalog); the loser simply finds it there. The rest of pg-boss's install runs
+  // under its own advisory lock.
+  await ctx.database.execute(`create schema if not exists ${SCHEMA}`).catch((err: unknown) => {
+    if (!isUniqueViolation(err)) throw err;
+  });
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values?: unknown[]) => ctx.database.execute(text, values) },
+    backend: ctx.database.driver === 'pglite' ? 'pglite' : 'postgres',
+    schema: SCHEMA,
+    createSchema: false,
+    // Instances come and go behind a load balancer; the registry would only collect dead rows.
+    registerInstance: false,
+    openTelemetry: { enabled: false },
+  });
+  boss.on('error', (err: unknown) => ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'job queue error'));
+  await boss.start();
+
+  for (const job of definitions) {
+    await boss.createQueue(job.name, { retryLimit: 2, expireInSeconds: 300 });
+    await boss.schedule(job.name, job.cron);
+    await boss.work(job.name, { pollingIntervalSeconds: 5 }, async ([item]) => {
+      const end = ctx.metrics.jobRuns.startTimer({ job: job.name });
+      try {
+        const result = await job.run(ctx);
+        end({ outcome: 'ok' });
+        ctx.log.info({ job: job.name, id: item?.id, ...result }, 'job done');
+      } catch (err) {
+        end({ outcome: 'error' });
+        ctx.log.error({ err, job: job.name, id: item?.id }, 'job failed');
+        throw err;
+      }
+    });
+  }
+
+  return {
+    trigger: (name) => boss.send(name, {}),
+    stop: () => boss.stop({ graceful: true, timeout: 5_000 }),
+  };
+}
