@@ -15,6 +15,11 @@ const nodeTestCounts = (output: string) => ({
   failed: Number(/^ℹ fail (\d+)/m.exec(output)?.[1] ?? 0) + Number(/^ℹ cancelled (\d+)/m.exec(output)?.[1] ?? 0),
 });
 
+const jestCounts = (output: string) => {
+  const line = /^Tests:.*$/m.exec(output)?.[0] ?? '';
+  return { passed: Number(/(\d+) passed/.exec(line)?.[1] ?? 0), failed: Number(/(\d+) failed/.exec(line)?.[1] ?? 0) };
+};
+
 const filter = process.argv.slice(2);
 const suites: Suite[] = [
   {
@@ -28,15 +33,31 @@ const suites: Suite[] = [
     ],
     parse: nodeTestCounts,
   },
+  // The app's tests use no database: once, on the PGlite run.
+  ...(filter.length || process.env.TEST_DATABASE_URL
+    ? []
+    : [
+        {
+          name: 'app (Jest: components and hooks)',
+          command: process.execPath,
+          args: ['node_modules/jest/bin/jest.js', '--ci', '--rootDir', 'apps/mobile', '--config', 'apps/mobile/package.json'],
+          parse: jestCounts,
+        },
+      ]),
 ];
 
 function run(suite: Suite): Promise<{ passed: number; failed: number; code: number }> {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(suite.command, suite.args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const child = spawn(suite.command, suite.args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       process.stdout.write(chunk);
+    });
+    // Jest reports on stderr.
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stderr.write(chunk);
     });
     child.on('close', (code) => resolve({ ...suite.parse(output), code: code ?? 1 }));
   });

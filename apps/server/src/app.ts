@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { metricsRoute, requestMetrics } from './http/metrics.ts';
 import { buildOpenApi, renderDocsPage } from './http/openapi.ts';
 import { createLimiter } from './http/rate-limit.ts';
+import { webApp } from './http/web-app.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -63,6 +64,7 @@ export function createApp(ctx: AppContext): Express {
     res.type('html').send(renderDocsPage(openApi()));
   });
 
+  app.use(webApp(ctx));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

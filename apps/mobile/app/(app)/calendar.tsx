@@ -1,0 +1,5 @@
+import { AgendaScreen } from '@/features/calendar/agenda-screen';
+
+export default function Route() {
+  return <AgendaScreen />;
+}

@@ -1,0 +1,161 @@
+// End-to-end helpers: the real server (`apps/server/src/main.ts`, PGlite in a
+// fresh data folder) serving the built web app, driven by Debian's Chromium
+// through playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const WEB_DIR = path.join(REPO_ROOT, 'apps/mobile/dist');
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+export const CHROMIUM = '/usr/bin/chromium';
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export type RunningServer = { url: string; close(): Promise<void>; output(): string };
+
+/** `npm start`'s entry point on a free port with an empty PGlite database. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  if (!existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('Build the web app first: npm run build:web');
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lifeos-e2e-data-'));
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['apps/server/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIR, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    output: () => output,
+    async close() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Browser = { context: BrowserContext; page: Page; errors: string[]; close(): Promise<void> };
+
+/** A fresh browser profile (one "device"). */
+export async function launchBrowser(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'lifeos-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: options.viewport ?? DESKTOP,
+    colorScheme: options.colorScheme ?? 'light',
+    locale: 'en-US',
+    timezoneId: 'Europe/Berlin',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // A blocked script or style (Content-Security-Policy) or a crash shows here.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) errors.push(`console: ${message.text()}`);
+  });
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export const composer = (page: Page): Locator => page.getByLabel('Message', { exact: true });
+
+let counter = 0;
+export function newAccount() {
+  counter += 1;
+  return { email: `e2e-${Date.now()}-${counter}@example.test`, password: 'correct horse battery staple' };
+}
+
+export async function register(page: Page, baseUrl: string, account: { email: string; password: string }, name?: string): Promise<void> {
+  await page.goto(`${baseUrl}/register`);
+  if (name) await page.getByLabel('Name (optional)').fill(name);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await composer(page).waitFor({ timeout: 20_000 });
+}
+
+export async function login(page: Page, baseUrl: string, account: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await composer(page).waitFor({ timeout: 20_000 });
+}
+
+/** Types a message and sends it with Enter, as a keyboard user does. */
+export async function send(page: Page, text: string): Promise<void> {
+  const box = composer(page);
+  await box.click();
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The assistant bubbles that contain `text`. */
+export const replyWith = (page: Page, text: string | RegExp): Locator => page.getByTestId('message-assistant').filter({ hasText: text });
+export const userMessage = (page: Page, text: string): Locator => page.getByTestId('message-user').filter({ hasText: text });
+
+/** The access token this browser holds (to check the server's side of things). */
+export async function accessToken(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(localStorage.getItem('lifeos.session') ?? '{}') as { accessToken: string }).accessToken);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = path.join(ARTIFACTS, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Waits until `check` holds (polling), like a locator wait for things a locator cannot express. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

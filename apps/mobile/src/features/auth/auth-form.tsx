@@ -1,0 +1,120 @@
+import { Link } from 'expo-router';
+import { useRef, useState } from 'react';
+import { KeyboardAvoidingView, Platform, ScrollView, StyleSheet, Text, View, type TextInput } from 'react-native';
+import { errorMessage } from '@/lib/api-client';
+import { LoginBody, RegisterBody } from '@lifeos/contract';
+import { deviceName, deviceTimeZone } from '@/lib/platform-info';
+import { Button, Heading, Muted, Notice, TextField } from '@/ui/primitives';
+import { useTheme } from '@/ui/theme';
+import { useLogin, useRegister } from './auth.queries';
+import { apiFieldErrors, zodFieldErrors, type FormErrors } from './form-errors';
+
+/** Sign-in and registration: validated as you submit, with the server's reason when it refuses. */
+export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
+  const { colors } = useTheme();
+  const login = useLogin();
+  const register = useRegister();
+  const mutation = mode === 'login' ? login : register;
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [username, setUsername] = useState('');
+  const [errors, setErrors] = useState<FormErrors>({});
+  const passwordRef = useRef<TextInput>(null);
+  const timeZone = deviceTimeZone();
+
+  function submit() {
+    if (mutation.isPending) return;
+    const input =
+      mode === 'login'
+        ? LoginBody.safeParse({ email, password, deviceName: deviceName() })
+        : RegisterBody.safeParse({ email, password, username: username.trim() || undefined, timezone: timeZone, deviceName: deviceName() });
+    if (!input.success) {
+      setErrors(zodFieldErrors(input.error));
+      return;
+    }
+    setErrors({});
+    const onError = (error: unknown) => setErrors(apiFieldErrors(error));
+    if (mode === 'login') login.mutate(input.data as LoginBody, { onError });
+    else register.mutate(input.data as RegisterBody, { onError });
+  }
+
+  const title = mode === 'login' ? 'Sign in to LifeOS' : 'Create your LifeOS account';
+  return (
+    <KeyboardAvoidingView behavior={Platform.OS === 'ios' ? 'padding' : undefined} style={{ flex: 1 }}>
+      <ScrollView contentContainerStyle={styles.scroll} keyboardShouldPersistTaps="handled">
+        <View style={[styles.card, { backgroundColor: colors.surface, borderColor: colors.border }]} role="form">
+          <Text style={[styles.brand, { color: colors.link }]}>LifeOS</Text>
+          <Heading>{title}</Heading>
+          <Muted style={styles.lead}>One chat for your mail, calendar and memories.</Muted>
+          {mutation.error ? <Notice>{errorMessage(mutation.error)}</Notice> : null}
+          {mode === 'register' ? (
+            <TextField
+              label="Name (optional)"
+              value={username}
+              onChangeText={setUsername}
+              autoComplete="name"
+              textContentType="name"
+              returnKeyType="next"
+              error={errors.username}
+              testID="auth-username"
+            />
+          ) : null}
+          <TextField
+            label="Email"
+            value={email}
+            onChangeText={setEmail}
+            autoCapitalize="none"
+            autoCorrect={false}
+            autoComplete="email"
+            keyboardType="email-address"
+            textContentType="emailAddress"
+            inputMode="email"
+            returnKeyType="next"
+            onSubmitEditing={() => passwordRef.current?.focus()}
+            error={errors.email}
+            testID="auth-email"
+          />
+          <TextField
+            ref={passwordRef}
+            label="Password"
+            value={password}
+            onChangeText={setPassword}
+            secureTextEntry
+            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+            textContentType={mode === 'login' ? 'password' : 'newPassword'}
+            returnKeyType="go"
+            onSubmitEditing={submit}
+            error={errors.password}
+            hint={mode === 'register' ? 'At least 8 characters.' : undefined}
+            testID="auth-password"
+          />
+          {mode === 'register' ? <Muted style={styles.small}>Time zone: {timeZone} (from this device)</Muted> : null}
+          <Button
+            label={mode === 'login' ? 'Sign in' : 'Create account'}
+            onPress={submit}
+            busy={mutation.isPending}
+            style={styles.submit}
+            testID="auth-submit"
+          />
+          <View style={styles.switch}>
+            <Muted>{mode === 'login' ? 'New here? ' : 'Already have an account? '}</Muted>
+            <Link href={mode === 'login' ? '/register' : '/login'} style={[styles.link, { color: colors.link }]}>
+              {mode === 'login' ? 'Create an account' : 'Sign in'}
+            </Link>
+          </View>
+        </View>
+      </ScrollView>
+    </KeyboardAvoidingView>
+  );
+}
+
+const styles = StyleSheet.create({
+  scroll: { flexGrow: 1, justifyContent: 'center', alignItems: 'center', padding: 16 },
+  card: { width: '100%', maxWidth: 420, borderWidth: 1, borderRadius: 16, padding: 24 },
+  brand: { fontSize: 14, fontWeight: '800', letterSpacing: 1, marginBottom: 8, textTransform: 'uppercase' },
+  lead: { marginBottom: 18 },
+  small: { fontSize: 13, marginBottom: 14 },
+  submit: { marginTop: 4 },
+  switch: { flexDirection: 'row', flexWrap: 'wrap', justifyContent: 'center', marginTop: 18 },
+  link: { fontWeight: '600', textDecorationLine: 'underline' },
+});

@@ -1,0 +1,47 @@
+import type { Message } from '@lifeos/contract';
+import type { OutboxItem } from './outbox';
+import type { StreamingReply } from './streaming-replies';
+
+export type ChatItem =
+  | { kind: 'message'; key: string; message: Message }
+  | { kind: 'outbox'; key: string; item: OutboxItem }
+  | { kind: 'streaming'; key: string; reply: StreamingReply }
+  | { kind: 'typing'; key: string };
+
+const AWAIT_REPLY_MS = 2 * 60_000;
+
+/**
+ * What the chat shows, newest first (the list is drawn bottom-up): a reply being
+ * written or a typing indicator, then messages not yet on the server, then history.
+ */
+export function buildChatItems(input: {
+  messages: Message[];
+  outbox: OutboxItem[];
+  streaming: StreamingReply[];
+  now: number;
+}): ChatItem[] {
+  const { messages, outbox, streaming, now } = input;
+  // A message sent from here may come back over the live stream before its POST
+  // answers: show it once.
+  const stored = messages.filter((m) => m.role === 'user');
+  const pending = outbox.filter(
+    (item) =>
+      !stored.some(
+        (m) =>
+          (m.metadata?.clientId === item.clientId) ||
+          (item.status === 'sending' && m.content === item.content && Date.parse(m.createdAt) >= Date.parse(item.createdAt) - 60_000),
+      ),
+  );
+  const newest = messages[0];
+  const age = newest ? now - Date.parse(newest.createdAt) : Infinity;
+  // A question without an answer yet, e.g. sent from another device (clocks may differ a little).
+  const awaitingReply = outbox.some((item) => item.status === 'sending') || (newest?.role === 'user' && age > -60_000 && age < AWAIT_REPLY_MS);
+
+  const items: ChatItem[] = [];
+  const visibleStreaming = streaming.filter((reply) => !messages.some((m) => m.id === reply.messageId));
+  for (const reply of visibleStreaming) items.push({ kind: 'streaming', key: `streaming:${reply.messageId}`, reply });
+  if (awaitingReply && visibleStreaming.length === 0) items.push({ kind: 'typing', key: 'typing' });
+  for (const item of [...pending].reverse()) items.push({ kind: 'outbox', key: `outbox:${item.clientId}`, item });
+  for (const message of messages) items.push({ kind: 'message', key: message.id, message });
+  return items;
+}

@@ -1,0 +1,77 @@
+import { act, fireEvent, screen, waitFor } from '@testing-library/react-native';
+import { createFakeApi, json, makeMessage } from '../../../test/fake-api';
+import { renderWithApp } from '../../../test/render';
+import { ChatScreen } from './chat-screen';
+import { MessagingProvider } from './messaging-provider';
+import { PAGE_SIZE } from './messages.queries';
+
+// The live stream's transport; these tests drive the history and the outbox.
+jest.mock('@/lib/sse/event-stream', () => ({ openEventStream: () => ({ close: () => undefined }) }));
+
+function setup(count: number) {
+  const fake = createFakeApi();
+  for (let i = 1; i <= count; i++) fake.state.messages.push(makeMessage({ content: `message ${i}`, role: i % 2 ? 'user' : 'assistant' }));
+  fake.state.overrides.set('GET /api/agents', () =>
+    json(200, { agents: [{ name: '@mem', description: 'Your long-term memory', examples: ['@mem remember x'], status: 'ready' }] }),
+  );
+  const utils = renderWithApp(
+    <MessagingProvider>
+      <ChatScreen />
+    </MessagingProvider>,
+    { fetch: fake.fetch },
+  );
+  const pageRequests = () => fake.state.requests.filter((r) => r.method === 'GET' && r.path === '/api/messages').map((r) => r.query);
+  return { fake, pageRequests, ...utils };
+}
+
+describe('message list paging', () => {
+  it('when the chat opens, then the newest page shows, newest at the bottom', async () => {
+    const t = setup(75);
+    await screen.findByText('message 75');
+    expect(t.pageRequests()).toEqual([`?limit=${PAGE_SIZE}`]);
+    // Inverted list: the first item (drawn at the bottom) is the newest.
+    const list = screen.getByTestId('message-list');
+    expect(list.props.inverted).toBe(true);
+    expect(list.props.data[0].message.content).toBe('message 75');
+  });
+
+  it('when scrolled up to the top, then older pages load with the cursor until the beginning', async () => {
+    const t = setup(75);
+    await screen.findByText('message 75');
+    const list = () => screen.getByTestId('message-list');
+
+    await act(async () => fireEvent(list(), 'onEndReached'));
+    await waitFor(() => expect(list().props.data).toHaveLength(60));
+    await act(async () => fireEvent(list(), 'onEndReached'));
+    await waitFor(() => expect(list().props.data).toHaveLength(75));
+
+    const [first, second, third] = t.pageRequests();
+    expect(first).toBe(`?limit=${PAGE_SIZE}`);
+    expect(second).toMatch(new RegExp(`^\\?limit=${PAGE_SIZE}&before=`));
+    expect(third).toMatch(new RegExp(`^\\?limit=${PAGE_SIZE}&before=`));
+    expect(second).not.toBe(third);
+    const contents = list().props.data.map((item: { message: { content: string } }) => item.message.content);
+    expect(new Set(contents).size).toBe(75);
+    expect(contents.at(-1)).toBe('message 1');
+    await screen.findByTestId('history-start');
+
+    // Nothing older: reaching the top again asks for nothing.
+    await act(async () => fireEvent(list(), 'onEndReached'));
+    expect(t.pageRequests()).toHaveLength(3);
+  });
+
+  it('when a message is sent, then it shows at the bottom, followed by the reply', async () => {
+    const t = setup(3);
+    await screen.findByText('message 3');
+
+    fireEvent.changeText(screen.getByLabelText('Message'), 'hello there');
+    await act(async () => fireEvent.press(screen.getByTestId('composer-send')));
+
+    await screen.findByText('Echo: hello there');
+    const data = screen.getByTestId('message-list').props.data;
+    expect(data.slice(0, 2).map((item: { message: { content: string } }) => item.message.content)).toEqual(['Echo: hello there', 'hello there']);
+    const posts = t.fake.state.requests.filter((r) => r.method === 'POST' && r.path === '/api/messages');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.body).toMatchObject({ content: 'hello there', clientId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+});

@@ -1,0 +1,181 @@
+import { forwardRef, useState, type ReactNode } from 'react';
+import {
+  ActivityIndicator,
+  Platform,
+  Pressable,
+  StyleSheet,
+  Text,
+  TextInput,
+  View,
+  type PressableProps,
+  type StyleProp,
+  type TextInputProps,
+  type TextStyle,
+  type ViewStyle,
+} from 'react-native';
+import { useTheme } from './theme';
+
+/** A visible focus outline (web keyboard users); native ignores outlines. */
+export function focusRing(color: string): ViewStyle & TextStyle {
+  return { outlineColor: color, outlineStyle: 'solid', outlineWidth: 2, outlineOffset: 1 } as ViewStyle & TextStyle;
+}
+
+type ButtonProps = Omit<PressableProps, 'children' | 'style'> & {
+  label: string;
+  variant?: 'primary' | 'secondary' | 'danger' | 'ghost';
+  busy?: boolean;
+  style?: StyleProp<ViewStyle>;
+  compact?: boolean;
+};
+
+export function Button({ label, variant = 'primary', busy, disabled, style, compact, ...rest }: ButtonProps) {
+  const { colors } = useTheme();
+  const inactive = disabled || busy;
+  const background =
+    variant === 'primary' ? colors.primary : variant === 'danger' ? colors.dangerSurface : variant === 'secondary' ? colors.surfaceAlt : 'transparent';
+  const foreground = variant === 'primary' ? colors.onPrimary : variant === 'danger' ? colors.danger : variant === 'ghost' ? colors.link : colors.text;
+  return (
+    <Pressable
+      role="button"
+      accessibilityRole="button"
+      accessibilityLabel={rest.accessibilityLabel ?? label}
+      accessibilityState={{ disabled: !!inactive, busy: !!busy }}
+      disabled={inactive}
+      style={(state) => {
+        const focused = (state as { focused?: boolean }).focused;
+        return [
+          styles.button,
+          compact && styles.buttonCompact,
+          { backgroundColor: background, borderColor: variant === 'secondary' ? colors.border : background },
+          variant === 'danger' && { borderColor: colors.danger },
+          state.pressed && { opacity: 0.8 },
+          inactive && { opacity: 0.55 },
+          focused && focusRing(colors.focus),
+          style,
+        ];
+      }}
+      {...rest}
+    >
+      {busy ? <ActivityIndicator size="small" color={foreground} style={styles.buttonSpinner} /> : null}
+      <Text style={[styles.buttonLabel, { color: foreground }]}>{label}</Text>
+    </Pressable>
+  );
+}
+
+type FieldProps = TextInputProps & {
+  label: string;
+  error?: string | null;
+  hint?: string;
+};
+
+export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ label, error, hint, style, onFocus, onBlur, ...rest }, ref) {
+  const { colors } = useTheme();
+  const [focused, setFocused] = useState(false);
+  return (
+    <View style={styles.field}>
+      <Text style={[styles.label, { color: colors.text }]}>{label}</Text>
+      <TextInput
+        ref={ref}
+        accessibilityLabel={label}
+        aria-invalid={error ? true : undefined}
+        placeholderTextColor={colors.textMuted}
+        style={[
+          styles.input,
+          { color: colors.text, backgroundColor: colors.surface, borderColor: error ? colors.danger : focused ? colors.focus : colors.border },
+          focused && focusRing(colors.focus),
+          style,
+        ]}
+        onFocus={(e) => {
+          setFocused(true);
+          onFocus?.(e);
+        }}
+        onBlur={(e) => {
+          setFocused(false);
+          onBlur?.(e);
+        }}
+        {...rest}
+      />
+      {error ? (
+        <Text style={[styles.fieldError, { color: colors.danger }]} accessibilityLiveRegion="polite" role="alert">
+          {error}
+        </Text>
+      ) : hint ? (
+        <Text style={[styles.hint, { color: colors.textMuted }]}>{hint}</Text>
+      ) : null}
+    </View>
+  );
+});
+
+export function Notice({ tone = 'error', children }: { tone?: 'error' | 'info' | 'success'; children: ReactNode }) {
+  const { colors } = useTheme();
+  const color = tone === 'error' ? colors.danger : tone === 'success' ? colors.success : colors.text;
+  return (
+    <View
+      role={tone === 'error' ? 'alert' : 'status'}
+      accessibilityLiveRegion="polite"
+      style={[styles.notice, { borderColor: color, backgroundColor: tone === 'error' ? colors.dangerSurface : colors.surfaceAlt }]}
+    >
+      <Text style={{ color }}>{children}</Text>
+    </View>
+  );
+}
+
+export function Heading({ children, level = 1, style }: { children: ReactNode; level?: 1 | 2; style?: StyleProp<TextStyle> }) {
+  const { colors } = useTheme();
+  return (
+    <Text role="heading" aria-level={level} style={[level === 1 ? styles.h1 : styles.h2, { color: colors.text }, style]}>
+      {children}
+    </Text>
+  );
+}
+
+export function Muted({ children, style }: { children: ReactNode; style?: StyleProp<TextStyle> }) {
+  const { colors } = useTheme();
+  return <Text style={[{ color: colors.textMuted }, style]}>{children}</Text>;
+}
+
+export function Card({ children, style }: { children: ReactNode; style?: StyleProp<ViewStyle> }) {
+  const { colors } = useTheme();
+  return <View style={[styles.card, { backgroundColor: colors.surface, borderColor: colors.border }, style]}>{children}</View>;
+}
+
+export function Loading({ label = 'Loading' }: { label?: string }) {
+  const { colors } = useTheme();
+  return (
+    <View style={styles.loading} accessibilityLabel={label} role="progressbar">
+      <ActivityIndicator color={colors.textMuted} />
+    </View>
+  );
+}
+
+export const styles = StyleSheet.create({
+  button: {
+    minHeight: 44,
+    paddingHorizontal: 16,
+    borderRadius: 10,
+    borderWidth: 1,
+    flexDirection: 'row',
+    alignItems: 'center',
+    justifyContent: 'center',
+  },
+  buttonCompact: { minHeight: 36, paddingHorizontal: 12 },
+  buttonLabel: { fontSize: 15, fontWeight: '600' },
+  buttonSpinner: { marginRight: 8 },
+  field: { marginBottom: 14 },
+  label: { fontSize: 14, fontWeight: '600', marginBottom: 6 },
+  input: {
+    minHeight: 44,
+    borderWidth: 1,
+    borderRadius: 10,
+    paddingHorizontal: 12,
+    paddingVertical: Platform.OS === 'web' ? 10 : 8,
+    fontSize: 16,
+  },
+  fieldError: { marginTop: 6, fontSize: 13 },
+  hint: { marginTop: 6, fontSize: 13 },
+  notice: { borderWidth: 1, borderRadius: 10, padding: 12, marginBottom: 14 },
+  h1: { fontSize: 24, fontWeight: '700', marginBottom: 12 },
+  h2: { fontSize: 18, fontWeight: '700', marginBottom: 8 },
+  card: { borderWidth: 1, borderRadius: 12, padding: 14, marginBottom: 12 },
+  loading: { padding: 24, alignItems: 'center', justifyContent: 'center' },
+});
