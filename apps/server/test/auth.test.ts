@@ -196,6 +196,18 @@ describe('profile and password', () => {
     assertProblem(await me.patch('/api/auth/me', { email: 'x@y.z' }), 400, 'validation_failed');
   });
 
+  it('when settings are read and changed, then memory extraction is off by default and PATCH /api/auth/me turns it on without touching the profile', async () => {
+    const user = await registerUser(server.url, { username: 'Settings' });
+    const me = as(server.url, user.accessToken);
+    assert.deepEqual((await me.get('/api/auth/me')).body.user.settings, { memoryExtraction: false });
+    const patched = await me.patch('/api/auth/me', { settings: { memoryExtraction: true } });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.user.username, 'Settings');
+    assert.deepEqual((await me.get('/api/auth/me')).body.user.settings, { memoryExtraction: true });
+    assertProblem(await me.patch('/api/auth/me', { settings: { memoryExtraction: 'yes' } }), 400, 'validation_failed');
+    assertProblem(await me.patch('/api/auth/me', { settings: { other: true } }), 400, 'validation_failed');
+  });
+
   it('when the password is changed, then every other session is revoked and only the new password works', async () => {
     const user = await registerUser(server.url);
     const other = (await post('/api/auth/login', { email: user.user.email, password: user.password })).body;

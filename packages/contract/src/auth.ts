@@ -10,6 +10,14 @@ export const Email = z
 
 export const Password = z.string().min(8, 'Must be at least 8 characters').max(256, 'Must be at most 256 characters');
 
+export const UserSettings = z
+  .object({
+    /** With a model configured, facts in ordinary messages (not only those to @mem) are remembered. Off by default. */
+    memoryExtraction: z.boolean(),
+  })
+  .meta({ id: 'UserSettings' });
+export type UserSettings = z.infer<typeof UserSettings>;
+
 export const User = z
   .object({
     id: Uuid,
@@ -17,6 +25,7 @@ export const User = z
     username: z.string().nullable(),
     timezone: z.string(),
     createdAt: IsoDateTime,
+    settings: UserSettings,
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof User>;
@@ -53,7 +62,11 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
 
 export const UpdateMeBody = z
-  .object({ username: Username.nullable().optional(), timezone: TimeZone.optional() })
+  .object({
+    username: Username.nullable().optional(),
+    timezone: TimeZone.optional(),
+    settings: z.object({ memoryExtraction: z.boolean().optional() }).strict().optional(),
+  })
   .strict();
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 

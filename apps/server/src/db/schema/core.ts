@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   jsonb,
   pgTable,
@@ -26,6 +27,8 @@ export const users = pgTable('users', {
   updatedAt: updatedAt(),
   // Added: every date the agents show is in this zone.
   timezone: varchar('timezone', { length: 64 }).notNull().default('UTC'),
+  // Added: a model may read ordinary messages for facts to remember only when the user opts in.
+  memoryExtraction: boolean('memory_extraction').notNull().default(false),
 });
 
 export const messages = pgTable(

@@ -93,7 +93,7 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       method: 'patch',
       path: '/api/auth/me',
       tag,
-      summary: 'Change username or time zone',
+      summary: 'Change username, time zone or settings',
       body: UpdateMeBody,
       responses: { 200: MeResponse },
     },

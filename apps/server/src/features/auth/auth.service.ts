@@ -22,6 +22,7 @@ export function toUser(row: repo.UserRow): User {
     username: row.username,
     timezone: row.timezone,
     createdAt: (row.createdAt ?? new Date(0)).toISOString(),
+    settings: { memoryExtraction: row.memoryExtraction },
   };
 }
 
@@ -140,6 +141,7 @@ export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeB
   const row = await repo.updateUser(ctx.db, auth.userId, {
     ...(input.username !== undefined ? { username: input.username } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+    ...(input.settings?.memoryExtraction !== undefined ? { memoryExtraction: input.settings.memoryExtraction } : {}),
   });
   if (!row) throw notFound('User');
   return toUser(row);
