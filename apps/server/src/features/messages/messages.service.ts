@@ -3,6 +3,7 @@ import { routeMention, type AgentName, type Message, type MessagePage } from '@l
 import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { runAgent } from '../../agents/runtime.ts';
+import { extractInBackground, shouldExtract } from '../../agents/mem/mem-extract.ts';
 import { logEvent } from '../../lib/events.ts';
 import { linkPendingActionMessage } from '../actions/actions.repo.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -85,6 +86,8 @@ async function answer(
   }
   if (result.pendingAction) await linkPendingActionMessage(ctx.db, auth.userId, result.pendingAction.id, replyRow.id);
   await publishMessage(ctx, auth.userId, replyRow);
+  // Opted-in facts from ordinary messages; @mem already handles its own, and the reply does not wait.
+  if (shouldExtract(ctx, auth.user, agentName)) extractInBackground(ctx, auth.user, userRow);
   return replyRow;
 }
 
