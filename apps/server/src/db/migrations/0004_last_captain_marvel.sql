@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "memory_extraction" boolean DEFAULT false NOT NULL;
