@@ -8,6 +8,7 @@ import { startOAuthServer, type OAuthTestServer } from './helpers/oauth-server.t
 import { startFakeGmail, type FakeGmail } from './helpers/fake-gmail.ts';
 import { startFakeGoogleCalendar, type FakeGoogleCalendar } from './helpers/google-calendar-server.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { listConnections, readConnectionSecret, upsertConnection } from '../src/features/connections/connections.repo.ts';
 
 const REDIRECT_URI = 'http://lifeos.test/auth/google/callback';
 const APP_URL = 'http://app.test';
@@ -160,6 +161,37 @@ describe('Google Calendar through the Google connection', () => {
     await confirm(alice, reply);
     assert.equal(remote('dinner1'), undefined);
     assert.deepEqual(((await alice.get(WEEK)).body.events as CalendarEvent[]).map((e) => e.title), ['Flight to Lisbon']);
+  });
+
+  it('when Google Calendar fails, then the last copies stay and the connection (shared with Gmail) is not marked broken', async () => {
+    const primary = gcal.events.get('primary')!;
+    gcal.events.delete('primary');
+    server.clock.now = new Date(NOW.getTime() + 5 * 60_000);
+    try {
+      const lists = eventLists();
+      const res = await alice.get(WEEK);
+      assert.equal(res.status, 200);
+      assert.equal(eventLists(), lists + 1, 'Google was asked');
+      assert.deepEqual((res.body.events as CalendarEvent[]).map((e) => e.title), ['Flight to Lisbon']);
+      const connections = (await alice.get('/api/connections')).body.connections as Array<{ provider: string; status: string }>;
+      assert.deepEqual(connections.map((c) => [c.provider, c.status]), [['google', 'ok']]);
+    } finally {
+      gcal.events.set('primary', primary);
+      server.clock.now = NOW;
+    }
+  });
+
+  it('when a Google connection was granted before the calendar scope was asked for, then its calendar is not read', async () => {
+    const carol = await registerUser(server.url, { timezone: tz });
+    const api = as(server.url, carol.accessToken);
+    await connectGoogle(api);
+    const [row] = await listConnections(server.ctx.db, carol.user.id, 'google');
+    const secret = await readConnectionSecret<Record<string, unknown>>(server.ctx.db, server.ctx.secrets, carol.user.id, row!.id);
+    const gmailOnly = 'https://www.googleapis.com/auth/gmail.modify https://www.googleapis.com/auth/gmail.send';
+    await upsertConnection(server.ctx.db, server.ctx.secrets, { userId: carol.user.id, provider: 'google', account: row!.account, settings: { ...row!.settings, scope: gmailOnly }, secret: { ...secret, scope: gmailOnly } });
+    const lists = eventLists();
+    assert.deepEqual((await api.get(WEEK)).body.events, []);
+    assert.equal(eventLists(), lists);
   });
 
   it("when another user looks, then they see none of this user's Google events", async () => {
