@@ -163,6 +163,22 @@ describe('Google Calendar through the Google connection', () => {
     assert.deepEqual(((await alice.get(WEEK)).body.events as CalendarEvent[]).map((e) => e.title), ['Flight to Lisbon']);
   });
 
+  it('when an event is added to "my Google calendar", then it is created in Google after confirmation', async () => {
+    const titles = () => gcal.events.get('primary')!.map((e) => e.summary).sort();
+    const reply = await say(alice, '@cal add team lunch on Friday at 12 to my Google calendar');
+    assert.equal(reply.content, 'Add **Team lunch** to Google Calendar — Fri 4 Dec, 12:00–13:00?\nConfirm to go ahead.');
+    assert.deepEqual(titles(), ['Flight to Lisbon']);
+    assert.equal((await confirm(alice, reply)).content, 'Added **Team lunch** to Google Calendar — Fri 4 Dec, 12:00–13:00.');
+    assert.deepEqual(titles(), ['Flight to Lisbon', 'Team lunch']);
+    const lunch = gcal.events.get('primary')!.find((e) => e.summary === 'Team lunch')!;
+    assert.equal(new Date(lunch.start.dateTime!).toISOString(), '2026-12-04T11:00:00.000Z');
+    const listed = ((await alice.get(WEEK)).body.events as CalendarEvent[]).map((e) => [e.title, e.source]);
+    assert.deepEqual(listed, [['Flight to Lisbon', 'google'], ['Team lunch', 'google']]);
+
+    await confirm(alice, await say(alice, '@cal cancel the team lunch'));
+    assert.deepEqual(titles(), ['Flight to Lisbon']);
+  });
+
   it('when Google Calendar fails, then the last copies stay and the connection (shared with Gmail) is not marked broken', async () => {
     const primary = gcal.events.get('primary')!;
     gcal.events.delete('primary');

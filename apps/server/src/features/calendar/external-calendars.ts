@@ -16,7 +16,15 @@ import {
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
 import * as connectionsRepo from '../connections/connections.repo.ts';
 import * as repo from './calendar.repo.ts';
-import { deleteGoogleEvent, GOOGLE, googleCalendarConnections, syncGoogleConnection, updateGoogleEvent } from './google-calendar-sync.ts';
+import {
+  createGoogleEvent,
+  deleteGoogleEvent,
+  GOOGLE,
+  googleCalendarConnections,
+  listGoogleCalendars,
+  syncGoogleConnection,
+  updateGoogleEvent,
+} from './google-calendar-sync.ts';
 
 export const CALDAV = 'caldav';
 /** How far back and ahead external events are copied. */
@@ -217,6 +225,7 @@ export async function createExternalEvent(
   input: NewRemoteEvent,
 ): Promise<repo.CalendarEventRow> {
   const row = await connectionsRepo.getConnection(ctx.db, user.id, target.connectionId);
+  if (row?.provider === GOOGLE) return createGoogleEvent(ctx, user, row, input);
   if (!row || row.provider !== CALDAV) throw new HttpError(409, 'conflict', 'That calendar is no longer connected');
   const name = (row.settings as CalDavSettings).calendars?.find((c) => c.url === target.calendarUrl)?.name ?? 'Calendar';
   try {
@@ -229,8 +238,9 @@ export async function createExternalEvent(
   }
 }
 
-/** The user's connected CalDAV calendars, for choosing where a new event goes. */
+/** The user's connected calendars (CalDAV, and the primary Google calendar), for choosing where a new event goes. */
 export async function listConnectedCalendars(ctx: AppContext, userId: string): Promise<Array<{ connectionId: string; url: string; name: string }>> {
   const rows = await connectionsRepo.listConnections(ctx.db, userId, CALDAV);
-  return rows.flatMap((r) => ((r.settings as CalDavSettings).calendars ?? []).map((c) => ({ connectionId: r.id, url: c.url, name: c.name })));
+  const caldav = rows.flatMap((r) => ((r.settings as CalDavSettings).calendars ?? []).map((c) => ({ connectionId: r.id, url: c.url, name: c.name })));
+  return [...caldav, ...(await listGoogleCalendars(ctx, userId))];
 }

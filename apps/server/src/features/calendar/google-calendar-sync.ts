@@ -126,6 +126,27 @@ export async function updateGoogleEvent(ctx: AppContext, user: CalendarUser, eve
   }
 }
 
+/** Creates an event in the primary Google calendar and keeps a copy (Google's own expansion of a series replaces it at the next sync). */
+export async function createGoogleEvent(
+  ctx: AppContext,
+  user: CalendarUser,
+  row: connectionsRepo.ConnectionRow,
+  input: { title: string; start: Date; end: Date; allDay: boolean; location?: string | null; notes?: string | null; rrule?: string | null },
+): Promise<repo.CalendarEventRow> {
+  try {
+    const remote = await clientFor(ctx, user, row).createEvent(PRIMARY, input);
+    const copy = toRow(remote, CALENDAR_NAME, user.timezone);
+    return await repo.insertEvent(ctx.db, user.id, { ...copy, rrule: input.rrule ?? null, connectionId: row.id });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** The primary calendar of each Google connection that may read it, for choosing where a new event goes. */
+export async function listGoogleCalendars(ctx: AppContext, userId: string): Promise<Array<{ connectionId: string; url: string; name: string }>> {
+  return (await googleCalendarConnections(ctx, userId)).map((r) => ({ connectionId: r.id, url: PRIMARY, name: CALENDAR_NAME }));
+}
+
 export async function deleteGoogleEvent(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<void> {
   const row = await connectionOf(ctx, user, event);
   try {
