@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
   GOOGLE_REVOKE_URL: z.url().default('https://oauth2.googleapis.com/revoke'),
   GMAIL_API_URL: z.url().default('https://gmail.googleapis.com/'),
+  GOOGLE_CALENDAR_API_URL: z.url().default('https://www.googleapis.com/'),
   ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_LOGIN: positiveInt(10),
   RATE_LIMIT_REGISTER: positiveInt(30),
@@ -79,6 +80,7 @@ export interface Config {
     tokenUrl: string;
     revokeUrl: string;
     gmailApiUrl: string;
+    calendarApiUrl: string;
   };
   /** May connection settings (mail, CalDAV) name loopback or private-network hosts? Off in production: no probing of the server's network. */
   allowPrivateHosts: boolean;
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokenUrl: e.GOOGLE_TOKEN_URL,
       revokeUrl: e.GOOGLE_REVOKE_URL,
       gmailApiUrl: e.GMAIL_API_URL,
+      calendarApiUrl: e.GOOGLE_CALENDAR_API_URL,
     },
     allowPrivateHosts: e.ALLOW_PRIVATE_HOSTS ? e.ALLOW_PRIVATE_HOSTS === 'true' : !production,
     rateLimits: { login: e.RATE_LIMIT_LOGIN, register: e.RATE_LIMIT_REGISTER, api: e.RATE_LIMIT_API },

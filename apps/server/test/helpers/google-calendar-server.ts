@@ -38,14 +38,17 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-export async function startFakeGoogleCalendar(opts: { token: string; pageSize?: number }): Promise<FakeGoogleCalendar> {
+/** `verifyToken` accepts tokens of a real OAuth server (tests of the whole connection); else only `token` is accepted. */
+export async function startFakeGoogleCalendar(opts: { token: string; pageSize?: number; verifyToken?: (token: string) => Promise<boolean> }): Promise<FakeGoogleCalendar> {
   const events = new Map<string, StoredEvent[]>([['primary', []]]);
   const requests: FakeGoogleCalendar['requests'] = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = Object.fromEntries(url.searchParams);
     requests.push({ method: req.method ?? '', path: url.pathname, query });
-    if (req.headers.authorization !== `Bearer ${opts.token}`) {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const allowed = opts.verifyToken ? await opts.verifyToken(bearer) : bearer === opts.token;
+    if (!allowed) {
       error(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
       return;
     }

@@ -47,8 +47,23 @@ export async function startOAuthServer(): Promise<OAuthTestServer> {
   server.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
     token.payload.jti = randomUUID();
   });
+  // Like Google, answer with the scopes the user consented to (the mock would say "dummy").
+  const scopeOfCode = new Map<string, string>();
+  const scopeOfRefreshToken = new Map<string, string>();
+  server.service.on('beforeAuthorizeRedirect', (redirect: { url: URL }, req: { url?: string }) => {
+    const scope = new URL(req.url ?? '/', issuer).searchParams.get('scope');
+    const code = redirect.url.searchParams.get('code');
+    if (scope && code) scopeOfCode.set(code, scope);
+  });
   server.service.on('beforeResponse', (res: { body: Record<string, unknown>; statusCode: number }, req: { body?: Record<string, string> }) => {
     const body = req.body ?? {};
+    if (res.statusCode === 200 && body.grant_type === 'authorization_code' && scopeOfCode.has(body.code ?? '')) {
+      res.body.scope = scopeOfCode.get(body.code ?? '');
+      if (typeof res.body.refresh_token === 'string') scopeOfRefreshToken.set(res.body.refresh_token, res.body.scope as string);
+    }
+    if (res.statusCode === 200 && body.grant_type === 'refresh_token' && scopeOfRefreshToken.has(body.refresh_token ?? '')) {
+      res.body.scope = scopeOfRefreshToken.get(body.refresh_token ?? '');
+    }
     if (body.grant_type === 'refresh_token') {
       const rt = body.refresh_token ?? '';
       if (!issued.has(rt) || revoked.has(rt)) {

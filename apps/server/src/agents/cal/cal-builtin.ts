@@ -163,7 +163,8 @@ async function externalTarget(ctx: AgentContext, text: string) {
   if (!m) return { text, target: null, unknownName: null };
   const calendars = await listConnectedCalendars(ctx.app, ctx.user.id);
   const name = m[1]!.trim().toLowerCase();
-  const target = calendars.find((c) => c.name.toLowerCase() === name) ?? null;
+  // "my Google calendar" names the calendar called "Google Calendar".
+  const target = calendars.find((c) => c.name.toLowerCase() === name) ?? calendars.find((c) => c.name.toLowerCase() === `${name} calendar`) ?? null;
   const rest = text.slice(0, m.index) + text.slice(m.index + m[0].length);
   if (target) return { text: rest, target, unknownName: null };
   return { text: calendars.length ? text : rest, target: null, unknownName: calendars.length ? m[1]!.trim() : null };

@@ -1,4 +1,4 @@
-// Connected calendars (CalDAV): a real login before anything is stored, copies of their
+// Connected calendars (CalDAV, and Google Calendar through google-calendar-sync.ts): a real login before anything is stored, copies of their
 // events kept fresh in calendar_events (so the agenda, search and free/busy see them),
 // and changes written through to the server.
 import type { CalDavConnection, CreateCalDavConnectionBody } from '@lifeos/contract';
@@ -16,6 +16,15 @@ import {
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
 import * as connectionsRepo from '../connections/connections.repo.ts';
 import * as repo from './calendar.repo.ts';
+import {
+  createGoogleEvent,
+  deleteGoogleEvent,
+  GOOGLE,
+  googleCalendarConnections,
+  listGoogleCalendars,
+  syncGoogleConnection,
+  updateGoogleEvent,
+} from './google-calendar-sync.ts';
 
 export const CALDAV = 'caldav';
 /** How far back and ahead external events are copied. */
@@ -118,10 +127,15 @@ function toRows(events: RemoteEvent[], calendarName: string): Array<repo.NewCale
   }));
 }
 
+function syncRange(now: Date): { start: Date; end: Date } {
+  return { start: new Date(now.getTime() - SYNC_PAST_DAYS * DAY_MS), end: new Date(now.getTime() + SYNC_FUTURE_DAYS * DAY_MS) };
+}
+
 async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
   const now = ctx.now();
   syncTimes(ctx).set(row.id, now.getTime());
-  const range = { start: new Date(now.getTime() - SYNC_PAST_DAYS * DAY_MS), end: new Date(now.getTime() + SYNC_FUTURE_DAYS * DAY_MS) };
+  const range = syncRange(now);
+  if (row.provider === GOOGLE) return syncGoogleConnection(ctx, user, row, range);
   try {
     const dav = client ?? (await openClient(ctx, user, row));
     const calendars = await dav.listCalendars();
@@ -142,7 +156,7 @@ async function syncConnection(ctx: AppContext, user: CalendarUser, row: connecti
 
 /** Refreshes the copies of every connected calendar of the user that was not read in the last minute. */
 export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser, options: { force?: boolean } = {}): Promise<void> {
-  const rows = await connectionsRepo.listConnections(ctx.db, user.id, CALDAV);
+  const rows = [...(await connectionsRepo.listConnections(ctx.db, user.id, CALDAV)), ...(await googleCalendarConnections(ctx, user.id))];
   if (rows.length === 0) return;
   const seen = syncTimes(ctx);
   const now = ctx.now().getTime();
@@ -177,6 +191,7 @@ function failure(err: unknown): never {
 
 /** Writes a change through to the external calendar, then refreshes the local copy from its answer. */
 export async function updateExternalEvent(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow, patch: EventPatch): Promise<repo.CalendarEventRow> {
+  if (event.source === GOOGLE) return updateGoogleEvent(ctx, user, event, patch);
   const row = await connectionOf(ctx, user, event);
   try {
     const client = await openClient(ctx, user, row);
@@ -191,6 +206,7 @@ export async function updateExternalEvent(ctx: AppContext, user: CalendarUser, e
 }
 
 export async function deleteExternalEvent(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<void> {
+  if (event.source === GOOGLE) return deleteGoogleEvent(ctx, user, event);
   const row = await connectionOf(ctx, user, event);
   try {
     const client = await openClient(ctx, user, row);
@@ -209,6 +225,7 @@ export async function createExternalEvent(
   input: NewRemoteEvent,
 ): Promise<repo.CalendarEventRow> {
   const row = await connectionsRepo.getConnection(ctx.db, user.id, target.connectionId);
+  if (row?.provider === GOOGLE) return createGoogleEvent(ctx, user, row, input);
   if (!row || row.provider !== CALDAV) throw new HttpError(409, 'conflict', 'That calendar is no longer connected');
   const name = (row.settings as CalDavSettings).calendars?.find((c) => c.url === target.calendarUrl)?.name ?? 'Calendar';
   try {
@@ -221,8 +238,9 @@ export async function createExternalEvent(
   }
 }
 
-/** The user's connected CalDAV calendars, for choosing where a new event goes. */
+/** The user's connected calendars (CalDAV, and the primary Google calendar), for choosing where a new event goes. */
 export async function listConnectedCalendars(ctx: AppContext, userId: string): Promise<Array<{ connectionId: string; url: string; name: string }>> {
   const rows = await connectionsRepo.listConnections(ctx.db, userId, CALDAV);
-  return rows.flatMap((r) => ((r.settings as CalDavSettings).calendars ?? []).map((c) => ({ connectionId: r.id, url: c.url, name: c.name })));
+  const caldav = rows.flatMap((r) => ((r.settings as CalDavSettings).calendars ?? []).map((c) => ({ connectionId: r.id, url: c.url, name: c.name })));
+  return [...caldav, ...(await listGoogleCalendars(ctx, userId))];
 }

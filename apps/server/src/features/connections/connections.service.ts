@@ -13,6 +13,7 @@ import {
   createState,
   exchangeCode,
   GMAIL_SCOPES,
+  GOOGLE_CALENDAR_SCOPES,
   OAuthTokenError,
   type GoogleOAuthConfig,
   type GoogleTokens,
@@ -127,7 +128,7 @@ export function googleOAuthConfig(ctx: AppContext): GoogleOAuthConfig {
   if (!g.clientId || !g.clientSecret || !g.redirectUri) {
     throw new HttpError(503, 'service_unavailable', 'Gmail is not configured on this server (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI); connect the mailbox with IMAP instead');
   }
-  return { clientId: g.clientId, clientSecret: g.clientSecret, redirectUri: g.redirectUri, authUrl: g.authUrl, tokenUrl: g.tokenUrl, scopes: GMAIL_SCOPES };
+  return { clientId: g.clientId, clientSecret: g.clientSecret, redirectUri: g.redirectUri, authUrl: g.authUrl, tokenUrl: g.tokenUrl, scopes: [...GMAIL_SCOPES, ...GOOGLE_CALENDAR_SCOPES] };
 }
 
 export async function startGoogleConnection(ctx: AppContext, auth: AuthInfo): Promise<string> {

@@ -91,3 +91,8 @@ export async function markConnectionError(ctx: AppContext, userId: string, conne
 export async function markConnectionOk(ctx: AppContext, userId: string, connection: repo.ConnectionRow): Promise<void> {
   if (connection.status !== 'ok') await repo.setConnectionStatus(ctx.db, userId, connection.id, 'ok', null);
 }
+
+/** A valid access token of a Google connection (shared single-flight refresh with Gmail), for Google Calendar. */
+export function googleAccessToken(ctx: AppContext, userId: string, connectionId: string): Promise<string> {
+  return tokenManager(ctx).getAccessToken(`${userId}/${connectionId}`);
+}

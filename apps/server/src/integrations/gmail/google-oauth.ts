@@ -14,6 +14,8 @@ export const GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 /** Read, label (mark read, archive) and send; nothing broader. */
 export const GMAIL_SCOPES = ['https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.send'];
+/** Read and change events, so @cal can move and cancel them in Google Calendar too. */
+export const GOOGLE_CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar'];
 
 export interface GoogleTokens {
   accessToken: string;
