@@ -4,7 +4,7 @@ import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './auth.repo.ts';
 import { hashPassword, isCommonPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
-import { SESSION_REVOKED, USER_UPDATED, sessionCache } from './session-cache.ts';
+import { SESSION_REVOKED, USER_UPDATED, publishAuthEvent, sessionCache } from './session-cache.ts';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -103,7 +103,7 @@ export async function refresh(ctx: AppContext, refreshToken: string): Promise<Au
   if (!rotated) {
     // A refresh token that was already exchanged is being replayed: assume it was stolen.
     await repo.revokeSession(ctx.db, userId, session.id);
-    await ctx.bus.publish({ userId, type: SESSION_REVOKED, data: { sessionId: session.id } });
+    await publishAuthEvent(ctx, { userId, type: SESSION_REVOKED, data: { sessionId: session.id } });
     logEvent(ctx, 'auth.refresh_reuse', { userId, sessionId: session.id });
     throw unauthorized('This refresh token was already used; the session has been signed out');
   }
@@ -132,7 +132,7 @@ export async function authenticate(ctx: AppContext, accessToken: string): Promis
 
 export async function logout(ctx: AppContext, auth: AuthInfo): Promise<void> {
   await repo.revokeSession(ctx.db, auth.userId, auth.sessionId);
-  await ctx.bus.publish({ userId: auth.userId, type: 'session.revoked', data: { sessionId: auth.sessionId } });
+  await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: auth.sessionId } });
   logEvent(ctx, 'auth.logout', { userId: auth.userId });
 }
 
@@ -142,7 +142,7 @@ export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeB
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
   });
   if (!row) throw notFound('User');
-  await ctx.bus.publish({ userId: auth.userId, type: USER_UPDATED, data: null });
+  await publishAuthEvent(ctx, { userId: auth.userId, type: USER_UPDATED, data: null });
   return toUser(row);
 }
 
@@ -169,7 +169,7 @@ export async function changePassword(
     await repo.revokeOtherSessions(tx, auth.userId, auth.sessionId);
   });
   for (const s of others) {
-    if (s.id !== auth.sessionId) await ctx.bus.publish({ userId: auth.userId, type: 'session.revoked', data: { sessionId: s.id } });
+    if (s.id !== auth.sessionId) await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: s.id } });
   }
   logEvent(ctx, 'auth.password_changed', { userId: auth.userId });
 }
@@ -189,5 +189,5 @@ export async function listSessions(ctx: AppContext, auth: AuthInfo): Promise<Ses
 
 export async function deleteSession(ctx: AppContext, auth: AuthInfo, sessionId: string): Promise<void> {
   if (!(await repo.revokeSession(ctx.db, auth.userId, sessionId))) throw notFound('Session');
-  await ctx.bus.publish({ userId: auth.userId, type: 'session.revoked', data: { sessionId } });
+  await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId } });
 }

@@ -1,14 +1,16 @@
-// The per-request session check without a database round trip on every
-// request: a short-lived cache of (session, user), per instance, dropped by
-// the events every instance already receives on the bus.
+// The per-request session check without a database round trip: a short-lived
+// cache of (session, user), used only where this process is the only one that
+// can revoke a session, i.e. on the embedded database (PGlite), which one
+// process owns. With a PostgreSQL URL several instances may share the data, and
+// every request checks the database, so a logout on one instance is refused on
+// all of them by the next request, with no delivery delay to wait for.
 //
-// Revocation stays immediate: logout, deleting a session, a password change,
-// a reused refresh token and account deletion publish `session.revoked`, and
-// a profile change publishes `user.updated`; every instance drops the entry
-// when the event arrives (milliseconds). An instance only caches a user while
-// its bus subscription for that user is live, and never stores a result read
-// while an event for that user was arriving. If the bus itself fails, entries
-// still expire after TTL_MS.
+// Where it is used, revocation stays immediate: logout, deleting a session, a
+// password change, a reused refresh token and account deletion go through
+// `publishAuthEvent`, which drops the entry synchronously before announcing
+// `session.revoked` on the bus (profile changes: `user.updated`); events that
+// arrive over the bus drop entries too, and a result read while an event for
+// that user was arriving is not stored. Entries expire after TTL_MS regardless.
 import type { User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { BusEvent } from '../../lib/event-bus.ts';
@@ -51,13 +53,28 @@ export class SessionCache {
   private readonly ctx: AppContext;
   private readonly toUser: (row: repo.UserRow) => User;
 
+  private readonly enabled: boolean;
+
   constructor(ctx: AppContext, toUser: (row: repo.UserRow) => User) {
     this.ctx = ctx;
     this.toUser = toUser;
+    this.enabled = ctx.database.driver === 'pglite';
+  }
+
+  private async read(sessionId: string, userId: string): Promise<SessionRecord | undefined> {
+    const row = await repo.findActiveSession(this.ctx.db, sessionId, userId);
+    return row && { userId, user: this.toUser(row.user), expiresAt: row.session.expiresAt, lastUsedAt: row.session.lastUsedAt ?? new Date(0) };
+  }
+
+  /** Applies an auth event to this instance's entries at once (before it goes out on the bus). */
+  apply(event: BusEvent): void {
+    const watch = this.users.get(event.userId);
+    if (watch) this.onEvent(watch, event);
   }
 
   /** The session if it exists and is not revoked; expiry and idleness are the caller's checks. */
   async find(sessionId: string, userId: string): Promise<SessionRecord | undefined> {
+    if (!this.enabled) return this.read(sessionId, userId);
     const hit = this.entries.get(sessionId);
     if (hit && hit.userId === userId && performance.now() - hit.cachedAt < TTL_MS) {
       if (hit.revoked) return undefined;
@@ -142,6 +159,12 @@ export class SessionCache {
 }
 
 const caches = new WeakMap<AppContext, SessionCache>();
+
+/** Announces a revocation or profile change: dropped from this instance's cache first, then published to all. */
+export async function publishAuthEvent(ctx: AppContext, event: BusEvent & { type: typeof SESSION_REVOKED | typeof USER_UPDATED }): Promise<void> {
+  caches.get(ctx)?.apply(event);
+  await ctx.bus.publish(event);
+}
 
 export function sessionCache(ctx: AppContext, toUser: (row: repo.UserRow) => User): SessionCache {
   let cache = caches.get(ctx);
