@@ -205,6 +205,8 @@ function createListener(pool: PgLikePool, log: Logger | undefined) {
       for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
     });
     c.on('error', (err) => {
+      // After close() released it, a late error (the pool ending) needs nothing more.
+      if (closed) return;
       log?.warn({ err: err.message }, 'listen connection lost; reconnecting');
       if (client === c) client = undefined;
       c.release(true);
