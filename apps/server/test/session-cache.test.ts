@@ -4,7 +4,7 @@ import { as, registerUser, request } from './helpers/http.ts';
 import { createTestDatabase, startTestServer, usingPostgres, type TestServer } from './helpers/server.ts';
 
 // The per-request session check is cached; these pin that revocation and
-// profile changes still take effect on the very next request.
+// profile changes still take effect on the very next request, on every instance.
 describe('session check cache on one instance', () => {
   let server: TestServer;
   before(async () => {
@@ -40,14 +40,16 @@ describe('session check cache on one instance', () => {
   });
 });
 
-describe('session check cache across two instances', { skip: !usingPostgres() && 'needs TEST_DATABASE_URL' }, () => {
+for (const transport of ['postgres', 'redis'] as const) {
+describe(`session check cache across two instances (bus: ${transport})`, { skip: !usingPostgres() && 'needs TEST_DATABASE_URL' }, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let a: TestServer;
   let b: TestServer;
   before(async () => {
     database = await createTestDatabase();
-    a = await startTestServer({ databaseUrl: database.url });
-    b = await startTestServer({ databaseUrl: database.url, env: { JWT_SECRET: Buffer.from(a.config.jwtSecret).toString() } });
+    const redis: Record<string, string> = transport === 'redis' ? { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', RATE_LIMIT_LOGIN: '100000' } : {};
+    a = await startTestServer({ databaseUrl: database.url, env: redis });
+    b = await startTestServer({ databaseUrl: database.url, env: { ...redis, JWT_SECRET: Buffer.from(a.config.jwtSecret).toString() } });
   });
   after(async () => {
     await b?.close();
@@ -74,3 +76,4 @@ describe('session check cache across two instances', { skip: !usingPostgres() &&
     assert.equal((await as(b.url, user.accessToken).get('/api/auth/me')).body.user.username, 'renamed');
   });
 });
+}

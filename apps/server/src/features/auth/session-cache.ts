@@ -1,16 +1,16 @@
-// The per-request session check without a database round trip: a short-lived
-// cache of (session, user), used only where this process is the only one that
-// can revoke a session, i.e. on the embedded database (PGlite), which one
-// process owns. With a PostgreSQL URL several instances may share the data, and
-// every request checks the database, so a logout on one instance is refused on
-// all of them by the next request, with no delivery delay to wait for.
+// The per-request session check without a database query on every request:
+// a short-lived cache of (session, user) per instance, kept exact by the bus.
 //
-// Where it is used, revocation stays immediate: logout, deleting a session, a
+// Revocation stays immediate, on every instance: logout, deleting a session, a
 // password change, a reused refresh token and account deletion go through
-// `publishAuthEvent`, which drops the entry synchronously before announcing
-// `session.revoked` on the bus (profile changes: `user.updated`); events that
-// arrive over the bus drop entries too, and a result read while an event for
-// that user was arriving is not stored. Entries expire after TTL_MS regardless.
+// `publishAuthEvent`, which drops the entry here synchronously, then announces
+// `session.revoked` (profile changes: `user.updated`) to every instance. Before
+// a cached entry is used, the request waits for the bus's barrier: one round
+// trip on the subscription's own connection (PostgreSQL LISTEN or Redis),
+// shared by all requests waiting at that moment, after which every event
+// published before the request arrived has been applied. A result read while
+// an event for that user was arriving is not stored; entries expire after
+// TTL_MS regardless; if the bus cannot be reached, nothing is cached.
 import type { User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { BusEvent } from '../../lib/event-bus.ts';
@@ -53,17 +53,19 @@ export class SessionCache {
   private readonly ctx: AppContext;
   private readonly toUser: (row: repo.UserRow) => User;
 
-  private readonly enabled: boolean;
-
   constructor(ctx: AppContext, toUser: (row: repo.UserRow) => User) {
     this.ctx = ctx;
     this.toUser = toUser;
-    this.enabled = ctx.database.driver === 'pglite';
   }
 
-  private async read(sessionId: string, userId: string): Promise<SessionRecord | undefined> {
-    const row = await repo.findActiveSession(this.ctx.db, sessionId, userId);
-    return row && { userId, user: this.toUser(row.user), expiresAt: row.session.expiresAt, lastUsedAt: row.session.lastUsedAt ?? new Date(0) };
+  /** True once every event published before now has been applied; false if the bus cannot say. */
+  private async settled(): Promise<boolean> {
+    try {
+      await this.ctx.bus.barrier();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Applies an auth event to this instance's entries at once (before it goes out on the bus). */
@@ -74,11 +76,17 @@ export class SessionCache {
 
   /** The session if it exists and is not revoked; expiry and idleness are the caller's checks. */
   async find(sessionId: string, userId: string): Promise<SessionRecord | undefined> {
-    if (!this.enabled) return this.read(sessionId, userId);
     const hit = this.entries.get(sessionId);
     if (hit && hit.userId === userId && performance.now() - hit.cachedAt < TTL_MS) {
+      // A revocation is final: the marker needs no barrier.
       if (hit.revoked) return undefined;
-      return { userId, user: hit.user, expiresAt: new Date(hit.expiresAt), lastUsedAt: new Date(hit.lastUsedAt) };
+      if (await this.settled()) {
+        // Looked at again: the barrier may have delivered a revocation or a profile change.
+        if (hit.revoked) return undefined;
+        if (this.entries.get(sessionId) === hit) {
+          return { userId, user: hit.user, expiresAt: new Date(hit.expiresAt), lastUsedAt: new Date(hit.lastUsedAt) };
+        }
+      }
     }
     const watch = await this.watch(userId);
     const epoch = watch?.epoch;
