@@ -156,29 +156,35 @@ export async function soak(base: string, users: BenchUser[], options: { seconds:
     requests++;
     return result;
   };
-  const rampMs = Math.min(10_000, (options.seconds * 1000) / 3);
+  // Users arrive over the first third (at most 40 s): a thousand argon2 logins at once would only measure the queue.
+  const rampMs = Math.min(40_000, (options.seconds * 1000) / 3);
 
   await Promise.all(
     users.map(async (user, i) => {
       await sleep((i / users.length) * rampMs);
       let stream: Stream | undefined;
+      let stage = 'login';
       try {
         const login = await timed(times.login, () => post(base, '/api/auth/login', {}, { email: user.email, password: BENCH_PASSWORD, deviceName: 'soak' }));
         if (login.status !== 200) return fail(`login ${login.status}`);
         const headers = { authorization: `Bearer ${login.body.accessToken}` };
+        stage = 'stream';
         stream = await openStream(base, headers, () => streamEvents++);
         let n = 0;
         while (performance.now() < end) {
+          stage = 'history';
           const history = await timed(times.history, () => fetch(`${base}/api/messages?limit=50`, { headers }));
           await history.arrayBuffer();
           if (history.status !== 200) fail(`history ${history.status}`);
           if (performance.now() >= end) break;
+          stage = 'send';
           const sent = await timed(times.send, () => post(base, '/api/messages', headers, { content: `soak ${i}.${n++} hello` }));
           if (sent.status !== 201) fail(`send ${sent.status}`);
           await sleep(options.thinkMs * (0.5 + Math.random()));
         }
       } catch (err) {
-        fail(String((err as Error).message));
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        fail(`${stage}: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
       } finally {
         stream?.close();
       }

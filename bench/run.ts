@@ -258,8 +258,14 @@ async function benchDatabase(db: 'pg' | 'pglite'): Promise<void> {
         return Number(/^lifeos_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? NaN) / 2 ** 20;
       };
       const before = { rss: rssMiB(server.child.pid!), heap: await heap() };
+      // Memory every tenth of the soak: flat means it levels off, not that it never moves.
+      const samples: string[] = [];
+      const sampler = setInterval(() => {
+        void heap().then((h) => samples.push(`${fmt(rssMiB(server.child.pid!), 0)}/${fmt(h, 0)}`), () => undefined);
+      }, (SOAK_SECONDS * 1000) / 10);
       const s = await soak(serverUrl, users.slice(0, SOAK_USERS), { seconds: SOAK_SECONDS, thinkMs: 2_000 });
-      await new Promise((r) => setTimeout(r, 2_000));
+      clearInterval(sampler);
+      await new Promise((r) => setTimeout(r, 5_000));
       const after = { rss: rssMiB(server.child.pid!), heap: await heap() };
       const all = summarize([]);
       rows.push({
@@ -270,7 +276,8 @@ async function benchDatabase(db: 'pg' | 'pglite'): Promise<void> {
         goal: '0 errors, memory flat',
         met: s.errors === 0,
         note:
-          `RSS ${fmt(before.rss, 0)} → ${fmt(after.rss, 0)} MiB, heap ${fmt(before.heap, 0)} → ${fmt(after.heap, 0)} MiB; ` +
+          `RSS ${fmt(before.rss, 0)} → ${fmt(after.rss, 0)} MiB, heap ${fmt(before.heap, 0)} → ${fmt(after.heap, 0)} MiB ` +
+          `(RSS/heap MiB during the soak: ${samples.join(', ')}; after: 5 s after the end); ` +
           `p99 login ${fmt(s.login.p99, 0)} / history ${fmt(s.history.p99)} / send ${fmt(s.send.p99)} ms; ${s.streamEvents} stream events` +
           (s.errorSamples.length ? `; errors: ${s.errorSamples.join(', ')}` : ''),
       });

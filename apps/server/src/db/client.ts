@@ -21,6 +21,8 @@ export interface Database {
   ping(timeoutMs?: number): Promise<void>;
   /** LISTEN on a channel; the returned function stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** A round trip on the LISTEN connection: notifications committed before it have been handled when it resolves. */
+  listenBarrier(): Promise<void>;
   notify(channel: string, payload: string): Promise<void>;
   /** Raw SQL for a library that brings its own (the job queue); without values, several statements may run at once. */
   execute(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -70,6 +72,10 @@ async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<Databa
       await client.query('select 1');
     },
     listen: (channel, onPayload) => client.listen(channel, onPayload).then((stop) => () => stop()),
+    // One connection: a query after a NOTIFY returns after its notification was dispatched.
+    async listenBarrier() {
+      await client.query('select 1');
+    },
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
@@ -159,6 +165,7 @@ function wrapPool(
       await withTimeout(pool.query('select 1'), timeoutMs, 'database ping timed out');
     },
     listen: (channel, onPayload) => listener.listen(channel, onPayload),
+    listenBarrier: () => listener.barrier(),
     async notify(channel, payload) {
       await db.execute(sql`select pg_notify(${channel}, ${payload})`);
     },
@@ -205,6 +212,8 @@ function createListener(pool: PgLikePool, log: Logger | undefined) {
       for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
     });
     c.on('error', (err) => {
+      // After close() released it, a late error (the pool ending) needs nothing more.
+      if (closed) return;
       log?.warn({ err: err.message }, 'listen connection lost; reconnecting');
       if (client === c) client = undefined;
       c.release(true);
@@ -245,6 +254,10 @@ function createListener(pool: PgLikePool, log: Logger | undefined) {
           await client?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
         }
       };
+    },
+    async barrier() {
+      await ensure();
+      await client!.query('select 1');
     },
     async close() {
       closed = true;

@@ -15,7 +15,37 @@ export interface EventBus {
   publish(event: BusEvent): Promise<void>;
   /** Calls `handler` for each event of that user, from any instance. */
   subscribe(userId: string, handler: (event: BusEvent) => void): Promise<() => Promise<void>>;
+  /**
+   * Resolves once every event published (by any instance) before the call has
+   * reached this instance's handlers: one round trip on the subscription's own
+   * connection, shared by all callers waiting at the same time.
+   */
+  barrier(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Runs `roundTrip` for every caller, but only one at a time: callers that arrive while one is in flight share the next. */
+export function coalesced(roundTrip: () => Promise<void>): () => Promise<void> {
+  let inFlight: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    const run: Promise<void> = roundTrip().finally(() => {
+      if (inFlight === run) inFlight = undefined;
+    });
+    inFlight = run;
+    return run;
+  };
+  return () => {
+    if (!inFlight) return start();
+    // The one in flight may have been sent before this call: only a later one is a barrier for it.
+    queued ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return start();
+      });
+    return queued;
+  };
 }
 
 const CHANNEL = 'lifeos_events';
@@ -80,6 +110,11 @@ export function createPostgresBus(database: Database, log: Logger): EventBus {
       const remove = local.add(userId, handler);
       return async () => remove();
     },
+    // PostgreSQL sends a listening connection its pending notifications before the reply to its next query.
+    barrier: coalesced(async () => {
+      await ensure();
+      await database.listenBarrier();
+    }),
     async close() {
       if (stop) await (await stop)();
     },
@@ -101,6 +136,11 @@ export function createRedisBus(redis: Redis, log: Logger): EventBus {
       const remove = local.add(userId, handler);
       return async () => remove();
     },
+    // Redis answers a subscriber's PING after the messages already queued for it.
+    barrier: coalesced(async () => {
+      await (subscribed ??= sub.subscribe(CHANNEL));
+      await sub.ping();
+    }),
     async close() {
       sub.disconnect();
     },

@@ -3,6 +3,7 @@ import type { AuthInfo } from '../../http/auth.ts';
 import { logEvent } from '../../lib/events.ts';
 import { deleteUser, findUserById } from '../auth/auth.repo.ts';
 import { requirePassword, toUser } from '../auth/auth.service.ts';
+import { SESSION_REVOKED, publishAuthEvent } from '../auth/session-cache.ts';
 import { exportSections } from './export-sections.ts';
 
 export async function exportAccount(ctx: AppContext, auth: AuthInfo): Promise<Record<string, unknown>> {
@@ -19,6 +20,6 @@ export async function exportAccount(ctx: AppContext, auth: AuthInfo): Promise<Re
 export async function deleteAccount(ctx: AppContext, auth: AuthInfo, password: string): Promise<void> {
   await requirePassword(ctx, auth.userId, password);
   await ctx.db.transaction(async (tx) => deleteUser(tx, auth.userId));
-  await ctx.bus.publish({ userId: auth.userId, type: 'session.revoked', data: { sessionId: '*' } });
+  await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: '*' } });
   logEvent(ctx, 'account.deleted', { userId: auth.userId });
 }

@@ -4,6 +4,7 @@ import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './auth.repo.ts';
 import { hashPassword, isCommonPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { SESSION_REVOKED, USER_UPDATED, publishAuthEvent, sessionCache } from './session-cache.ts';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -103,7 +104,7 @@ export async function refresh(ctx: AppContext, refreshToken: string): Promise<Au
   if (!rotated) {
     // A refresh token that was already exchanged is being replayed: assume it was stolen.
     await repo.revokeSession(ctx.db, userId, session.id);
-    await ctx.bus.publish({ userId, type: 'session.revoked', data: { sessionId: session.id } });
+    await publishAuthEvent(ctx, { userId, type: SESSION_REVOKED, data: { sessionId: session.id } });
     logEvent(ctx, 'auth.refresh_reuse', { userId, sessionId: session.id });
     throw unauthorized('This refresh token was already used; the session has been signed out');
   }
@@ -123,17 +124,16 @@ export async function authenticate(ctx: AppContext, accessToken: string): Promis
   const now = ctx.now();
   const claims = await verifyAccessToken(ctx.config.jwtSecret, accessToken, now);
   if (!claims) return null;
-  const row = await repo.findActiveSession(ctx.db, claims.sessionId, claims.userId);
-  if (!row || !sessionUsable(row.session, now)) return null;
-  if (now.getTime() - (row.session.lastUsedAt?.getTime() ?? 0) > 60_000) {
-    await repo.touchSession(ctx.db, row.session.id, now);
-  }
-  return { userId: claims.userId, sessionId: claims.sessionId, user: toUser(row.user) };
+  const sessions = sessionCache(ctx, toUser);
+  const found = await sessions.find(claims.sessionId, claims.userId);
+  if (!found || found.expiresAt <= now || found.lastUsedAt.getTime() <= now.getTime() - SESSION_IDLE_MS) return null;
+  await sessions.touch(claims.sessionId, found.lastUsedAt, now);
+  return { userId: claims.userId, sessionId: claims.sessionId, user: found.user };
 }
 
 export async function logout(ctx: AppContext, auth: AuthInfo): Promise<void> {
   await repo.revokeSession(ctx.db, auth.userId, auth.sessionId);
-  await ctx.bus.publish({ userId: auth.userId, type: 'session.revoked', data: { sessionId: auth.sessionId } });
+  await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: auth.sessionId } });
   logEvent(ctx, 'auth.logout', { userId: auth.userId });
 }
 
@@ -144,6 +144,7 @@ export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeB
     ...(input.settings?.memoryExtraction !== undefined ? { memoryExtraction: input.settings.memoryExtraction } : {}),
   });
   if (!row) throw notFound('User');
+  await publishAuthEvent(ctx, { userId: auth.userId, type: USER_UPDATED, data: null });
   return toUser(row);
 }
 
@@ -170,7 +171,7 @@ export async function changePassword(
     await repo.revokeOtherSessions(tx, auth.userId, auth.sessionId);
   });
   for (const s of others) {
-    if (s.id !== auth.sessionId) await ctx.bus.publish({ userId: auth.userId, type: 'session.revoked', data: { sessionId: s.id } });
+    if (s.id !== auth.sessionId) await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: s.id } });
   }
   logEvent(ctx, 'auth.password_changed', { userId: auth.userId });
 }
@@ -190,5 +191,5 @@ export async function listSessions(ctx: AppContext, auth: AuthInfo): Promise<Ses
 
 export async function deleteSession(ctx: AppContext, auth: AuthInfo, sessionId: string): Promise<void> {
   if (!(await repo.revokeSession(ctx.db, auth.userId, sessionId))) throw notFound('Session');
-  await ctx.bus.publish({ userId: auth.userId, type: 'session.revoked', data: { sessionId } });
+  await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId } });
 }
