@@ -51,7 +51,7 @@ export function createFakeApi() {
       state.accessToken = `access-${state.generation}`;
       state.refreshToken = `refresh-${state.generation}`;
       return json(200, {
-        user: { id: uuid(), email: 'ada@example.test', username: null, timezone: 'UTC', createdAt: '2026-12-01T00:00:00.000Z' },
+        user: { id: uuid(), email: 'ada@example.test', username: null, timezone: 'UTC', createdAt: '2026-12-01T00:00:00.000Z', settings: { memoryExtraction: false } },
         accessToken: state.accessToken,
         accessTokenExpiresAt: '2026-12-01T01:00:00.000Z',
         refreshToken: state.refreshToken,

@@ -25,6 +25,7 @@ export function AccountScreen() {
         </Card>
       ) : null}
       {user ? <Profile username={user.username} timezone={user.timezone} /> : null}
+      {user ? <MemorySettings enabled={user.settings.memoryExtraction} /> : null}
       <Appearance />
       <ExportData />
       <DeleteAccount />
@@ -47,6 +48,32 @@ function Profile({ username, timezone }: { username: string | null; timezone: st
         {device !== timezone ? (
           <Button label={`Use ${device}`} compact variant="secondary" onPress={() => update.mutate({ timezone: device })} accessibilityLabel={`Use this device's time zone, ${device}`} />
         ) : null}
+      </View>
+    </Card>
+  );
+}
+
+/** Opt-in: with a language model configured, @mem remembers facts from ordinary messages. */
+function MemorySettings({ enabled }: { enabled: boolean }) {
+  const update = useUpdateMe();
+  return (
+    <Card>
+      <Heading level={2}>Memory</Heading>
+      <Muted>
+        {enabled
+          ? 'On: facts and preferences you mention in ordinary messages are remembered (needs a language model on the server). Each memory links to the message it came from.'
+          : 'Off: @mem remembers only what you tell it to.'}
+      </Muted>
+      {update.error ? <Notice>{errorMessage(update.error)}</Notice> : null}
+      <View style={styles.buttons}>
+        <Button
+          label={enabled ? 'Stop remembering from messages' : 'Remember facts from my messages'}
+          compact
+          variant="secondary"
+          busy={update.isPending}
+          onPress={() => update.mutate({ settings: { memoryExtraction: !enabled } })}
+          testID="account-memory-extraction"
+        />
       </View>
     </Card>
   );

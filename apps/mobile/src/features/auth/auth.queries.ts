@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi, useAuthStatus } from '@/lib/api-context';
-import { AuthResponse, MeResponse, type LoginBody, type RegisterBody, type User } from '@lifeos/contract';
+import { AuthResponse, MeResponse, type LoginBody, type RegisterBody, type UpdateMeBody, type User } from '@lifeos/contract';
 
 export const authKeys = {
   all: ['auth'] as const,
@@ -62,7 +62,7 @@ export function useUpdateMe() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { username?: string | null; timezone?: string }) =>
+    mutationFn: async (body: UpdateMeBody) =>
       (await api.request('/auth/me', { method: 'PATCH', body, schema: MeResponse })).user,
     onSuccess: (user: User) => queryClient.setQueryData(authKeys.me(), user),
   });
