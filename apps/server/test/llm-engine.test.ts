@@ -2,8 +2,6 @@
 // at a scripted OpenAI-compatible server on 127.0.0.1, driven over real HTTP
 // and the real SSE stream.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setAgentState } from '../src/features/agents/agent-state.repo.ts';
 import { as, registerUser } from './helpers/http.ts';
@@ -256,11 +254,8 @@ describe('LLM engine with an unreachable model', () => {
   let server: TestServer;
 
   before(async () => {
-    // A port that was just free: nothing listens there.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    // A privileged port no test binds (the old discard service): connections are refused.
+    const port = 9;
     server = await startTestServer({
       env: { LLM_BASE_URL: `http://127.0.0.1:${port}/v1`, LLM_MODEL: 'm', AGENT_TIMEOUT_MS: String(AGENT_TIMEOUT_MS) },
     });
