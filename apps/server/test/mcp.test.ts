@@ -139,7 +139,7 @@ describe('MCP server (Streamable HTTP, stateless)', () => {
     assert.match(header, /^Bearer /);
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(header)?.[1];
     assert.ok(metadataUrl?.endsWith('/.well-known/oauth-protected-resource'), header);
-    const metadata = await (await fetch(metadataUrl!)).json();
+    const metadata = (await (await fetch(metadataUrl!)).json()) as { resource: string; authorization_servers: string[]; scopes_supported: string[] };
     assert.equal(metadata.resource, `${new URL(metadataUrl!).origin}/mcp`);
     assert.ok(Array.isArray(metadata.authorization_servers) && metadata.authorization_servers.length === 1);
     assert.ok(metadata.scopes_supported.includes('cal.read'));
