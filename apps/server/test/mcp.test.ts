@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import path from 'node:path';
 import { as, registerUser, request } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { created, openSse } from './helpers/sse.ts';
@@ -159,5 +161,39 @@ describe('MCP server (Streamable HTTP, stateless)', () => {
   it('when GET opens a stream on the stateless endpoint, then 405', async () => {
     const res = await fetch(`${server.url}/mcp`, { headers: { authorization: `Bearer ${user.accessToken}`, accept: 'text/event-stream' } });
     assert.equal(res.status, 405);
+  });
+});
+
+describe('the stdio bridge (lifeos-mcp)', () => {
+  let server: TestServer;
+  let user: Awaited<ReturnType<typeof registerUser>>;
+  before(async () => {
+    server = await startTestServer();
+    user = await registerUser(server.url);
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('when a stdio client talks to the bridge, then it lists and calls the same tools over HTTP', async () => {
+    const bin = path.join(import.meta.dirname, '../../../packages/mcp-bridge/bin/lifeos-mcp.mjs');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, '--url', server.url],
+      env: { ...process.env, LIFEOS_TOKEN: user.accessToken } as Record<string, string>,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      assert.ok(tools.some((t) => t.name === 'mem_remember'));
+      const stored = await client.callTool({ name: 'mem_remember', arguments: { fact: 'my bike is a blue Gazelle' } });
+      assert.notEqual(stored.isError, true, text(stored));
+      const { body } = await as(server.url, user.accessToken).get('/api/memories');
+      assert.ok(body.memories.some((m: { content: string }) => m.content.includes('Gazelle')));
+    } finally {
+      await client.close();
+    }
   });
 });
