@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context.ts';
 import { features } from './features/index.ts';
 import { mcpRouter } from './features/mcp/mcp.routes.ts';
+import { oauthRouter } from './features/oauth/oauth.routes.ts';
 import { createApi } from './http/api.ts';
 import { authMiddleware } from './http/auth.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -56,6 +57,7 @@ export function createApp(ctx: AppContext): Express {
   for (const register of features) register(api, ctx);
   app.use(router);
   app.use(mcpRouter(ctx, authenticatedLimit));
+  app.use(oauthRouter(ctx));
 
   let doc: ReturnType<typeof buildOpenApi> | undefined;
   const openApi = () => (doc ??= buildOpenApi(api.paths, ctx.config.version));

@@ -4,10 +4,12 @@
 // audit events and per-user scoping as the REST API.
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { McpServer } from '@modelcontextprotocol/server';
+import cors from 'cors';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../../context.ts';
 import { authenticate, type AuthInfo } from '../../features/auth/auth.service.ts';
 import { sendProblem, unauthorized } from '../../http/errors.ts';
+import { ACCESS_TOKEN_PREFIX, authenticateAccessToken } from '../oauth/oauth.service.ts';
 import { callTool, SCOPES, toolsForScopes, type McpTool } from './mcp-tools.ts';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
@@ -76,12 +78,15 @@ function buildServer(ctx: AppContext, auth: AuthInfo, client: string): McpServer
 
 export function mcpRouter(ctx: AppContext, limit: RequestHandler): Router {
   const router = Router();
+  // Bearer tokens, never cookies: a browser-based MCP client on any origin may call it.
+  router.use(['/mcp', resourceMetadataPath], cors({ origin: true, exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version'], maxAge: 600 }));
 
   const requireAuth: RequestHandler = async (req, res, next) => {
     try {
       const match = BEARER.exec(req.headers.authorization ?? '');
       if (!match) return challenge(ctx, req, res, 'A bearer token is required');
-      const auth = await authenticate(ctx, match[1]!);
+      const token = match[1]!;
+      const auth = token.startsWith(ACCESS_TOKEN_PREFIX) ? await authenticateAccessToken(ctx, token) : await authenticate(ctx, token);
       if (!auth) return challenge(ctx, req, res, 'The token is invalid, expired or revoked');
       res.locals.auth = auth;
       next();
