@@ -6,6 +6,8 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context.ts';
 import { features } from './features/index.ts';
+import { mcpRouter } from './features/mcp/mcp.routes.ts';
+import { oauthRouter } from './features/oauth/oauth.routes.ts';
 import { createApi } from './http/api.ts';
 import { authMiddleware } from './http/auth.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -54,6 +56,8 @@ export function createApp(ctx: AppContext): Express {
   const api = createApi(router, ctx, authMiddleware(ctx), authenticatedLimit);
   for (const register of features) register(api, ctx);
   app.use(router);
+  app.use(mcpRouter(ctx, authenticatedLimit));
+  app.use(oauthRouter(ctx));
 
   let doc: ReturnType<typeof buildOpenApi> | undefined;
   const openApi = () => (doc ??= buildOpenApi(api.paths, ctx.config.version));

@@ -39,7 +39,7 @@ export function stripMention(content: string, agentName: AgentName | null): stri
 
 export function createAgentContext(
   app: AppContext,
-  input: { user: AgentUser; agentName: AgentName | null; sourceMessageId: string; signal: AbortSignal },
+  input: { user: AgentUser; agentName: AgentName | null; sourceMessageId: string | null; signal: AbortSignal },
 ): AgentContext & { proposed: PendingAction[] } {
   const stateKey = input.agentName ?? 'assistant';
   const proposed: PendingAction[] = [];

@@ -36,8 +36,8 @@ export interface AgentContext {
   readonly agentName: AgentName | null;
   /** The run's clock (the app clock, fixed for the run). */
   readonly now: Date;
-  /** The user's chat message that started the run (provenance). */
-  readonly sourceMessageId: string;
+  /** The user's chat message that started the run (provenance); null for a call from outside the chat (MCP). */
+  readonly sourceMessageId: string | null;
   readonly signal: AbortSignal;
   readonly state: AgentStateStore;
   /** Stores an action that runs only when the user confirms; the reply carries it. */

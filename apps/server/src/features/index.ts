@@ -10,6 +10,7 @@ import { registerCalendarRoutes } from './calendar/calendar.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import { registerMemoryRoutes } from './memory/memory.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
+import { registerOAuthRoutes } from './oauth/oauth.routes.ts';
 
 export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerHealthRoutes,
@@ -21,4 +22,5 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerConnectionRoutes,
   registerCalendarRoutes,
   registerMemoryRoutes,
+  registerOAuthRoutes,
 ];

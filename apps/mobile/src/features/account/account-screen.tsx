@@ -5,6 +5,7 @@ import { confirmAsync } from '@/lib/confirm';
 import { deviceTimeZone } from '@/lib/platform-info';
 import { saveTextFile } from '@/lib/save-file';
 import { useLogout, useMe, useUpdateMe } from '@/features/auth/auth.queries';
+import { ConnectedClients } from '@/features/oauth/connected-clients';
 import { Button, Card, Heading, Muted, Notice, TextField } from '@/ui/primitives';
 import { useTheme, type ThemePreference } from '@/ui/theme';
 import { useDeleteAccount, useExportAccount } from './account.queries';
@@ -27,6 +28,7 @@ export function AccountScreen() {
       {user ? <Profile username={user.username} timezone={user.timezone} /> : null}
       {user ? <MemorySettings enabled={user.settings.memoryExtraction} /> : null}
       <Appearance />
+      <ConnectedClients />
       <ExportData />
       <DeleteAccount />
       <Button label="Log out" variant="secondary" busy={logout.isPending} onPress={() => logout.mutate()} style={styles.logout} testID="account-logout" />

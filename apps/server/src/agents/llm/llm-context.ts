@@ -39,7 +39,7 @@ export interface HistoryRow {
  * without failed replies (an error text would only confuse the model), and
  * within the character budget counted from the newest.
  */
-export function toHistory(rows: readonly HistoryRow[], currentMessageId: string): LlmHistoryMessage[] {
+export function toHistory(rows: readonly HistoryRow[], currentMessageId: string | null): LlmHistoryMessage[] {
   const usable = rows.filter(
     (row) =>
       row.id !== currentMessageId &&

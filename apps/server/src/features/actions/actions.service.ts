@@ -1,6 +1,6 @@
 // Confirmations: an agent's proposal runs only when its user confirms, and
 // exactly once (the claim is one atomic UPDATE), also under concurrent confirms.
-import type { AgentName, Message } from '@lifeos/contract';
+import type { AgentName, Message, PendingAction } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
@@ -50,6 +50,27 @@ async function report(
     if (updated) await publishMessage(ctx, auth.userId, updated, MESSAGE_UPDATED);
   }
   return toMessage(row!);
+}
+
+/**
+ * A proposal made outside the chat (an MCP client's tool call): an assistant
+ * message carrying the pending action, so every device shows the card.
+ */
+export async function attachProposal(
+  ctx: AppContext,
+  auth: Pick<AuthInfo, 'userId'>,
+  input: { action: PendingAction; agentName: AgentName; content: string; source: Record<string, unknown> },
+): Promise<string> {
+  const row = await insertMessage(ctx.db, {
+    userId: auth.userId,
+    role: 'assistant',
+    content: input.content,
+    agentName: input.agentName,
+    metadata: { pendingAction: { ...input.action, status: 'pending' }, source: input.source },
+  });
+  await repo.linkPendingActionMessage(ctx.db, auth.userId, input.action.id, row!.id);
+  await publishMessage(ctx, auth.userId, row!);
+  return row!.id;
 }
 
 export async function confirmAction(ctx: AppContext, auth: AuthInfo, id: string): Promise<Message> {

@@ -1,0 +1,5 @@
+import { ConsentScreen } from '@/features/oauth/consent-screen';
+
+export default function Route() {
+  return <ConsentScreen />;
+}
