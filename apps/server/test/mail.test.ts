@@ -2,7 +2,7 @@
 // both on 127.0.0.1 and started by this file; the built-in engine (no model).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { as, registerUser } from './helpers/http.ts';
@@ -153,7 +153,7 @@ test('when the login works, then the connection is stored encrypted and never re
   // At rest: the column holds an AES-GCM envelope, not the password.
   const rows = await server.ctx.db.execute(sql`select secret, settings from connections where id = ${aliceConnectionId}`);
   const row = (rows as unknown as { rows: { secret: string; settings: unknown }[] }).rows[0]!;
-  assert.match(row.secret, /^v1\.[0-9a-f]{8}\./);
+  assert.match(row.secret, /^v2\.[0-9a-f]{8}\./);
   assert.ok(!row.secret.includes(ALICE.password));
   assert.ok(!Buffer.from(row.secret.split('.')[3]!, 'base64url').toString('latin1').includes(ALICE.password));
   assert.doesNotMatch(JSON.stringify(row.settings), /secret/);
@@ -163,7 +163,10 @@ test('when the login works, then the connection is stored encrypted and never re
   const wrongBox = createSecretBox([randomBytes(32)]);
   await assert.rejects(readConnectionSecret(server.ctx.db, wrongBox, user.id, aliceConnectionId), SecretBoxError);
   // Bound to its owner: the same value does not open for another user id.
-  await assert.rejects(async () => server.ctx.secrets.open(row.secret, { userId: randomBytes(16).toString('hex'), purpose: 'connection:imap' }), SecretBoxError);
+  await assert.rejects(async () => server.ctx.secrets.open(row.secret, { userId: randomBytes(16).toString('hex'), purpose: 'connection:imap', rowId: aliceConnectionId }), SecretBoxError);
+  // And to its row: the same user's value does not open as another row's.
+  assert.equal(server.ctx.secrets.open(row.secret, { userId: user.id, purpose: 'connection:imap', rowId: aliceConnectionId }), JSON.stringify({ password: ALICE.password }));
+  await assert.rejects(async () => server.ctx.secrets.open(row.secret, { userId: user.id, purpose: 'connection:imap', rowId: randomUUID() }), SecretBoxError);
   // The account export lists the connection without its secret.
   const exported = await alice.get('/api/account/export');
   assert.doesNotMatch(JSON.stringify(exported.body), new RegExp(ALICE.password));
