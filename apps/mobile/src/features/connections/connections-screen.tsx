@@ -60,6 +60,7 @@ export function ConnectionsScreen() {
 function googleFailure(reason: string | undefined): string {
   if (reason === 'access_denied') return 'Google was not connected: access was not granted.';
   if (reason === 'invalid_state') return 'Google was not connected: the request expired. Please try again.';
+  if (reason === 'browser_mismatch') return 'Google was not connected: the consent was finished in a different browser from the one it was started in. Start again from this device.';
   return 'Google was not connected. Please try again.';
 }
 

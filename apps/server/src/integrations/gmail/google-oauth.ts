@@ -45,11 +45,15 @@ export class OAuthTokenError extends Error {
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
 
+/** The S256 challenge of a PKCE verifier (RFC 7636). */
+export function pkceChallenge(verifier: string): string {
+  return b64url(createHash('sha256').update(verifier).digest());
+}
+
 /** A PKCE pair (RFC 7636, S256). */
 export function createPkce(): { verifier: string; challenge: string } {
   const verifier = b64url(randomBytes(48));
-  const challenge = b64url(createHash('sha256').update(verifier).digest());
-  return { verifier, challenge };
+  return { verifier, challenge: pkceChallenge(verifier) };
 }
 
 /** An unguessable `state` value. */
