@@ -35,10 +35,18 @@ export const CreateImapConnectionBody = z
     email: z.email().max(255),
     imapHost: Host,
     imapPort: Port,
+    /** true: TLS from the start (993); false: STARTTLS, which the server must offer (143). */
     imapSecure: z.boolean(),
     smtpHost: Host,
     smtpPort: Port,
+    /** true: TLS from the start (465); false: STARTTLS, which the server must offer (587). */
     smtpSecure: z.boolean(),
+    /**
+     * Off by default: a server that offers no TLS at all is refused (400 connection_failed).
+     * `true` is the user's explicit choice to send the password unencrypted to such a server
+     * (STARTTLS is still used where offered).
+     */
+    allowPlaintext: z.boolean().optional(),
     username: z.string().min(1).max(255),
     password: z.string().min(1).max(1024),
     /** The name recipients see as sender (optional). */

@@ -24,7 +24,7 @@ import {
 import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
 import * as repo from './connections.repo.ts';
 import { claimOAuthState, hashOAuthValue, saveOAuthState, takeOAuthState } from './oauth-states.repo.ts';
-import { disallowedHostReason } from '../../lib/host-policy.ts';
+import { disallowedHostReason, safeFetch, type HostPolicy } from '../../lib/host-policy.ts';
 
 export const MAIL_PROVIDERS = ['imap', 'google'] as const;
 const CONSENT_TTL_MS = 10 * 60_000;
@@ -41,6 +41,8 @@ export interface ImapSettings {
   smtpHost: string;
   smtpPort: number;
   smtpSecure: boolean;
+  /** The user chose servers without TLS (absent: TLS or STARTTLS is required). */
+  allowPlaintext?: boolean;
   username: string;
 }
 
@@ -59,12 +61,19 @@ export function toConnection(row: repo.ConnectionRow): Connection {
   };
 }
 
-export function imapAccount(settings: ImapSettings, secret: ImapSecret): ImapSmtpAccount {
+/** The host policy of every outgoing connection the server makes for a user (mail, calendars, Google). */
+export function hostPolicy(ctx: AppContext): HostPolicy {
+  return { allowPrivate: ctx.config.allowPrivateHosts };
+}
+
+export function imapAccount(settings: ImapSettings, secret: ImapSecret, hosts: HostPolicy): ImapSmtpAccount {
+  const plain = settings.allowPlaintext === true;
   return {
     email: settings.email,
     displayName: settings.displayName ?? '',
-    imap: { host: settings.imapHost, port: settings.imapPort, secure: settings.imapSecure, user: settings.username, pass: secret.password },
-    smtp: { host: settings.smtpHost, port: settings.smtpPort, secure: settings.smtpSecure, user: settings.username, pass: secret.password },
+    imap: { host: settings.imapHost, port: settings.imapPort, secure: settings.imapSecure, allowPlaintext: plain, user: settings.username, pass: secret.password },
+    smtp: { host: settings.smtpHost, port: settings.smtpPort, secure: settings.smtpSecure, allowPlaintext: plain, user: settings.username, pass: secret.password },
+    hosts,
   };
 }
 
@@ -86,11 +95,12 @@ export async function createImapConnection(ctx: AppContext, auth: AuthInfo, body
     smtpHost: body.smtpHost,
     smtpPort: body.smtpPort,
     smtpSecure: body.smtpSecure,
+    ...(body.allowPlaintext ? { allowPlaintext: true } : {}),
     username: body.username,
   };
   const secret: ImapSecret = { password: body.password };
   try {
-    await verifyImapSmtpAccount(imapAccount(settings, secret));
+    await verifyImapSmtpAccount(imapAccount(settings, secret, hostPolicy(ctx)));
   } catch (err) {
     if (err instanceof MailProviderError) {
       logEvent(ctx, 'connection.failed', { userId: auth.userId, provider: 'imap', reason: err.code });
@@ -118,7 +128,7 @@ export async function deleteUserConnection(ctx: AppContext, auth: AuthInfo, id: 
   logEvent(ctx, 'connection.deleted', { userId: auth.userId, provider: row.provider });
   // Tell Google too, so the grant does not outlive the connection (best effort).
   if (tokens) {
-    await fetch(ctx.config.google.revokeUrl, {
+    await safeFetch(hostPolicy(ctx))(ctx.config.google.revokeUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: tokens.refreshToken }),
@@ -133,7 +143,15 @@ export function googleOAuthConfig(ctx: AppContext): GoogleOAuthConfig {
   if (!g.clientId || !g.clientSecret || !g.redirectUri) {
     throw new HttpError(503, 'service_unavailable', 'Gmail is not configured on this server (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI); connect the mailbox with IMAP instead');
   }
-  return { clientId: g.clientId, clientSecret: g.clientSecret, redirectUri: g.redirectUri, authUrl: g.authUrl, tokenUrl: g.tokenUrl, scopes: [...GMAIL_SCOPES, ...GOOGLE_CALENDAR_SCOPES] };
+  return {
+    clientId: g.clientId,
+    clientSecret: g.clientSecret,
+    redirectUri: g.redirectUri,
+    authUrl: g.authUrl,
+    tokenUrl: g.tokenUrl,
+    scopes: [...GMAIL_SCOPES, ...GOOGLE_CALENDAR_SCOPES],
+    fetch: safeFetch(hostPolicy(ctx)),
+  };
 }
 
 /**
@@ -242,7 +260,7 @@ export async function finishGoogleConnection(
   try {
     // Token lifetimes are real time, whatever clock the app runs on.
     tokens = await exchangeCode(cfg, query.code, pending.codeVerifier);
-    const gmail = new GmailMailbox({ account: '', rootUrl: ctx.config.google.gmailApiUrl, getAccessToken: async () => tokens.accessToken });
+    const gmail = new GmailMailbox({ account: '', rootUrl: ctx.config.google.gmailApiUrl, fetch: cfg.fetch, getAccessToken: async () => tokens.accessToken });
     email = (await gmail.profileEmail()).toLowerCase();
   } catch (err) {
     ctx.log.warn({ err }, 'Google connection failed');

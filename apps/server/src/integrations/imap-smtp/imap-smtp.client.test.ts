@@ -18,8 +18,10 @@ before(async () => {
   account = {
     email: 'alice@example.test',
     displayName: 'Alice',
-    imap: { host: dovecot.host, port: dovecot.port, secure: false, user: 'alice@example.test', pass: 'secret' },
-    smtp: { host: sink.host, port: sink.port, secure: false, user: 'alice@example.test', pass: 'secret' },
+    // The test servers run on loopback without TLS.
+    imap: { host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, user: 'alice@example.test', pass: 'secret' },
+    smtp: { host: sink.host, port: sink.port, secure: false, allowPlaintext: true, user: 'alice@example.test', pass: 'secret' },
+    hosts: { allowPrivate: true },
   };
   const u = dovecot.users[0]!;
   const now = Date.now();
