@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { as, registerUser } from './helpers/http.ts';
@@ -136,6 +137,61 @@ test('when the IMAP login fails, then 400 carries the server reason and nothing 
   const invalid = await alice.post('/api/connections/imap', { ...imapBody(ALICE), imapPort: 'imap' });
   assert.equal(invalid.status, 400);
   assert.equal(invalid.body.code, 'validation_failed');
+  assert.deepEqual((await alice.get('/api/connections')).body, { connections: [] });
+});
+
+/** An IMAP server without TLS that writes down every line a client sends (and never lets anyone in). */
+async function recordingImapServer(): Promise<{ port: number; lines: string[]; connections: () => number; close(): Promise<void> }> {
+  const lines: string[] = [];
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const srv = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n');
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        lines.push(line);
+        const [tag, command] = line.split(' ');
+        if (command?.toUpperCase() === 'CAPABILITY') socket.write(`* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n${tag} OK done\r\n`);
+        else if (command?.toUpperCase() === 'LOGOUT') socket.end(`* BYE\r\n${tag} OK bye\r\n`);
+        else socket.write(`${tag} NO not here\r\n`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    lines,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), srv.close(() => resolve()))),
+  };
+}
+
+test('when the mail server offers no TLS and the user did not choose plaintext, then no password is sent and the 400 says how to proceed', async () => {
+  const { allowPlaintext: _, ...withoutOptIn } = imapBody(ALICE);
+  const res = await alice.post('/api/connections/imap', withoutOptIn);
+  assert.equal(res.status, 400);
+  assert.equal(res.body.code, 'connection_failed');
+  assert.match(res.body.detail, /^IMAP server 127\.0\.0\.1:\d+ offers no TLS .*allowPlaintext: true/);
+  assert.equal((await alice.post('/api/connections/imap', { ...withoutOptIn, allowPlaintext: false })).status, 400);
+
+  const recorder = await recordingImapServer();
+  try {
+    const probe = await alice.post('/api/connections/imap', { ...withoutOptIn, imapPort: recorder.port, password: 'never-in-clear' });
+    assert.equal(probe.status, 400);
+    assert.match(probe.body.detail, /offers no TLS/);
+    assert.equal(recorder.connections(), 1, 'the client did reach the server');
+    assert.ok(!recorder.lines.some((l) => /never-in-clear|LOGIN|AUTHENTICATE/i.test(l) || Buffer.from(l.split(' ').pop() ?? '', 'base64').toString().includes('never-in-clear')), recorder.lines.join('\n'));
+  } finally {
+    await recorder.close();
+  }
   assert.deepEqual((await alice.get('/api/connections')).body, { connections: [] });
 });
 
