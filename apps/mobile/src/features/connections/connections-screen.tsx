@@ -100,11 +100,12 @@ type ImapDraft = {
   smtpHost: string;
   smtpPort: string;
   smtpSecure: boolean;
+  allowPlaintext: boolean;
   username: string;
   password: string;
 };
 
-const EMPTY: ImapDraft = { email: '', imapHost: '', imapPort: '993', imapSecure: true, smtpHost: '', smtpPort: '465', smtpSecure: true, username: '', password: '' };
+const EMPTY: ImapDraft = { email: '', imapHost: '', imapPort: '993', imapSecure: true, smtpHost: '', smtpPort: '465', smtpSecure: true, allowPlaintext: false, username: '', password: '' };
 
 function ImapForm() {
   const { colors } = useTheme();
@@ -155,6 +156,9 @@ function ImapForm() {
         </View>
       </View>
       <SwitchRow label="SMTP uses TLS" value={draft.smtpSecure} onChange={set('smtpSecure')} color={colors.text} />
+      {!draft.imapSecure || !draft.smtpSecure ? (
+        <SwitchRow label="Allow a server without encryption (the password travels unencrypted)" value={draft.allowPlaintext} onChange={set('allowPlaintext')} color={colors.text} />
+      ) : null}
       <TextField label="Username" value={draft.username} onChangeText={set('username')} autoCapitalize="none" placeholder="Defaults to the email address" error={errors.username} />
       <TextField label="Password" value={draft.password} onChangeText={set('password')} secureTextEntry autoComplete="off" hint="An app password if your provider uses two-step sign-in." error={errors.password} />
       <Button label="Connect account" onPress={submit} busy={connect.isPending} />
