@@ -226,6 +226,22 @@ test('when the start page of a consent is opened a second time, then it binds no
   assert.equal(noState.headers.get('location'), `${APP_URL}/settings/connections?provider=google&status=error&reason=invalid_request`);
 });
 
+test('when the start page is opened more than 2 minutes after the app asked for it, then it binds no browser', async () => {
+  const mallory = await newUser();
+  const start = await mallory.client.get('/api/connections/google/start');
+  server.clock.now = new Date(Date.now() + 3 * 60_000);
+  try {
+    const late = newBrowser();
+    assert.equal(await late.navigate(start.body.url, APP_URL), `${APP_URL}/settings/connections?provider=google&status=error&reason=invalid_state`);
+    assert.equal(late.cookies('lifeos.test').size, 0);
+  } finally {
+    server.clock.now = null;
+  }
+  // Within the window the same kind of link works.
+  const again = await mallory.client.get('/api/connections/google/start');
+  assert.equal((await consentAndCallback(again.body.url)).location, `${APP_URL}/settings/connections?provider=google&status=connected`);
+});
+
 test('when ten requests find the access token about to expire, then exactly one refresh reaches Google', async () => {
   const dave = await newUser();
   oauth.setTokenTtl(60); // below the two-minute margin: due for a refresh at once

@@ -76,6 +76,7 @@ describe('resolving under the host policy', () => {
   it('when a mail client is told where to connect, then it gets the checked address and keeps the name for TLS', async () => {
     assert.deepEqual(await checkedConnectTarget('mail.example', { allowPrivate: false, resolve }), { host: '93.184.216.34', servername: 'mail.example' });
     assert.deepEqual(await checkedConnectTarget('1.1.1.1', { allowPrivate: false, resolve }), { host: '1.1.1.1', servername: undefined });
+    assert.deepEqual(await checkedConnectTarget('dual.example', { allowPrivate: false, resolve }), { host: '1.1.1.1', servername: 'dual.example' });
     await assert.rejects(checkedConnectTarget('loopback.example', { allowPrivate: false, resolve }), HostNotAllowedError);
   });
 });

@@ -123,7 +123,9 @@ export function checkedLookup(policy: HostPolicy): LookupFunction {
 
 /** Where a mail client (IMAP, SMTP) should connect: a checked address, and the name for TLS (SNI and the certificate). */
 export async function checkedConnectTarget(host: string, policy: HostPolicy): Promise<{ host: string; servername: string | undefined }> {
-  const [first] = await resolveAllowed(host, policy);
+  const addresses = await resolveAllowed(host, policy);
+  // One address, no happy-eyeballs fallback: IPv4 first, which every mail provider serves.
+  const first = addresses.find((a) => a.family === 4) ?? addresses[0];
   const bare = host.replace(/^\[|\]$/g, '');
   return { host: first!.address, servername: isIP(bare) === 0 ? bare : undefined };
 }

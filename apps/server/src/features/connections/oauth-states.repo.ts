@@ -26,6 +26,8 @@ export async function saveOAuthState(
     stateHash: hashOAuthValue(input.state),
     codeVerifier: box.seal(input.codeVerifier, binding(input.userId, input.provider, id)),
     expiresAt: input.expiresAt,
+    // The app's clock, like expiresAt: the launch window is measured on it.
+    createdAt: input.now,
   });
 }
 
