@@ -2,7 +2,7 @@
 // both on 127.0.0.1 and started by this file; the built-in engine (no model).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -228,6 +228,25 @@ test('when the login works, then the connection is stored encrypted and never re
   // The account export lists the connection without its secret.
   const exported = await alice.get('/api/account/export');
   assert.doesNotMatch(JSON.stringify(exported.body), new RegExp(ALICE.password));
+});
+
+test('when a stored password was sealed before row ids were bound, then it still opens, and is sealed anew for its row', async () => {
+  const user = (await alice.get('/api/auth/me')).body.user;
+  // The first release's format: `v1`, user and purpose as associated data.
+  const key = server.ctx.config.encryptionKeys[0]!;
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(`lifeos:v1:${user.id}:connection:imap`));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify({ password: ALICE.password }), 'utf8'), cipher.final()]);
+  const legacy = ['v1', createHash('sha256').update(key).digest('hex').slice(0, 8), nonce.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  await server.ctx.db.execute(sql`update connections set secret = ${legacy} where id = ${aliceConnectionId}`);
+
+  assert.deepEqual(await readConnectionSecret(server.ctx.db, server.ctx.secrets, user.id, aliceConnectionId), { password: ALICE.password });
+  const rows = await server.ctx.db.execute(sql`select secret from connections where id = ${aliceConnectionId}`);
+  const resealed = (rows as unknown as { rows: { secret: string }[] }).rows[0]!.secret;
+  assert.match(resealed, /^v2\./);
+  assert.equal(server.ctx.secrets.open(resealed, { userId: user.id, purpose: 'connection:imap', rowId: aliceConnectionId }), JSON.stringify({ password: ALICE.password }));
+  assert.match((await ask(alice, 'anything new?')).content, /newest first/);
 });
 
 test('when asking what is new, then a numbered list of unread mail comes back, newest first, with the total', async () => {

@@ -148,7 +148,12 @@ function dispatcherFor(policy: HostPolicy): Dispatcher {
   return d;
 }
 
-function checkUrl(url: URL, policy: HostPolicy): void {
+/**
+ * Refuses a URL the policy does not allow before any connection: not http(s), or an IP literal
+ * that is refused. Names are left to the connection's `checkedLookup`, so use both together
+ * (e.g. `new https.Agent({ lookup: checkedLookup(policy) })` for a client that takes an agent).
+ */
+export function assertAllowedUrl(url: URL, policy: HostPolicy): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new HostNotAllowedError(`${url.protocol} URLs are not allowed`);
   // Names are checked at connect time by the lookup; IP literals never reach a lookup.
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -176,7 +181,7 @@ export function safeFetch(policy: HostPolicy): typeof globalThis.fetch {
     const headers = new Headers(init.headers);
     const mode = init.redirect ?? 'follow';
     for (let hop = 0; ; hop++) {
-      checkUrl(url, policy);
+      assertAllowedUrl(url, policy);
       let res: Response;
       try {
         res = await fetch(url, { ...init, method, headers, body, redirect: 'manual', dispatcher: dispatcherFor(policy) } as RequestInit);

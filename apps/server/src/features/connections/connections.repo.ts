@@ -69,7 +69,15 @@ export async function readConnectionSecret<T>(db: Db, box: SecretBox, userId: st
     .where(and(eq(connections.userId, userId), eq(connections.id, id)))
     .limit(1);
   if (!row?.secret) return undefined;
-  return JSON.parse(box.open(row.secret, binding(userId, row.provider, row.id))) as T;
+  const plaintext = box.open(row.secret, binding(userId, row.provider, row.id));
+  // An older key or format (sealed before the row id was bound): seal it anew, unless it changed meanwhile.
+  if (box.needsRotation(row.secret)) {
+    await db
+      .update(connections)
+      .set({ secret: box.seal(plaintext, binding(userId, row.provider, row.id)) })
+      .where(and(eq(connections.userId, userId), eq(connections.id, id), eq(connections.secret, row.secret)));
+  }
+  return JSON.parse(plaintext) as T;
 }
 
 export async function updateConnectionSecret(db: Db, box: SecretBox, userId: string, id: string, provider: string, secret: unknown): Promise<void> {
