@@ -92,7 +92,7 @@ function imapFailure(err: unknown, host: string, port: number): MailProviderErro
   if (e.code === 'ETIMEDOUT' || e.code === 'CONNECT_TIMEOUT' || e.code === 'GREETING_TIMEOUT') {
     return new MailProviderError('connection_failed', `IMAP server ${host}:${port} did not answer in time`, { cause: err });
   }
-  if (/STARTTLS/.test(e.message) && !e.authenticationFailed) {
+  if (/does not support STARTTLS|STARTTLS is not possible/i.test(e.message)) {
     return new MailProviderError(
       'connection_failed',
       `IMAP server ${host}:${port} offers no TLS (${e.message}); the password is only sent encrypted. Use TLS (imapSecure: true), or set allowPlaintext: true to send it unencrypted`,
