@@ -98,6 +98,8 @@ describe('safeFetch with private hosts refused', () => {
     await assert.rejects(get(`http://public.test:${port}/to-file`), { message: 'file: URLs are not allowed' });
     await assert.rejects(get(`http://internal.test:${port}/secret`), { message: 'internal.test is not a public address' });
     await assert.rejects(get(`http://${PRIVATE}:${port}/secret`), HostNotAllowedError);
+    // The system resolver too: localhost is loopback whatever it resolves to first.
+    await assert.rejects(safeFetch({ allowPrivate: false })(`http://localhost:${port}/secret`), { message: 'localhost is not a public address' });
     assert.deepEqual(innerHits, []);
     assert.equal(await (await get(`http://public.test:${port}/ok`)).text(), 'public');
   });
