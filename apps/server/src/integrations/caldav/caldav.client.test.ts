@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CalDavError, connectCalDav, type CalDavClient } from './caldav.client.ts';
 import { startRadicale, type RadicaleServer } from '../../../test/helpers/radicale.ts';
+import { skipWithout } from '../../../test/helpers/system-servers.ts';
 
 const tz = 'Europe/Berlin';
 
-describe('CalDAV client against radicale', () => {
+describe('CalDAV client against radicale', { skip: await skipWithout('radicale') }, () => {
   let server: RadicaleServer;
   let client: CalDavClient;
   let calendarUrl: string;
