@@ -6,8 +6,11 @@ class JestFileReporter {
     process.stderr.write(`[jest-file] start ${test.path}\n`);
   }
 
-  onTestResult(test) {
-    process.stderr.write(`[jest-file] done ${test.path}\n`);
+  onTestResult(test, result) {
+    // A file that could not run at all (a syntax error, a failing import) counts as one failure.
+    const failed = result.numFailingTests + (result.testExecError && result.numFailingTests === 0 ? 1 : 0);
+    const skipped = result.numPendingTests + result.numTodoTests;
+    process.stderr.write(`[jest-file] done ${result.numPassingTests} ${failed} ${skipped} ${test.path}\n`);
   }
 
   onRunComplete() {

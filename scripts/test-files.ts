@@ -170,6 +170,7 @@ export async function runNodeTestFiles(files: string[], options: { concurrency: 
  */
 export async function runJest(jestArgs: string[]): Promise<Outcome> {
   const runningFiles = new Map<string, number>();
+  const outcome = emptyOutcome();
   let endedAt: number | undefined;
   let pending = '';
   const onOutput = (chunk: string, stream: 'stdout' | 'stderr') => {
@@ -185,8 +186,14 @@ export async function runJest(jestArgs: string[]): Promise<Outcome> {
         continue;
       }
       if (marker[1] === 'start') runningFiles.set(marker[2]!, Date.now());
-      else if (marker[1] === 'done') runningFiles.delete(marker[2]!);
-      else endedAt = Date.now();
+      else if (marker[1] === 'done') {
+        // "done <passed> <failed> <skipped> <path>": counted per file, so a stopped run still counts what finished.
+        const [passed, failed, skipped, ...file] = marker[2]!.split(' ');
+        runningFiles.delete(file.join(' '));
+        outcome.passed += Number(passed);
+        outcome.failed += Number(failed);
+        outcome.skipped += Number(skipped);
+      } else endedAt = Date.now();
     }
   };
   const reporter = path.join(import.meta.dirname, 'jest-file-reporter.cjs');
@@ -201,11 +208,6 @@ export async function runJest(jestArgs: string[]): Promise<Outcome> {
     },
   });
   if (pending) process.stderr.write(`${pending}\n`);
-  const line = /^Tests:.*$/m.exec(run.output)?.[0] ?? '';
-  const outcome = emptyOutcome();
-  outcome.passed = Number(/(\d+) passed/.exec(line)?.[1] ?? 0);
-  outcome.failed = Number(/(\d+) failed/.exec(line)?.[1] ?? 0);
-  outcome.skipped = Number(/(\d+) skipped/.exec(line)?.[1] ?? 0);
   if (run.stopped || run.code !== 0) {
     const why = run.stopped ?? (outcome.failed ? undefined : `Jest exited with code ${run.code}`);
     if (why) {

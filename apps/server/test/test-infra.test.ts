@@ -90,17 +90,20 @@ describe('startTogether: fixtures started at once', () => {
   });
 });
 
-/** `npm test` on the given files, with the watchdog's limits shortened. */
-function npmTest(files: string[], env: Record<string, string>): Promise<{ code: number | null; output: string; ms: number }> {
+/** Runs node with `args` from the repository root and collects its output. */
+function runNode(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/test.ts', ...files], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('close', (code) => resolve({ code, output, ms: Date.now() - started }));
   });
 }
+
+/** `npm test` on the given files, with the watchdog's limits shortened. */
+const npmTest = (files: string[], env: Record<string, string>) => runNode(['scripts/test.ts', ...files], env);
 
 describe('the watchdog under npm test', () => {
   it('when a test file never ends, then it is stopped at the file limit, named, and counted as failed', async () => {
@@ -118,5 +121,18 @@ describe('the watchdog under npm test', () => {
     assert.equal(run.code, 1, run.output);
     assert.match(run.output, /did not exit within 0\.5 s; still open: .*TCPServerWrap/);
     assert.match(run.output, /^1 passed, 1 failed$/m);
+  });
+
+  it('when a Jest test file never ends, then the Jest run is stopped, the file named, and counted as failed', async () => {
+    const dir = 'apps/server/test/fixtures/jest-watchdog';
+    const code = [
+      `import { report, runJest } from ${JSON.stringify(new URL('../../../scripts/test-files.ts', import.meta.url).href)};`,
+      `const outcome = await runJest(['node_modules/jest/bin/jest.js', '--ci', '--rootDir', '${dir}', '--config', '{"testMatch":["**/*.test.cjs"]}']);`,
+      'report(outcome);',
+    ].join('\n');
+    const run = await runNode(['--input-type=module', '-e', code], { TEST_FILE_TIMEOUT_S: '4' });
+    assert.match(run.output, new RegExp(`✖ ${dir}/spin.test.cjs did not finish within 4 s and was stopped`), run.output);
+    assert.match(run.output, /^0 passed, 1 failed$/m);
+    assert.ok(run.ms < 60_000, `the run ended after ${run.ms} ms`);
   });
 });
