@@ -135,7 +135,7 @@ export async function runNodeTestFiles(files: string[], options: { concurrency: 
       const started = Date.now();
       const run = await supervise(
         process.execPath,
-        ['--import', leakCheck, '--test', '--test-isolation=none', '--test-reporter=spec', `--test-timeout=${options.testTimeoutMs}`, file],
+        ['--import', leakCheck, '--test', '--test-reporter=spec', `--test-timeout=${options.testTimeoutMs}`, file],
         { env: options.env, check: () => (Date.now() - started > FILE_TIMEOUT_MS ? `did not finish within ${seconds(FILE_TIMEOUT_MS)} and was stopped` : undefined) },
       );
       const part = emptyOutcome();

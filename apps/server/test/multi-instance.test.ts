@@ -7,9 +7,11 @@ import { createTestDatabase } from './helpers/server.ts';
 import { REDIS_URL, skipWithout } from './helpers/system-servers.ts';
 import { created, openSse } from './helpers/sse.ts';
 
+// Asked before any test is declared, so that under CI a missing Redis fails the file.
+const skips = { postgres: await skipWithout('test-database'), redis: await skipWithout('test-database', 'redis') };
+
 for (const transport of ['postgres', 'redis'] as const) {
-  const skip = await skipWithout('test-database', ...(transport === 'redis' ? (['redis'] as const) : []));
-  describe(`two server processes on one PostgreSQL (fan-out via ${transport})`, { skip }, () => {
+  describe(`two server processes on one PostgreSQL (fan-out via ${transport})`, { skip: skips[transport] }, () => {
     let database: Awaited<ReturnType<typeof createTestDatabase>>;
     let a: ServerProcess;
     let b: ServerProcess;

@@ -4,6 +4,9 @@ import { as, registerUser, request } from './helpers/http.ts';
 import { createTestDatabase, startTestServer, type TestServer } from './helpers/server.ts';
 import { REDIS_URL, skipWithout } from './helpers/system-servers.ts';
 
+// Asked before any test is declared, so that under CI a missing Redis fails the file.
+const skips = { postgres: await skipWithout('test-database'), redis: await skipWithout('test-database', 'redis') };
+
 // The per-request session check is cached; these pin that revocation and
 // profile changes still take effect on the very next request, on every instance.
 describe('session check cache on one instance', () => {
@@ -42,8 +45,7 @@ describe('session check cache on one instance', () => {
 });
 
 for (const transport of ['postgres', 'redis'] as const) {
-const skip = await skipWithout('test-database', ...(transport === 'redis' ? (['redis'] as const) : []));
-describe(`session check cache across two instances (bus: ${transport})`, { skip }, () => {
+describe(`session check cache across two instances (bus: ${transport})`, { skip: skips[transport] }, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let a: TestServer;
   let b: TestServer;

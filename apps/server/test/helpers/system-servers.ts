@@ -35,7 +35,7 @@ const BINARIES: Record<Installed, { name: string; install: string; find(): strin
   radicale: { name: 'radicale', install: 'apt-get install radicale', find: firstExisting('/usr/bin/radicale') },
   dovecot: { name: 'dovecot', install: 'apt-get install dovecot-imapd', find: firstExisting('/usr/sbin/dovecot', '/usr/local/sbin/dovecot') },
   chromium: { name: 'Chromium', install: 'apt-get install chromium', find: firstExisting('/usr/bin/chromium') },
-  postgresql: { name: "PostgreSQL's server binaries (initdb, pg_ctl)", install: 'apt-get install postgresql', find: postgresBinDir },
+  postgresql: { name: 'PostgreSQL (initdb, pg_ctl)', install: 'apt-get install postgresql', find: postgresBinDir },
 };
 
 export class MissingServerError extends Error {}
