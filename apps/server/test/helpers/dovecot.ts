@@ -161,9 +161,10 @@ service imap-login {
   try {
     await waitForGreeting(host, port, 15_000, child);
   } catch (err) {
-    const exited = child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined;
+    // A spawn that failed may never emit 'exit': wait a bounded time.
+    const exited = child.pid !== undefined && child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined;
     child.kill('SIGKILL');
-    await exited;
+    if (exited) await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
     const log = await readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
     await rm(dir, { recursive: true, force: true });
     throw new Error(`${(err as Error).message}\n${stderr}\n${log}`);
