@@ -16,6 +16,7 @@ describe('skipWithout: tests that need a server the machine lacks', () => {
   const saved = { ...process.env };
   beforeEach(() => {
     delete process.env.CI;
+    delete process.env.LIFEOS_TEST_HIDE;
   });
   afterEach(() => {
     for (const key of ['CI', 'LIFEOS_TEST_HIDE', 'TEST_DATABASE_URL', 'TEST_REDIS_URL']) {
