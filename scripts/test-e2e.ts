@@ -4,8 +4,11 @@
 // with one line (a failure with CI=true); each file runs under the watchdog.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { skipWithout } from '../apps/server/test/helpers/system-servers.ts';
 import { expandFiles, report, runNodeTestFiles } from './test-files.ts';
+
+const BUILD_TIMEOUT_MS = 15 * 60_000;
 
 function run(command: string, args: string[], options: { cwd?: string; capture?: boolean } = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -20,7 +23,15 @@ function run(command: string, args: string[], options: { cwd?: string; capture?:
       output += chunk.toString();
       process.stdout.write(chunk);
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    // The build is watched too: a stuck bundler fails the run instead of hanging it.
+    const timer = setTimeout(() => {
+      console.error(`${path.basename(args[0] ?? command)} ${args.slice(1).join(' ')} did not finish within ${BUILD_TIMEOUT_MS / 60_000} min and was stopped`);
+      child.kill('SIGKILL');
+    }, BUILD_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
