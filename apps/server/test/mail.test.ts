@@ -16,7 +16,9 @@ import { readConnectionSecret } from '../src/features/connections/connections.re
 import { ImapSmtpMailbox } from '../src/integrations/imap-smtp/imap-smtp.client.ts';
 
 // The server's "now": today at 12:00 UTC (13:00 in Berlin), so "today" and "last month" are fixed.
-const NOW = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00.000Z`);
+// Mid-month, so "last month" and "this week" never overlap (early in a month they did: the
+// mail of two days ago fell into last month, where IMAP's substring search found "Please" for "lease").
+const NOW = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 20, 12));
 const minutes = (n: number) => new Date(NOW.getTime() - n * 60_000);
 const lastMonth15 = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 1, 15, 10));
 
