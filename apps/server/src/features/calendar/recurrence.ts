@@ -68,28 +68,28 @@ export class RecurrenceBudget {
 
 const WEEK_MS = 7 * DAY_MS;
 const NEAR_MS = 3 * 3_600_000;
-/** Zone offsets (minutes) at week boundaries; few zones and weeks are ever asked for. */
-const weekOffsets = new Map<string, number>();
-
-function exactOffset(zone: IANAZone, at: number): number {
-  return zone.offset(at);
-}
+/** Zone offsets (minutes) at week boundaries, by zone; few zones and weeks are ever asked for. */
+const weekOffsets = new Map<string, Map<number, number>>();
 
 /** The zone's offset at an instant: read once per week when nothing changes within it. */
 function offsetAt(zone: IANAZone, at: number): number {
-  const week = Math.floor(at / WEEK_MS);
-  const edge = (w: number) => {
-    const key = `${zone.name}|${w}`;
-    let offset = weekOffsets.get(key);
+  let weeks = weekOffsets.get(zone.name);
+  if (!weeks) {
+    if (weekOffsets.size > 100) weekOffsets.clear();
+    weekOffsets.set(zone.name, (weeks = new Map()));
+  }
+  const edge = (week: number) => {
+    let offset = weeks.get(week);
     if (offset === undefined) {
-      if (weekOffsets.size > 50_000) weekOffsets.clear();
-      weekOffsets.set(key, (offset = exactOffset(zone, w * WEEK_MS)));
+      if (weeks.size > 10_000) weeks.clear();
+      weeks.set(week, (offset = zone.offset(week * WEEK_MS)));
     }
     return offset;
   };
+  const week = Math.floor(at / WEEK_MS);
   const before = edge(week);
   // NOTE: no zone changes its offset twice within a week, so equal offsets at both ends hold throughout.
-  return before === edge(week + 1) ? before : exactOffset(zone, at);
+  return before === edge(week + 1) ? before : zone.offset(at);
 }
 
 /**
@@ -120,6 +120,14 @@ function allDaySpan(event: RecurringEvent): number {
   return Math.max(1, Math.round(e.diff(s, 'days').days));
 }
 
+/** Parsed rule texts: a listing parses the same few rules on every request. */
+const parsedRules = new Map<string, Partial<RRuleOptions>>();
+function remember(text: string, options: Partial<RRuleOptions>): Partial<RRuleOptions> {
+  if (parsedRules.size >= 1_000) parsedRules.clear();
+  parsedRules.set(text, options);
+  return options;
+}
+
 const listLength = (v: unknown) => (Array.isArray(v) ? v.length : v === undefined || v === null ? 0 : 1);
 
 /**
@@ -134,7 +142,7 @@ export function parseRRule(value: string): Partial<RRuleOptions> {
   if (/(^|;)BYEASTER=/i.test(text)) throw new RangeError('BYEASTER is not supported');
   let options: Partial<RRuleOptions>;
   try {
-    options = RRule.parseString(text);
+    options = { ...(parsedRules.get(text) ?? remember(text, RRule.parseString(text))) };
   } catch (err) {
     throw new RangeError(`Invalid RRULE: ${(err as Error).message}`);
   }
@@ -196,8 +204,9 @@ function floatingDate(year: number, monthIndex: number, day: number): Date {
 function movedForward(options: Partial<RRuleOptions>, notBefore: Date): Partial<RRuleOptions> {
   const dtstart = options.dtstart!;
   if (options.count || notBefore <= dtstart) return options;
-  const parsed = new RRule(options, true).options;
-  const interval = parsed.interval;
+  const interval = options.interval ?? 1;
+  const wkst = typeof options.wkst === 'number' ? options.wkst : (options.wkst?.weekday ?? 0);
+  const parsed = { freq: options.freq, wkst };
   const dayOf = (d: Date) => Math.floor(d.getTime() / DAY_MS);
   let moved: Date | null = null;
   switch (parsed.freq) {
@@ -331,18 +340,15 @@ function expandOne<E extends RecurringEvent>(event: E, range: Interval, budget: 
   }
   const durationMs = event.end.getTime() - event.start.getTime();
   const days = event.allDay ? allDaySpan(event) : 0;
-  // Widen the floating window by the event's length and a day for offsets; filter exactly afterwards.
-  const from = new Date(toFloating(range.start, event.timeZone).getTime() - Math.max(durationMs, days * DAY_MS) - DAY_MS);
-  const to = new Date(toFloating(range.end, event.timeZone).getTime() + DAY_MS);
+  const rangeStart = toFloating(range.start, event.timeZone).getTime();
+  const rangeEnd = toFloating(range.end, event.timeZone).getTime();
+  // Widen the floating window by the event's length and by what an offset change can move a wall clock (NEAR_MS); filter exactly afterwards.
+  const from = new Date(rangeStart - Math.max(durationMs, days * DAY_MS) - NEAR_MS);
+  const to = new Date(rangeEnd + NEAR_MS);
   const excluded = new Set((event.exdates ?? []).map((d) => d.getTime()));
   const occurrences: Occurrence<E>[] = [];
   let full = false;
-  // Cheap bounds in floating time (an offset change moves a wall clock by at most NEAR_MS).
-  const firstWanted = toFloating(range.start, event.timeZone).getTime() - Math.max(durationMs, days * DAY_MS) - NEAR_MS;
-  const lastWanted = toFloating(range.end, event.timeZone).getTime() + NEAR_MS;
   const completed = iterate(movedForward(options, from), from, to, budget, (floating) => {
-    if (floating.getTime() > lastWanted) return false;
-    if (floating.getTime() < firstWanted) return true;
     const start = floatingToInstant(floating, event.timeZone);
     const end = event.allDay
       ? floatingToInstant(new Date(floating.getTime() + days * DAY_MS), event.timeZone)
@@ -373,24 +379,31 @@ export function expandWithinBudget<E extends RecurringEvent>(
   let all: Occurrence<E>[] = [];
   let end = range.end;
   const byStart = (a: Occurrence<E>, b: Occurrence<E>) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime();
+  /** `all` and `more` (both sorted) merged, cut to the earliest `max`. */
+  const merge = (more: Occurrence<E>[]) => {
+    const out: Occurrence<E>[] = [];
+    let i = 0;
+    let j = 0;
+    while (out.length < max && (i < all.length || j < more.length)) {
+      out.push(j >= more.length || (i < all.length && byStart(all[i]!, more[j]!) <= 0) ? all[i++]! : more[j++]!);
+    }
+    if (i < all.length || j < more.length) truncated = true;
+    all = out;
+  };
   // Single events first: they cost nothing, so a costly series can only crowd out other series.
-  const ordered = [...events.filter((e) => !e.rrule), ...events.filter((e) => e.rrule)];
-  for (const event of ordered) {
-    if (budget.exhausted && event.rrule) {
+  merge(events.filter((e) => !e.rrule).flatMap((e) => expandOne(e, range, budget, max).occurrences).sort(byStart));
+  for (const event of events.filter((e) => e.rrule)) {
+    if (budget.exhausted) {
       truncated = true;
-      continue;
+      break;
     }
     const { occurrences, complete } = expandOne(event, { start: range.start, end }, budget, max);
     if (!complete) truncated = true;
-    all.push(...occurrences);
-    if (all.length > max) {
-      // Only the earliest `max` are listed: later series need not look past the last of them.
-      truncated = true;
-      all = all.sort(byStart).slice(0, max);
-      end = new Date(Math.min(end.getTime(), all[max - 1]!.start.getTime() + 1));
-    }
+    merge(occurrences);
+    // Only the earliest `max` are listed: later series need not look past the last of them.
+    if (all.length === max) end = new Date(Math.min(end.getTime(), all[max - 1]!.start.getTime() + 1));
   }
-  return { occurrences: all.sort(byStart), truncated };
+  return { occurrences: all, truncated };
 }
 
 /** All occurrences of `events` overlapping `range`, sorted by start (see expandWithinBudget for the limits). */
