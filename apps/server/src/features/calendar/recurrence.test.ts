@@ -160,6 +160,15 @@ describe('recurrence limits', () => {
     }
   });
 
+  it('when a COUNT series ended long before the range, then listing it costs next to nothing', () => {
+    const budget = new RecurrenceBudget();
+    const old = { start: new Date('1950-01-02T08:00:00Z'), end: new Date('1950-01-02T09:00:00Z'), allDay: false, timeZone: tz, rrule: 'FREQ=DAILY;COUNT=1000' };
+    assert.deepEqual(occurrencesOf(old, range('2026-12-01T00:00:00Z', '2027-12-01T00:00:00Z'), budget), []);
+    assert.ok(budget.remaining > RECURRENCE_LIMITS.requestWork - 10, `spent ${RECURRENCE_LIMITS.requestWork - budget.remaining}`);
+    const recent = { ...old, start: new Date('2026-06-01T08:00:00Z'), end: new Date('2026-06-01T09:00:00Z') };
+    assert.equal(occurrencesOf(recent, range('2026-12-01T00:00:00Z', '2027-12-01T00:00:00Z')).length, 365, 'a COUNT series still under way is listed');
+  });
+
   it('when many dense series are listed, then the listing stops at the cap and says it was cut', () => {
     const hourly = { ...piano, rrule: 'FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23' };
     const { occurrences, truncated } = expandWithinBudget([hourly, hourly, hourly], range('2026-12-01T00:00:00Z', '2027-01-01T00:00:00Z'));

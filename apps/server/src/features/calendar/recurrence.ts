@@ -237,6 +237,20 @@ function movedForward(options: Partial<RRuleOptions>, notBefore: Date): Partial<
   return moved ? { ...withStartDefaults(options, dtstart), dtstart: moved } : options;
 }
 
+const PERIOD_MS: Record<number, number> = { 0: 366 * DAY_MS, 1: 31 * DAY_MS, 2: 7 * DAY_MS, 3: DAY_MS };
+
+/**
+ * A date no occurrence of a COUNT series passes: validation let it finish within
+ * `ruleWork`, so within that many steps of its start (a rule from before the check that
+ * runs longer is cut there).
+ */
+function countSeriesEndBound(options: Partial<RRuleOptions>): Date {
+  const freq = options.freq ?? RRule.DAILY;
+  const stepCost = (STEP_COST[freq] ?? 1) * (present(options.bysetpos) ? 2 : 1);
+  const steps = Math.ceil(RECURRENCE_LIMITS.ruleWork / stepCost) + 2;
+  return new Date(options.dtstart!.getTime() + steps * (options.interval ?? 1) * (PERIOD_MS[freq] ?? DAY_MS));
+}
+
 /** Steps of the rule's frequency from its DTSTART past `to` (a bound: rrule never stops on its own while nothing matches). */
 function stepsUntil(parsed: { freq: number; interval: number; dtstart: Date }, to: Date): number {
   const start = parsed.dtstart;
@@ -348,6 +362,7 @@ function expandOne<E extends RecurringEvent>(event: E, range: Interval, budget: 
   const excluded = new Set((event.exdates ?? []).map((d) => d.getTime()));
   const occurrences: Occurrence<E>[] = [];
   let full = false;
+  if (options.count && countSeriesEndBound(options) < from) return { occurrences: [], complete: true };
   const completed = iterate(movedForward(options, from), from, to, budget, (floating) => {
     const start = floatingToInstant(floating, event.timeZone);
     const end = event.allDay
