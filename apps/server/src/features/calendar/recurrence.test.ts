@@ -125,6 +125,15 @@ describe('recurrence limits', () => {
     assert.equal(safeRecurrence('FREQ=YEARLY', new Date('1950-03-01T10:00:00Z'), tz), 'FREQ=YEARLY');
   });
 
+  it('when a connected calendar brings many costly rules, then checking them all stays within one budget', () => {
+    const shared = new RecurrenceBudget(RECURRENCE_LIMITS.syncWork);
+    const kept = Array.from({ length: 50 }, () => safeRecurrence('FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', piano.start, tz, shared));
+    assert.ok(kept.every((r) => r === null));
+    assert.ok(shared.exhausted, 'the checks stopped once the budget of the sync was spent');
+    assert.equal(safeRecurrence('FREQ=WEEKLY', piano.start, tz, shared), null, 'after that, rules are kept as single events');
+    assert.equal(safeRecurrence('FREQ=WEEKLY', piano.start, tz, new RecurrenceBudget(RECURRENCE_LIMITS.syncWork)), 'FREQ=WEEKLY');
+  });
+
   it('when a stored rule never matches, then listing a year of it stops within the budget', () => {
     const budget = new RecurrenceBudget();
     const list = occurrencesOf({ ...piano, rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' }, range('2026-12-01T00:00:00Z', '2027-12-01T00:00:00Z'), budget);

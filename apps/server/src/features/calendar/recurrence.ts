@@ -34,6 +34,8 @@ export const RECURRENCE_LIMITS = {
   ruleWork: 2_000,
   /** Work one listing may spend expanding every repeat rule in it. */
   requestWork: 4_000,
+  /** Work one sync of a connected calendar may spend checking the rules it brings. */
+  syncWork: 10_000,
   /** Occurrences in one listing; beyond it the listing says it was cut. */
   maxOccurrences: 1_000,
   /** Repeating events one user may keep in the local calendar. */
@@ -61,7 +63,7 @@ export class RecurrenceBudget {
   spend(units: number): boolean {
     if (this.exhausted) return false;
     this.remaining -= units;
-    if (this.remaining < 0) this.exhausted = true;
+    if (this.remaining <= 0) this.exhausted = true;
     return !this.exhausted;
   }
 }
@@ -307,12 +309,11 @@ function iterate(options: Partial<RRuleOptions>, from: Date, to: Date, budget: R
  * `now` enables the bound on how far in the past a series may start. Throws RangeError.
  * Returns the value as stored (upper case, without "RRULE:").
  */
-export function validateRecurrence(value: string, start: Date, timeZone: string, now?: Date): string {
+export function validateRecurrence(value: string, start: Date, timeZone: string, now?: Date, budget = new RecurrenceBudget(RECURRENCE_LIMITS.ruleWork)): string {
   const options = ruleOptions(value, start, timeZone);
   if (now && start < DateTime.fromJSDate(now).minus({ years: RECURRENCE_LIMITS.maxPastYears }).toJSDate()) {
     throw new RangeError(`A repeating event may start at most ${RECURRENCE_LIMITS.maxPastYears} years ago`);
   }
-  const budget = new RecurrenceBudget(RECURRENCE_LIMITS.ruleWork);
   let found = 0;
   const completed = iterate(options, options.dtstart!, FAR_FUTURE, budget, () => {
     found++;
@@ -329,13 +330,21 @@ export function validateRecurrence(value: string, start: Date, timeZone: string,
   return value.replace(/^RRULE:/i, '').trim().toUpperCase();
 }
 
-/** The stored rule when it is one this calendar can expand safely, else null (the event is then a single one). */
-export function safeRecurrence(value: string | null | undefined, start: Date, timeZone: string): string | null {
+/**
+ * The rule as stored when this calendar can expand it safely, else null (the event is then
+ * a single one). `shared` bounds the checks of many rules at once (one calendar sync): once
+ * it is spent, further rules are dropped too.
+ */
+export function safeRecurrence(value: string | null | undefined, start: Date, timeZone: string, shared?: RecurrenceBudget): string | null {
   if (!value) return null;
+  const allowed = Math.min(RECURRENCE_LIMITS.ruleWork, shared ? Math.max(0, shared.remaining) : Infinity);
+  const budget = new RecurrenceBudget(allowed);
   try {
-    return validateRecurrence(value, start, timeZone);
+    return validateRecurrence(value, start, timeZone, undefined, budget);
   } catch {
     return null;
+  } finally {
+    shared?.spend(allowed - Math.max(0, budget.remaining));
   }
 }
 
