@@ -178,6 +178,24 @@ describe('recurrence limits', () => {
     assert.equal(occurrencesOf(recent, range('2026-12-01T00:00:00Z', '2027-12-01T00:00:00Z')).length, 365, 'a COUNT series still under way is listed');
   });
 
+  it('when a long COUNT series is under way, then after its end is known it is expanded from the range, with the same occurrences', () => {
+    const start = new Date('2019-03-04T08:00:00Z');
+    const rule = 'FREQ=WEEKLY;BYDAY=MO,TH;COUNT=900';
+    const event = { start, end: new Date(start.getTime() + 3_600_000), allDay: false, timeZone: tz, rrule: rule };
+    const window = range('2026-12-01T00:00:00Z', '2027-02-01T00:00:00Z');
+    const direct = new rrule.RRule({ ...rrule.RRule.parseString(rule), dtstart: toFloating(start, tz) })
+      .between(toFloating(window.start, tz), toFloating(window.end, tz), true)
+      .map((d) => fromFloating(d, tz).toISOString());
+    const first = new RecurrenceBudget();
+    assert.deepEqual(starts(occurrencesOf(event, window, first)), direct);
+    const again = new RecurrenceBudget();
+    assert.deepEqual(starts(occurrencesOf(event, window, again)), direct);
+    const spent = (b: RecurrenceBudget) => RECURRENCE_LIMITS.requestWork - b.remaining;
+    assert.ok(spent(again) < 50 && spent(again) < spent(first) / 10, `first ${spent(first)}, then ${spent(again)}`);
+    const ended = occurrencesOf(event, range('2037-01-01T00:00:00Z', '2037-06-01T00:00:00Z'));
+    assert.deepEqual(ended, [], 'nothing after the 900th');
+  });
+
   it('when many dense series are listed, then the listing stops at the cap and says it was cut', () => {
     const hourly = { ...piano, rrule: 'FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23' };
     const { occurrences, truncated } = expandWithinBudget([hourly, hourly, hourly], range('2026-12-01T00:00:00Z', '2027-01-01T00:00:00Z'));

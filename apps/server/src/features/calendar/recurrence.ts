@@ -31,7 +31,7 @@ export const RECURRENCE_LIMITS = {
   /** The largest COUNT a rule may have. */
   maxCount: 1000,
   /** Work a rule may need to reach its first occurrence, or the end of a COUNT series. */
-  ruleWork: 2_000,
+  ruleWork: 3_000,
   /** Work one listing may spend expanding every repeat rule in it. */
   requestWork: 4_000,
   /** Work one sync of a connected calendar may spend checking the rules it brings. */
@@ -350,6 +350,23 @@ export function safeRecurrence(value: string | null | undefined, start: Date, ti
 
 type Expansion<E> = { occurrences: Occurrence<E>[]; complete: boolean };
 
+/** Floating last occurrence of COUNT series (null: none), by rule and zone, and start. */
+const countSeriesEnds = new Map<string, number | null>();
+
+/**
+ * The floating last occurrence of a COUNT series, found once per process by stepping through
+ * the whole series (validation bounds that work); undefined when the budget ran out first.
+ */
+function lastOfCount(ruleAndZone: string, options: Partial<RRuleOptions>, budget: RecurrenceBudget): number | null | undefined {
+  const key = `${ruleAndZone}|${options.dtstart!.getTime()}`;
+  if (countSeriesEnds.has(key)) return countSeriesEnds.get(key);
+  let last: number | null = null;
+  if (!iterate(options, options.dtstart!, FAR_FUTURE, budget, (floating) => ((last = floating.getTime()), true))) return undefined;
+  if (countSeriesEnds.size >= 10_000) countSeriesEnds.clear();
+  countSeriesEnds.set(key, last);
+  return last;
+}
+
 function expandOne<E extends RecurringEvent>(event: E, range: Interval, budget: RecurrenceBudget, max: number): Expansion<E> {
   if (!event.rrule) {
     return { occurrences: overlaps(event.start, event.end, range) ? [{ event, start: event.start, end: event.end }] : [], complete: true };
@@ -371,7 +388,14 @@ function expandOne<E extends RecurringEvent>(event: E, range: Interval, budget: 
   const excluded = new Set((event.exdates ?? []).map((d) => d.getTime()));
   const occurrences: Occurrence<E>[] = [];
   let full = false;
-  if (options.count && countSeriesEndBound(options) < from) return { occurrences: [], complete: true };
+  if (options.count) {
+    if (countSeriesEndBound(options) < from) return { occurrences: [], complete: true };
+    const last = lastOfCount(`${event.rrule}|${event.timeZone}`, options, budget);
+    if (last === undefined) return { occurrences: [], complete: false };
+    if (last === null || last < from.getTime()) return { occurrences: [], complete: true };
+    // The same series as "until its last occurrence", which can be expanded from the range.
+    options = { ...options, count: null, until: new Date(last) };
+  }
   const completed = iterate(movedForward(options, from), from, to, budget, (floating) => {
     const start = floatingToInstant(floating, event.timeZone);
     const end = event.allDay
