@@ -15,6 +15,7 @@ import { metricsRoute, requestMetrics } from './http/metrics.ts';
 import { buildOpenApi, renderDocsPage } from './http/openapi.ts';
 import { createLimiter } from './http/rate-limit.ts';
 import { webApp } from './http/web-app.ts';
+import { loggablePath, serializeError } from './lib/logger.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -38,7 +39,8 @@ export function createApp(ctx: AppContext): Express {
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggablePath(req.url) }),
+        err: serializeError,
       },
     }),
   );

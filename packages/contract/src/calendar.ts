@@ -45,7 +45,13 @@ export const ListCalendarEventsQuery = z
   })
   .meta({ id: 'ListCalendarEventsQuery' });
 
-export const CalendarEventsResponse = z.object({ events: z.array(CalendarEvent) });
+export const CalendarEventsResponse = z.object({
+  events: z.array(CalendarEvent),
+  truncated: z.literal(true).optional().meta({
+    description:
+      'Present (true) only when the listing was cut: more than 1,000 occurrences, or repeat rules too costly for one request. The events listed are the earliest found; ask for a shorter range.',
+  }),
+});
 export const CalendarEventResponse = z.object({ event: CalendarEvent });
 
 const Title = nonBlank(500);

@@ -1,7 +1,7 @@
 // Routes are declared once: the same spec validates the request, checks the
 // response in tests, and becomes the OpenAPI description.
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
 import { Problem } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
@@ -49,6 +49,8 @@ export interface Api {
   readonly paths: ZodOpenApiPathsObject;
 }
 
+const ANY = z.unknown();
+
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
@@ -84,6 +86,10 @@ export function createApi(
 
       router[spec.method](spec.path, ...middleware, async (req: Request, res: Response, next: NextFunction) => {
         try {
+          // Every request is checked for NUL, also in parts its spec does not declare.
+          for (const [where, value] of [['body', req.body], ['query', req.query], ['params', req.params]] as const) {
+            if (!spec[where]) parse(ANY, value, where);
+          }
           const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : undefined;
           const query = spec.query ? parse(spec.query, req.query, 'query') : undefined;
           const params = spec.params ? parse(spec.params, req.params, 'params') : undefined;
@@ -111,7 +117,25 @@ export function createApi(
   };
 }
 
+/** Where a string (or a key) holding U+0000 is in `value`: PostgreSQL text cannot store it. */
+function nulPath(value: unknown, path: string[] = [], depth = 0): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key.replaceAll('\u0000', '\\u0000')];
+    const found = nulPath(item, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function parse(schema: z.ZodType, value: unknown, where: string): unknown {
+  const nul = nulPath(value);
+  if (nul) {
+    const path = [where === 'body' ? undefined : where, ...nul].filter(Boolean).join('.') || '(root)';
+    const message = 'Must not contain the NUL character (U+0000)';
+    throw new HttpError(400, 'validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
+  }
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, where === 'body' ? undefined : where);
   return result.data;

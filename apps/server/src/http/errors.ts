@@ -110,6 +110,10 @@ export function toHttpError(err: unknown): HttpError {
   if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
     return new HttpError(status, status === 404 ? 'not_found' : 'validation_failed', 'The request could not be processed');
   }
+  if (hasCode(err, TEXT_REFUSED_CODES)) {
+    // The route checks catch U+0000 first; this covers any path that reached the database without them.
+    return new HttpError(400, 'validation_failed', 'The request contains text the database cannot store (such as U+0000)');
+  }
   if (isDatabaseUnavailable(err)) {
     return new HttpError(503, 'service_unavailable', 'The database is unreachable; please try again shortly.', { headers: { 'Retry-After': '2' } });
   }
@@ -120,6 +124,16 @@ export function toHttpError(err: unknown): HttpError {
 // a passing outage the client should retry, not a bug.
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i;
+
+// character_not_in_repertoire (a NUL in text), untranslatable_character (\u0000 in jsonb).
+const TEXT_REFUSED_CODES = new Set(['22021', '22P05']);
+
+function hasCode(err: unknown, codes: Set<string>): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && codes.has(e.code)) return true;
+  }
+  return false;
+}
 
 function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {

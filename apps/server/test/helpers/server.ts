@@ -11,7 +11,7 @@ import { boot, type Booted } from '../../src/bootstrap.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { MIGRATIONS_FOLDER } from '../../src/db/client.ts';
 import type { AppContext } from '../../src/context.ts';
-import { createLogger } from '../../src/lib/logger.ts';
+import { createLogger, type Logger } from '../../src/lib/logger.ts';
 
 export interface TestServer {
   url: string;
@@ -28,6 +28,8 @@ export interface TestServerOptions {
   now?: Date;
   /** Reuse a database (e.g. a second instance): its URL from `createTestDatabase`. */
   databaseUrl?: string;
+  /** The server's logger (default: LOG_LEVEL to stdout), e.g. to read what it logs. */
+  log?: Logger;
 }
 
 export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
@@ -110,7 +112,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     booted = await boot(config, {
       pgliteDataDir: 'memory://',
       ...(databaseUrl ? {} : { pgliteLoadDataDir: await pgliteTemplate() }),
-      log: createLogger(config.logLevel),
+      log: options.log ?? createLogger(config.logLevel),
       now: () => clock.now ?? new Date(),
     });
   } catch (err) {

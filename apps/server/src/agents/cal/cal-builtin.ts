@@ -6,7 +6,8 @@ import { listConnectedCalendars } from '../../features/calendar/external-calenda
 import { matchEvents } from '../../features/calendar/event-match.ts';
 import { conflictsWith, WORKING_HOURS } from '../../features/calendar/free-slots.ts';
 import { dayInterval, wallDateOf, type Interval } from '../../features/calendar/zoned-time.ts';
-import type { AgentContext, AgentReply, BuiltinRequest } from '../types.ts';
+import { HttpError } from '../../http/errors.ts';
+import { AgentError, type AgentContext, type AgentReply, type BuiltinRequest } from '../types.ts';
 import {
   createLocalEvent,
   freeSlots,
@@ -202,14 +203,21 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
         );
         return confirmReply(proposal);
       }
-      const { row, conflicts } = await createLocalEvent(ctx, {
+      const created = await createLocalEvent(ctx, {
         title: req.title,
         start: req.start,
         end: req.end,
         allDay: req.allDay,
         location: req.location,
         recurrence: req.recurrence,
+      }).catch((err: unknown) => {
+        // A request the calendar refuses (a repeat rule beyond its limits) is answered, not a failure.
+        const refused = err instanceof AgentError && err.cause instanceof HttpError && err.cause.code === 'validation_failed' ? err.cause.errors?.[0]?.message : undefined;
+        if (!refused) throw err;
+        return refused;
       });
+      if (typeof created === 'string') return { content: `I can't add ${bold(req.title)}: ${created.charAt(0).toLowerCase()}${created.slice(1)}.` };
+      const { row, conflicts } = created;
       const added = addedReply({ title: row.title, start: row.startsAt, end: row.endsAt, allDay: row.allDay, location: row.location, rrule: row.rrule, timeZone: row.timeZone }, tz, ctx.now);
       const clash = conflicts.length
         ? ` Heads-up: it overlaps ${conflicts.map((c) => `${bold(c.title)} (${formatClockSpan(c.start, c.end, false, tz)})`).join(', ')}.`

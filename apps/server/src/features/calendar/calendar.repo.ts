@@ -22,6 +22,15 @@ export async function listEventsInRange(db: Db, userId: string, from: Date, to: 
     .orderBy(asc(calendarEvents.startsAt));
 }
 
+/** Repeating events of the user's local calendar. */
+export async function countLocalSeries(db: Db, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(calendarEvents)
+    .where(and(eq(calendarEvents.userId, userId), eq(calendarEvents.source, 'local'), isNotNull(calendarEvents.rrule)));
+  return Number(row?.n ?? 0);
+}
+
 export async function findEvent(db: Db, userId: string, id: string): Promise<CalendarEventRow | undefined> {
   const [row] = await db
     .select()

@@ -30,14 +30,17 @@ export function registerCalendarRoutes(api: Api, ctx: AppContext): void {
       path: '/api/calendar/events',
       tag: 'Calendar',
       summary: 'Events overlapping a range, repeating events expanded, sorted by start',
+      description:
+        'At most 1,000 occurrences per listing, and a bounded amount of repeat-rule work per request; when either limit left events out, the body carries `truncated: true`.',
       query: ListCalendarEventsQuery,
       responses: { 200: CalendarEventsResponse },
     },
     async ({ auth, query }) => {
       const user = userOf(auth);
       const range = service.defaultRange(ctx, user, date(query.from), date(query.to));
-      const occurrences = await service.listOccurrences(ctx, user, range);
-      return { status: 200, body: { events: occurrences.map((o) => service.toCalendarEvent(o.event, o)) } };
+      const { occurrences, truncated } = await service.listOccurrencesPage(ctx, user, range);
+      const events = occurrences.map((o) => service.toCalendarEvent(o.event, o));
+      return { status: 200, body: truncated ? { events, truncated: true } : { events } };
     },
   );
 

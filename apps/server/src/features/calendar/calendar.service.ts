@@ -5,7 +5,7 @@ import type { CalendarEvent, CalendarEventSource } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
 import { buildICalFeed } from './ical-feed.ts';
-import { expandOccurrences, parseRRule, type Occurrence } from './recurrence.ts';
+import { expandWithinBudget, RECURRENCE_LIMITS, validateRecurrence, type Occurrence } from './recurrence.ts';
 import { addDays, dayInterval, startOfDay, wallDateOf, type Interval } from './zoned-time.ts';
 import * as repo from './calendar.repo.ts';
 import { deleteExternalEvent, syncExternalCalendars, updateExternalEvent, type CalendarUser } from './external-calendars.ts';
@@ -65,11 +65,21 @@ export function asRecurring(row: repo.CalendarEventRow) {
   };
 }
 
-/** Occurrences of the user's events (local and connected calendars) overlapping `range`, sorted. */
-export async function listOccurrences(ctx: AppContext, user: CalendarUser, range: Interval): Promise<EventOccurrence[]> {
+/**
+ * Occurrences of the user's events (local and connected calendars) overlapping `range`,
+ * sorted; `truncated` when the listing hit a limit of RECURRENCE_LIMITS (too many
+ * occurrences, or too much repeat-rule work for one request) and left some out.
+ */
+export async function listOccurrencesPage(ctx: AppContext, user: CalendarUser, range: Interval): Promise<{ occurrences: EventOccurrence[]; truncated: boolean }> {
   await syncExternalCalendars(ctx, user);
   const rows = await repo.listEventsInRange(ctx.db, user.id, range.start, range.end);
-  return expandOccurrences(rows.map(asRecurring), range).map((o) => ({ event: o.event.row, start: o.start, end: o.end }));
+  const { occurrences, truncated } = expandWithinBudget(rows.map(asRecurring), range);
+  return { occurrences: occurrences.map((o) => ({ event: o.event.row, start: o.start, end: o.end })), truncated };
+}
+
+/** Occurrences of the user's events overlapping `range`, sorted (within the limits of listOccurrencesPage). */
+export async function listOccurrences(ctx: AppContext, user: CalendarUser, range: Interval): Promise<EventOccurrence[]> {
+  return (await listOccurrencesPage(ctx, user, range)).occurrences;
 }
 
 export function defaultRange(ctx: AppContext, user: CalendarUser, from?: Date, to?: Date): Interval {
@@ -80,14 +90,21 @@ export function defaultRange(ctx: AppContext, user: CalendarUser, from?: Date, t
   return { start, end };
 }
 
-function checkRule(rule: string | null | undefined): string | null {
+/** The rule as stored, or a 400 naming `recurrence` when it breaks a limit of RECURRENCE_LIMITS. */
+export function checkRule(ctx: AppContext, rule: string | null | undefined, start: Date, timeZone: string): string | null {
   if (!rule) return null;
   try {
-    parseRRule(rule);
+    return validateRecurrence(rule, start, timeZone, ctx.now());
   } catch (err) {
-    throw invalid('recurrence', (err as Error).message);
+    if (err instanceof RangeError) throw invalid('recurrence', err.message);
+    throw err;
   }
-  return rule.replace(/^RRULE:/i, '').toUpperCase();
+}
+
+async function checkSeriesLimit(ctx: AppContext, userId: string): Promise<void> {
+  if ((await repo.countLocalSeries(ctx.db, userId)) >= RECURRENCE_LIMITS.maxSeriesPerUser) {
+    throw invalid('recurrence', `At most ${RECURRENCE_LIMITS.maxSeriesPerUser} repeating events per calendar; remove one first`);
+  }
 }
 
 /** Start and end as stored: an all-day event runs from local midnight to a later local midnight. */
@@ -109,6 +126,8 @@ function normalizeTimes(start: Date, end: Date | null | undefined, allDay: boole
 export async function createEvent(ctx: AppContext, user: CalendarUser, input: EventInput): Promise<repo.CalendarEventRow> {
   const allDay = input.allDay ?? false;
   const times = normalizeTimes(input.start, input.end, allDay, user.timezone);
+  const rrule = checkRule(ctx, input.recurrence, times.start, user.timezone);
+  if (rrule) await checkSeriesLimit(ctx, user.id);
   // The REST schema caps lengths; a title read from a long chat message is cut to fit.
   return repo.insertEvent(ctx.db, user.id, {
     title: input.title.trim().slice(0, 500),
@@ -117,7 +136,7 @@ export async function createEvent(ctx: AppContext, user: CalendarUser, input: Ev
     allDay,
     location: input.location?.trim().slice(0, 500) || null,
     notes: input.notes ?? null,
-    rrule: checkRule(input.recurrence),
+    rrule,
     timeZone: user.timezone,
     source: 'local',
   });
@@ -148,11 +167,15 @@ export async function updateEvent(ctx: AppContext, user: CalendarUser, id: strin
       allDay,
     });
   }
+  // A new rule, or a series that moves, is checked again from its (new) start.
+  const rrule = changes.recurrence !== undefined ? changes.recurrence : row.rrule;
+  const checked = rrule && (changes.recurrence !== undefined || changes.start) ? checkRule(ctx, rrule, times.start, row.timeZone) : rrule;
+  if (checked && !row.rrule) await checkSeriesLimit(ctx, user.id);
   const updated = await repo.updateEvent(ctx.db, user.id, id, {
     ...(changes.title !== undefined ? { title: changes.title.trim() } : {}),
     ...(changes.location !== undefined ? { location: changes.location?.trim() || null } : {}),
     ...(changes.notes !== undefined ? { notes: changes.notes } : {}),
-    ...(changes.recurrence !== undefined ? { rrule: checkRule(changes.recurrence) } : {}),
+    ...(changes.recurrence !== undefined ? { rrule: checked ?? null } : {}),
     startsAt: times.start,
     endsAt: times.end,
     allDay,

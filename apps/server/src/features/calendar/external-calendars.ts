@@ -16,6 +16,7 @@ import {
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
 import * as connectionsRepo from '../connections/connections.repo.ts';
 import * as repo from './calendar.repo.ts';
+import { RECURRENCE_LIMITS, RecurrenceBudget, safeRecurrence, validateRecurrence } from './recurrence.ts';
 import {
   createGoogleEvent,
   deleteGoogleEvent,
@@ -100,8 +101,12 @@ function externalId(e: RemoteEvent): string {
   return e.recurrenceId ? `${e.uid}#${e.recurrenceId.toISOString()}` : e.uid;
 }
 
-/** Copies of a calendar's events as rows; a changed occurrence of a series becomes its own row. */
-function toRows(events: RemoteEvent[], calendarName: string): Array<repo.NewCalendarEvent & { externalId: string }> {
+/**
+ * Copies of a calendar's events as rows; a changed occurrence of a series becomes its own row.
+ * A repeat rule this calendar cannot expand safely (see RECURRENCE_LIMITS) is dropped: the
+ * event is kept as its first occurrence, so no rule from outside is ever iterated unbounded.
+ */
+function toRows(events: RemoteEvent[], calendarName: string, rules = new RecurrenceBudget(RECURRENCE_LIMITS.syncWork)): Array<repo.NewCalendarEvent & { externalId: string }> {
   const live = events.filter((e) => !e.cancelled && e.uid);
   const overridden = new Map<string, string[]>();
   for (const e of events) {
@@ -115,7 +120,7 @@ function toRows(events: RemoteEvent[], calendarName: string): Array<repo.NewCale
     allDay: e.allDay,
     location: e.location?.slice(0, 500) ?? null,
     notes: e.notes,
-    rrule: e.recurrenceId ? null : e.rrule,
+    rrule: e.recurrenceId ? null : safeRecurrence(e.rrule, e.start, e.timeZone, rules),
     exdates: e.recurrenceId ? [] : [...e.exdates.map((d) => d.toISOString()), ...(overridden.get(e.uid) ?? [])],
     timeZone: e.timeZone,
     source: CALDAV,
@@ -140,7 +145,9 @@ async function syncConnection(ctx: AppContext, user: CalendarUser, row: connecti
     const dav = client ?? (await openClient(ctx, user, row));
     const calendars = await dav.listCalendars();
     const rows: Array<repo.NewCalendarEvent & { externalId: string }> = [];
-    for (const cal of calendars) rows.push(...toRows(await dav.listEvents(cal.url, range), cal.displayName));
+    // One budget for checking every rule of the sync, so a calendar full of costly rules stays cheap.
+    const rules = new RecurrenceBudget(RECURRENCE_LIMITS.syncWork);
+    for (const cal of calendars) rows.push(...toRows(await dav.listEvents(cal.url, range), cal.displayName, rules));
     // The same UID may be listed by two calendars; the first copy wins.
     const unique = [...new Map(rows.map((r) => [r.externalId, r])).values()];
     await repo.replaceExternalEvents(ctx.db, user.id, row.id, unique);
@@ -224,6 +231,14 @@ export async function createExternalEvent(
   target: { connectionId: string; calendarUrl: string },
   input: NewRemoteEvent,
 ): Promise<repo.CalendarEventRow> {
+  if (input.rrule) {
+    try {
+      input = { ...input, rrule: validateRecurrence(input.rrule, input.start, input.timeZone, ctx.now()) };
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw new HttpError(400, 'validation_failed', `recurrence: ${err.message}`, { errors: [{ path: 'recurrence', message: err.message }] });
+    }
+  }
   const row = await connectionsRepo.getConnection(ctx.db, user.id, target.connectionId);
   if (row?.provider === GOOGLE) return createGoogleEvent(ctx, user, row, input);
   if (!row || row.provider !== CALDAV) throw new HttpError(409, 'conflict', 'That calendar is no longer connected');
