@@ -80,12 +80,15 @@ describe('repeat rules when an event is created or changed', () => {
       ['2026-12-02T07:00:00.000Z', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29'],
       ['2026-12-02T07:00:00.000Z', 'FREQ=DAILY;BYHOUR=9;BYMINUTE=30'],
       ['2026-12-02T07:00:00.000Z', 'FREQ=MONTHLY;BYDAY=-1FR;COUNT=12'],
+      ['2026-12-02T07:00:00.000Z', 'FREQ=HOURLY;INTERVAL=4'],
     ]) {
       const res = await api.post('/api/calendar/events', { title: 'Fine', start, recurrence });
       assert.equal(res.status, 201, `${recurrence}: ${JSON.stringify(res.body)}`);
     }
     const listed = await api.get('/api/calendar/events?from=2027-04-30T00:00:00.000Z&to=2027-05-02T00:00:00.000Z');
     assert.ok(listed.body.events.some((e: { start: string }) => e.start === '2027-05-01T09:00:00.000Z'), 'the 1930 birthday is on 1 May 2027 at 11:00 in Berlin, as it was');
+    const fourHourly = listed.body.events.filter((e: { recurrence: string }) => e.recurrence === 'FREQ=HOURLY;INTERVAL=4');
+    assert.equal(fourHourly.length, 12, 'every four hours for two days');
   });
 });
 

@@ -10,7 +10,7 @@ export const RecurrenceRule = z
   .trim()
   .min(6)
   .max(500)
-  .regex(/^(?:RRULE:)?FREQ=(?:DAILY|WEEKLY|MONTHLY|YEARLY)(?:;[A-Z]+=[A-Z0-9,+\-:T]+)*$/i, 'Must be an RRULE such as FREQ=WEEKLY;BYDAY=TU')
+  .regex(/^(?:RRULE:)?FREQ=(?:HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)(?:;[A-Z]+=[A-Z0-9,+\-:T]+)*$/i, 'Must be an RRULE such as FREQ=WEEKLY;BYDAY=TU')
   .meta({ description: 'RRULE value without DTSTART; the series starts at `start`', example: 'FREQ=WEEKLY;BYDAY=TU' });
 
 /**

@@ -82,10 +82,12 @@ describe('recurrence expansion', () => {
     assert.equal(next?.start.toISOString(), '2026-12-15T16:00:00.000Z');
   });
 
-  it('when an RRULE is malformed or more frequent than daily, then it is refused', () => {
+  it('when an RRULE is malformed or more frequent than hourly, then it is refused', () => {
     assert.throws(() => parseRRule('BYDAY=TU'), RangeError);
     assert.throws(() => parseRRule('FREQ=SOMETIMES'), RangeError);
-    assert.throws(() => parseRRule('FREQ=HOURLY'), RangeError);
+    assert.throws(() => parseRRule('FREQ=MINUTELY'), RangeError);
+    assert.throws(() => parseRRule('FREQ=SECONDLY'), RangeError);
+    assert.doesNotThrow(() => parseRRule('FREQ=HOURLY;INTERVAL=2'));
     assert.doesNotThrow(() => parseRRule('RRULE:FREQ=WEEKLY;BYDAY=MO'));
   });
 
@@ -145,6 +147,8 @@ describe('recurrence limits', () => {
   it('when a series began long ago, then expanding from the range gives what expanding from its first day gives', () => {
     const old = new Date('1931-03-10T07:30:00Z');
     const rules = [
+      'FREQ=HOURLY;INTERVAL=5',
+      'FREQ=HOURLY;INTERVAL=7;BYHOUR=9,10,11,12,13,14,15,16,17',
       'FREQ=DAILY',
       'FREQ=DAILY;INTERVAL=3',
       'FREQ=DAILY;BYHOUR=8,20',
