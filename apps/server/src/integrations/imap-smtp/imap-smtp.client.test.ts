@@ -171,7 +171,6 @@ describe('IMAP/SMTP client against dovecot', { skip: await skipWithout('dovecot'
   );
   await verifyImapSmtpAccount(account);
   });
-});
 
 test('when a server offers no TLS and plaintext was not chosen for it, then the login is refused before the password is sent', async () => {
   const { allowPlaintext: _imap, ...imapStrict } = account.imap;
@@ -192,4 +191,5 @@ test('when a server offers no TLS and plaintext was not chosen for it, then the 
     await mb.close();
   }
   assert.equal(sink.received.length, before);
+});
 });
