@@ -17,7 +17,7 @@ let calendarUrl: string;
 
 before(async () => {
   [server, radicale] = await Promise.all([startTestServer({ now: NOW }), startRadicale()]);
-  dav = await connectCalDav({ url: radicale.url, username: radicale.username, password: radicale.password }, { timeZone: tz });
+  dav = await connectCalDav({ url: radicale.url, username: radicale.username, password: radicale.password }, { timeZone: tz, hosts: { allowPrivate: true } });
   calendarUrl = (await dav.createCalendar('Personal')).url;
   // Already in the CalDAV calendar before the user connects it.
   await dav.createEvent(calendarUrl, { title: 'Dentist', start: new Date('2026-11-30T09:00:00Z'), end: new Date('2026-11-30T10:00:00Z'), allDay: false, timeZone: tz });
@@ -131,7 +131,7 @@ describe('CalDAV calendar round trip (radicale)', () => {
 describe('CalDAV server going away', () => {
   it('when the server stops answering, then the last copies stay in the agenda and the connection shows the error', async () => {
     const gone = await startRadicale();
-    const client = await connectCalDav({ url: gone.url, username: gone.username, password: gone.password }, { timeZone: tz });
+    const client = await connectCalDav({ url: gone.url, username: gone.username, password: gone.password }, { timeZone: tz, hosts: { allowPrivate: true } });
     const cal = await client.createCalendar('Work');
     await client.createEvent(cal.url, { title: 'Standup', start: new Date('2026-11-30T08:00:00Z'), end: new Date('2026-11-30T08:15:00Z'), allDay: false, timeZone: tz });
     const api = as(server.url, (await registerUser(server.url, { timezone: tz })).accessToken);

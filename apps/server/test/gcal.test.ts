@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CalendarEvent, Message } from '@lifeos/contract';
 import { as, registerUser } from './helpers/http.ts';
+import { testBrowser } from './helpers/browser.ts';
 import { startOAuthServer, type OAuthTestServer } from './helpers/oauth-server.ts';
 import { startFakeGmail, type FakeGmail } from './helpers/fake-gmail.ts';
 import { startFakeGoogleCalendar, type FakeGoogleCalendar } from './helpers/google-calendar-server.ts';
@@ -82,12 +83,10 @@ async function confirm(api: Client, reply: Message): Promise<Message> {
 async function connectGoogle(api: Client): Promise<URL> {
   const start = await api.get('/api/connections/google/start');
   assert.equal(start.status, 200, JSON.stringify(start.body));
-  const consent = await fetch(start.body.url, { redirect: 'manual' });
-  assert.equal(consent.status, 302);
-  const back = new URL(consent.headers.get('location')!);
-  const cb = await fetch(`${server.url}/auth/google/callback${back.search}`, { redirect: 'manual' });
-  assert.equal(cb.headers.get('location'), `${APP_URL}/settings/connections?provider=google&status=connected`);
-  return new URL(start.body.url);
+  const browser = testBrowser({ [new URL(REDIRECT_URI).host]: server.url });
+  assert.equal(await browser.navigate(start.body.url, APP_URL), `${APP_URL}/settings/connections?provider=google&status=connected`);
+  // Our start page, then Google's consent URL, then our callback.
+  return browser.history.at(-2)!;
 }
 
 const remote = (id: string) => gcal.events.get('primary')!.find((e) => e.id === id);

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from './helpers/server.ts';
 import { as, registerUser } from './helpers/http.ts';
 import { startOAuthServer, type OAuthTestServer } from './helpers/oauth-server.ts';
 import { startFakeGmail, type FakeGmail } from './helpers/fake-gmail.ts';
+import { testBrowser } from './helpers/browser.ts';
 import { buildMail } from './helpers/mail-fixtures.ts';
 import { readConnectionSecret, updateConnectionSecret } from '../src/features/connections/connections.repo.ts';
 import { REVOKED_MESSAGE, type GoogleTokens } from '../src/integrations/gmail/google-oauth.ts';
@@ -24,16 +25,17 @@ async function newUser(): Promise<{ client: Client; id: string; email: string }>
   return { client: as(server.url, r.accessToken), id: r.user.id, email: r.user.email };
 }
 
-/** The browser part: open the consent URL (the mock consents at once) and land on our callback. */
-async function consentAndCallback(url: string): Promise<{ location: string; query: string }> {
-  const res = await fetch(url, { redirect: 'manual' });
-  assert.equal(res.status, 302);
-  const back = new URL(res.headers.get('location')!);
+/** The browser part: open the URL (our start page, then the mock, which consents at once) and land on our callback. */
+async function consentAndCallback(url: string, browser = newBrowser()): Promise<{ location: string; query: string; consent: URL }> {
+  const location = await browser.navigate(url, APP_URL);
+  const [launch, consent, back] = browser.history.slice(-3) as [URL, URL, URL];
+  assert.equal(launch.href, url);
+  assert.equal(`${consent.origin}${consent.pathname}`, oauth.authUrl);
   assert.equal(`${back.origin}${back.pathname}`, REDIRECT_URI);
-  const cb = await fetch(`${server.url}/auth/google/callback${back.search}`, { redirect: 'manual' });
-  assert.equal(cb.status, 302);
-  return { location: cb.headers.get('location')!, query: back.search };
+  return { location, query: back.search, consent };
 }
+
+const newBrowser = () => testBrowser({ 'lifeos.test': server.url });
 
 async function ask(client: Client, text: string) {
   const res = await client.post('/api/messages', { content: `@mail ${text}` });
@@ -84,8 +86,12 @@ test('when a user connects Gmail, then the consent uses PKCE and a state, and th
   const alice = await newUser();
   const start = await alice.client.get('/api/connections/google/start');
   assert.equal(start.status, 200);
-  const url = new URL(start.body.url);
-  assert.equal(`${url.origin}${url.pathname}`, oauth.authUrl);
+  // The app opens our start page next to the callback, which binds the browser and goes on to Google.
+  assert.equal(new URL(start.body.url).origin + new URL(start.body.url).pathname, 'http://lifeos.test/auth/google/start');
+
+  const before = oauth.tokenRequests.length;
+  const browser = newBrowser();
+  const { location, query, consent: url } = await consentAndCallback(start.body.url, browser);
   assert.equal(url.searchParams.get('client_id'), 'lifeos-test-client');
   assert.equal(url.searchParams.get('redirect_uri'), REDIRECT_URI);
   assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
@@ -94,9 +100,6 @@ test('when a user connects Gmail, then the consent uses PKCE and a state, and th
   assert.equal(url.searchParams.get('access_type'), 'offline');
   assert.match(url.searchParams.get('scope')!, /gmail\.modify/);
   assert.equal(url.searchParams.get('login_hint'), alice.email);
-
-  const before = oauth.tokenRequests.length;
-  const { location, query } = await consentAndCallback(start.body.url);
   assert.equal(location, `${APP_URL}/settings/connections?provider=google&status=connected`);
   const exchange = oauth.tokenRequests[before]!;
   assert.equal(exchange.grantType, 'authorization_code');
@@ -163,6 +166,80 @@ test('when the state belongs to another user or is forged, then tokens go only t
   assert.equal(denied.headers.get('location'), `${APP_URL}/settings/connections?provider=google&status=error&reason=access_denied`);
   const unauthenticated = await fetch(`${server.url}/api/connections/google/start`);
   assert.equal(unauthenticated.status, 401);
+});
+
+test('when a consent one user started is finished in another browser, then nothing is stored anywhere and the browser is told why', async () => {
+  const mallory = await newUser();
+  const victim = await newUser();
+  const start = await mallory.client.get('/api/connections/google/start');
+  // Mallory's own browser opens the flow (and is bound to it), then she hands Google's URL to the victim.
+  const attackerBrowser = newBrowser();
+  const googleUrl = await attackerBrowser.navigate(start.body.url, oauth.authUrl);
+  const binding = [...attackerBrowser.cookies('lifeos.test').values()][0]!;
+  assert.ok(binding, 'the start page set a cookie');
+  assert.deepEqual(
+    binding.attributes.map((a) => a.toLowerCase().split('=')[0]).filter((a) => ['httponly', 'samesite', 'path'].includes(a!)).sort(),
+    ['httponly', 'path', 'samesite'],
+  );
+  assert.ok(binding.attributes.includes('SameSite=Lax') && binding.attributes.includes('Path=/auth/google/'));
+
+  const before = oauth.tokenRequests.length;
+  const victimBrowser = newBrowser();
+  const location = await victimBrowser.navigate(googleUrl, APP_URL);
+  assert.equal(location, `${APP_URL}/settings/connections?provider=google&status=error&reason=browser_mismatch`);
+  assert.equal(oauth.tokenRequests.length, before, 'the code was never exchanged');
+  assert.deepEqual((await mallory.client.get('/api/connections')).body, { connections: [] });
+  assert.deepEqual((await victim.client.get('/api/connections')).body, { connections: [] });
+
+  // The consent is used up: not even Mallory's bound browser can finish it now.
+  const callback = victimBrowser.history.at(-1)!;
+  const replay = await fetch(`${server.url}${callback.pathname}${callback.search}`, {
+    redirect: 'manual',
+    headers: { cookie: [...attackerBrowser.cookies('lifeos.test')].map(([n, c]) => `${n}=${c.value}`).join('; ') },
+  });
+  assert.equal(replay.headers.get('location'), `${APP_URL}/settings/connections?provider=google&status=error&reason=invalid_state`);
+  assert.deepEqual((await mallory.client.get('/api/connections')).body, { connections: [] });
+});
+
+test("when the victim's browser holds the cookie of its own consent, then an attacker's consent still does not finish in it", async () => {
+  const mallory = await newUser();
+  const victim = await newUser();
+  const victimBrowser = newBrowser();
+  await victimBrowser.navigate((await victim.client.get('/api/connections/google/start')).body.url, oauth.authUrl);
+  const googleUrl = await newBrowser().navigate((await mallory.client.get('/api/connections/google/start')).body.url, oauth.authUrl);
+  const location = await victimBrowser.navigate(googleUrl, APP_URL);
+  assert.match(location, /reason=browser_mismatch$/);
+  assert.deepEqual((await mallory.client.get('/api/connections')).body, { connections: [] });
+  assert.deepEqual((await victim.client.get('/api/connections')).body, { connections: [] });
+});
+
+test('when the start page of a consent is opened a second time, then it binds no second browser', async () => {
+  const mallory = await newUser();
+  const start = await mallory.client.get('/api/connections/google/start');
+  await newBrowser().navigate(start.body.url, oauth.authUrl);
+  const second = newBrowser();
+  const location = await second.navigate(start.body.url, APP_URL);
+  assert.equal(location, `${APP_URL}/settings/connections?provider=google&status=error&reason=invalid_state`);
+  assert.equal(second.cookies('lifeos.test').size, 0);
+  assert.ok(!second.history.some((u) => u.href.startsWith(oauth.authUrl)), 'the second browser never reached Google');
+  const noState = await fetch(`${server.url}/auth/google/start`, { redirect: 'manual' });
+  assert.equal(noState.headers.get('location'), `${APP_URL}/settings/connections?provider=google&status=error&reason=invalid_request`);
+});
+
+test('when the start page is opened more than 2 minutes after the app asked for it, then it binds no browser', async () => {
+  const mallory = await newUser();
+  const start = await mallory.client.get('/api/connections/google/start');
+  server.clock.now = new Date(Date.now() + 3 * 60_000);
+  try {
+    const late = newBrowser();
+    assert.equal(await late.navigate(start.body.url, APP_URL), `${APP_URL}/settings/connections?provider=google&status=error&reason=invalid_state`);
+    assert.equal(late.cookies('lifeos.test').size, 0);
+  } finally {
+    server.clock.now = null;
+  }
+  // Within the window the same kind of link works.
+  const again = await mallory.client.get('/api/connections/google/start');
+  assert.equal((await consentAndCallback(again.body.url)).location, `${APP_URL}/settings/connections?provider=google&status=connected`);
 });
 
 test('when ten requests find the access token about to expire, then exactly one refresh reaches Google', async () => {

@@ -2,7 +2,8 @@
 // both on 127.0.0.1 and started by this file; the built-in engine (no model).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { as, registerUser } from './helpers/http.ts';
@@ -37,6 +38,8 @@ function imapBody(user: { email: string; password: string }, over: Record<string
     smtpHost: sink.host,
     smtpPort: sink.port,
     smtpSecure: false,
+    // The test servers offer no TLS: the user's explicit choice.
+    allowPlaintext: true,
     username: user.email,
     password: user.password,
     displayName: 'Alice Example',
@@ -137,6 +140,61 @@ test('when the IMAP login fails, then 400 carries the server reason and nothing 
   assert.deepEqual((await alice.get('/api/connections')).body, { connections: [] });
 });
 
+/** An IMAP server without TLS that writes down every line a client sends (and never lets anyone in). */
+async function recordingImapServer(): Promise<{ port: number; lines: string[]; connections: () => number; close(): Promise<void> }> {
+  const lines: string[] = [];
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const srv = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n');
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        lines.push(line);
+        const [tag, command] = line.split(' ');
+        if (command?.toUpperCase() === 'CAPABILITY') socket.write(`* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n${tag} OK done\r\n`);
+        else if (command?.toUpperCase() === 'LOGOUT') socket.end(`* BYE\r\n${tag} OK bye\r\n`);
+        else socket.write(`${tag} NO not here\r\n`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    lines,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), srv.close(() => resolve()))),
+  };
+}
+
+test('when the mail server offers no TLS and the user did not choose plaintext, then no password is sent and the 400 says how to proceed', async () => {
+  const { allowPlaintext: _, ...withoutOptIn } = imapBody(ALICE);
+  const res = await alice.post('/api/connections/imap', withoutOptIn);
+  assert.equal(res.status, 400);
+  assert.equal(res.body.code, 'connection_failed');
+  assert.match(res.body.detail, /^IMAP server 127\.0\.0\.1:\d+ offers no TLS .*allowPlaintext: true/);
+  assert.equal((await alice.post('/api/connections/imap', { ...withoutOptIn, allowPlaintext: false })).status, 400);
+
+  const recorder = await recordingImapServer();
+  try {
+    const probe = await alice.post('/api/connections/imap', { ...withoutOptIn, imapPort: recorder.port, password: 'never-in-clear' });
+    assert.equal(probe.status, 400);
+    assert.match(probe.body.detail, /offers no TLS/);
+    assert.equal(recorder.connections(), 1, 'the client did reach the server');
+    assert.ok(!recorder.lines.some((l) => /never-in-clear|LOGIN|AUTHENTICATE/i.test(l) || Buffer.from(l.split(' ').pop() ?? '', 'base64').toString().includes('never-in-clear')), recorder.lines.join('\n'));
+  } finally {
+    await recorder.close();
+  }
+  assert.deepEqual((await alice.get('/api/connections')).body, { connections: [] });
+});
+
 test('when the login works, then the connection is stored encrypted and never returned', async () => {
   const res = await alice.post('/api/connections/imap', imapBody(ALICE));
   assert.equal(res.status, 201);
@@ -153,7 +211,7 @@ test('when the login works, then the connection is stored encrypted and never re
   // At rest: the column holds an AES-GCM envelope, not the password.
   const rows = await server.ctx.db.execute(sql`select secret, settings from connections where id = ${aliceConnectionId}`);
   const row = (rows as unknown as { rows: { secret: string; settings: unknown }[] }).rows[0]!;
-  assert.match(row.secret, /^v1\.[0-9a-f]{8}\./);
+  assert.match(row.secret, /^v2\.[0-9a-f]{8}\./);
   assert.ok(!row.secret.includes(ALICE.password));
   assert.ok(!Buffer.from(row.secret.split('.')[3]!, 'base64url').toString('latin1').includes(ALICE.password));
   assert.doesNotMatch(JSON.stringify(row.settings), /secret/);
@@ -163,10 +221,32 @@ test('when the login works, then the connection is stored encrypted and never re
   const wrongBox = createSecretBox([randomBytes(32)]);
   await assert.rejects(readConnectionSecret(server.ctx.db, wrongBox, user.id, aliceConnectionId), SecretBoxError);
   // Bound to its owner: the same value does not open for another user id.
-  await assert.rejects(async () => server.ctx.secrets.open(row.secret, { userId: randomBytes(16).toString('hex'), purpose: 'connection:imap' }), SecretBoxError);
+  await assert.rejects(async () => server.ctx.secrets.open(row.secret, { userId: randomBytes(16).toString('hex'), purpose: 'connection:imap', rowId: aliceConnectionId }), SecretBoxError);
+  // And to its row: the same user's value does not open as another row's.
+  assert.equal(server.ctx.secrets.open(row.secret, { userId: user.id, purpose: 'connection:imap', rowId: aliceConnectionId }), JSON.stringify({ password: ALICE.password }));
+  await assert.rejects(async () => server.ctx.secrets.open(row.secret, { userId: user.id, purpose: 'connection:imap', rowId: randomUUID() }), SecretBoxError);
   // The account export lists the connection without its secret.
   const exported = await alice.get('/api/account/export');
   assert.doesNotMatch(JSON.stringify(exported.body), new RegExp(ALICE.password));
+});
+
+test('when a stored password was sealed before row ids were bound, then it still opens, and is sealed anew for its row', async () => {
+  const user = (await alice.get('/api/auth/me')).body.user;
+  // The first release's format: `v1`, user and purpose as associated data.
+  const key = server.ctx.config.encryptionKeys[0]!;
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(`lifeos:v1:${user.id}:connection:imap`));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify({ password: ALICE.password }), 'utf8'), cipher.final()]);
+  const legacy = ['v1', createHash('sha256').update(key).digest('hex').slice(0, 8), nonce.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  await server.ctx.db.execute(sql`update connections set secret = ${legacy} where id = ${aliceConnectionId}`);
+
+  assert.deepEqual(await readConnectionSecret(server.ctx.db, server.ctx.secrets, user.id, aliceConnectionId), { password: ALICE.password });
+  const rows = await server.ctx.db.execute(sql`select secret from connections where id = ${aliceConnectionId}`);
+  const resealed = (rows as unknown as { rows: { secret: string }[] }).rows[0]!.secret;
+  assert.match(resealed, /^v2\./);
+  assert.equal(server.ctx.secrets.open(resealed, { userId: user.id, purpose: 'connection:imap', rowId: aliceConnectionId }), JSON.stringify({ password: ALICE.password }));
+  assert.match((await ask(alice, 'anything new?')).content, /newest first/);
 });
 
 test('when asking what is new, then a numbered list of unread mail comes back, newest first, with the total', async () => {
@@ -342,8 +422,9 @@ test('when marking read and archiving, then the IMAP server reflects it', async 
   assert.equal((await ask(alice, 'find the invoice from Hetzner')).content, 'No mail found ("invoice", from Hetzner).');
   const direct = new ImapSmtpMailbox({
     email: ALICE.email,
-    imap: { host: dovecot.host, port: dovecot.port, secure: false, user: ALICE.email, pass: ALICE.password },
-    smtp: { host: sink.host, port: sink.port, secure: false, user: ALICE.email, pass: ALICE.password },
+    imap: { host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, user: ALICE.email, pass: ALICE.password },
+    smtp: { host: sink.host, port: sink.port, secure: false, allowPlaintext: true, user: ALICE.email, pass: ALICE.password },
+    hosts: { allowPrivate: true },
   });
   try {
     // The sent copies are filed in Sent like a mail client would.

@@ -35,10 +35,18 @@ export const CreateImapConnectionBody = z
     email: z.email().max(255),
     imapHost: Host,
     imapPort: Port,
+    /** true: TLS from the start (993); false: STARTTLS, which the server must offer (143). */
     imapSecure: z.boolean(),
     smtpHost: Host,
     smtpPort: Port,
+    /** true: TLS from the start (465); false: STARTTLS, which the server must offer (587). */
     smtpSecure: z.boolean(),
+    /**
+     * Off by default: a server that offers no TLS at all is refused (400 connection_failed).
+     * `true` is the user's explicit choice to send the password unencrypted to such a server
+     * (STARTTLS is still used where offered).
+     */
+    allowPlaintext: z.boolean().optional(),
     username: z.string().min(1).max(255),
     password: z.string().min(1).max(1024),
     /** The name recipients see as sender (optional). */
@@ -60,7 +68,22 @@ export const CreateImapConnectionBody = z
   });
 export type CreateImapConnectionBody = z.infer<typeof CreateImapConnectionBody>;
 
-export const GoogleStartResponse = z.object({ url: z.url() }).meta({ id: 'GoogleConsentUrl' });
+export const GoogleStartResponse = z
+  .object({
+    /** Open this in the browser that should finish the consent; it goes on to Google from there. */
+    url: z.url(),
+  })
+  .meta({ id: 'GoogleConsentUrl' });
+
+/** `GET /auth/google/start`: the first page of the consent, opened by the browser that will finish it. */
+export const GoogleLaunchQuery = z.object({
+  state: z.string().max(256).optional(),
+  login_hint: z.string().max(320).optional(),
+});
+
+/** Why `/auth/google/callback` stored nothing (the `reason` of its redirect to the app). */
+export const GoogleConnectFailure = z.enum(['access_denied', 'provider_error', 'invalid_request', 'invalid_state', 'browser_mismatch', 'exchange_failed']);
+export type GoogleConnectFailure = z.infer<typeof GoogleConnectFailure>;
 
 export const GoogleCallbackQuery = z.object({
   code: z.string().max(2048).optional(),

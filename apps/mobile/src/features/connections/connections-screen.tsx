@@ -60,6 +60,7 @@ export function ConnectionsScreen() {
 function googleFailure(reason: string | undefined): string {
   if (reason === 'access_denied') return 'Google was not connected: access was not granted.';
   if (reason === 'invalid_state') return 'Google was not connected: the request expired. Please try again.';
+  if (reason === 'browser_mismatch') return 'Google was not connected: the consent was finished in a different browser from the one it was started in. Start again from this device.';
   return 'Google was not connected. Please try again.';
 }
 
@@ -99,11 +100,12 @@ type ImapDraft = {
   smtpHost: string;
   smtpPort: string;
   smtpSecure: boolean;
+  allowPlaintext: boolean;
   username: string;
   password: string;
 };
 
-const EMPTY: ImapDraft = { email: '', imapHost: '', imapPort: '993', imapSecure: true, smtpHost: '', smtpPort: '465', smtpSecure: true, username: '', password: '' };
+const EMPTY: ImapDraft = { email: '', imapHost: '', imapPort: '993', imapSecure: true, smtpHost: '', smtpPort: '465', smtpSecure: true, allowPlaintext: false, username: '', password: '' };
 
 function ImapForm() {
   const { colors } = useTheme();
@@ -154,6 +156,9 @@ function ImapForm() {
         </View>
       </View>
       <SwitchRow label="SMTP uses TLS" value={draft.smtpSecure} onChange={set('smtpSecure')} color={colors.text} />
+      {!draft.imapSecure || !draft.smtpSecure ? (
+        <SwitchRow label="Allow a server without encryption (the password travels unencrypted)" value={draft.allowPlaintext} onChange={set('allowPlaintext')} color={colors.text} />
+      ) : null}
       <TextField label="Username" value={draft.username} onChangeText={set('username')} autoCapitalize="none" placeholder="Defaults to the email address" error={errors.username} />
       <TextField label="Password" value={draft.password} onChangeText={set('password')} secureTextEntry autoComplete="off" hint="An app password if your provider uses two-step sign-in." error={errors.password} />
       <Button label="Connect account" onPress={submit} busy={connect.isPending} />

@@ -3,8 +3,9 @@ import { users } from './core.ts';
 
 /**
  * An OAuth consent in progress: the `state` sent to the provider (stored as a
- * SHA-256 hash) bound to the user who started it, and the PKCE verifier (sealed).
- * Used once, within minutes.
+ * SHA-256 hash) bound to the user who started it, the PKCE verifier (sealed),
+ * and the browser the consent runs in: the hash of a nonce kept in that
+ * browser's cookie, set when the browser first opens the flow. Used once, within minutes.
  */
 export const oauthStates = pgTable(
   'oauth_states',
@@ -17,6 +18,8 @@ export const oauthStates = pgTable(
     stateHash: varchar('state_hash', { length: 64 }).notNull().unique(),
     // AES-256-GCM envelope from lib/secret-box.ts.
     codeVerifier: text('code_verifier').notNull(),
+    // SHA-256 of the browser's cookie nonce; null until a browser opened the flow.
+    browserNonceHash: varchar('browser_nonce_hash', { length: 64 }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

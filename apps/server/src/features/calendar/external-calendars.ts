@@ -66,7 +66,7 @@ export async function connectCalDavAccount(ctx: AppContext, user: CalendarUser, 
   let client: CalDavClient;
   let calendars: Awaited<ReturnType<CalDavClient['listCalendars']>>;
   try {
-    client = await connectCalDav({ url: body.url, username: body.username, password: body.password }, { timeZone: user.timezone });
+    client = await connectCalDav({ url: body.url, username: body.username, password: body.password }, { timeZone: user.timezone, hosts: { allowPrivate: ctx.config.allowPrivateHosts } });
     calendars = await client.listCalendars();
   } catch (err) {
     if (err instanceof CalDavError) throw new HttpError(400, 'connection_failed', `Cannot connect: ${err.message}`);
@@ -93,7 +93,7 @@ async function openClient(ctx: AppContext, user: CalendarUser, row: connectionsR
   const secret = await connectionsRepo.readConnectionSecret<CalDavSecret>(ctx.db, ctx.secrets, user.id, row.id);
   if (!secret) throw new CalDavError('auth', 'The calendar account has no stored password; connect it again');
   const settings = row.settings as CalDavSettings;
-  return connectCalDav({ url: settings.url, username: settings.username, password: secret.password }, { timeZone: user.timezone });
+  return connectCalDav({ url: settings.url, username: settings.username, password: secret.password }, { timeZone: user.timezone, hosts: { allowPrivate: ctx.config.allowPrivateHosts } });
 }
 
 function externalId(e: RemoteEvent): string {

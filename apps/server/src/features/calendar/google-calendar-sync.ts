@@ -15,6 +15,7 @@ import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
 import * as connectionsRepo from '../connections/connections.repo.ts';
 import { googleAccessToken } from '../connections/mailboxes.ts';
 import * as repo from './calendar.repo.ts';
+import { safeFetch } from '../../lib/host-policy.ts';
 
 export const GOOGLE = 'google';
 const PRIMARY = 'primary';
@@ -46,6 +47,7 @@ function clientFor(ctx: AppContext, user: CalendarUser, row: connectionsRepo.Con
   return googleCalendarClient({
     getAccessToken: () => googleAccessToken(ctx, user.id, row.id),
     rootUrl: ctx.config.google.calendarApiUrl,
+    fetch: safeFetch({ allowPrivate: ctx.config.allowPrivateHosts }),
     timeZone: user.timezone,
   });
 }

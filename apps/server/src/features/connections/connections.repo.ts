@@ -19,7 +19,7 @@ const publicColumns = {
   updatedAt: connections.updatedAt,
 };
 
-const binding = (userId: string, provider: string) => ({ userId, purpose: `connection:${provider}` });
+const binding = (userId: string, provider: string, rowId: string) => ({ userId, purpose: `connection:${provider}`, rowId });
 
 export async function listConnections(db: Db, userId: string, provider?: string): Promise<ConnectionRow[]> {
   return db
@@ -38,39 +38,52 @@ export async function getConnection(db: Db, userId: string, id: string): Promise
   return row;
 }
 
-/** Creates or replaces the user's connection to that account; the secret is sealed before it is stored. */
+/** Creates or replaces the user's connection to that account; the secret is sealed (bound to the row) before it is stored. */
 export async function upsertConnection(
   db: Db,
   box: SecretBox,
   input: { userId: string; provider: string; account: string; settings: Record<string, unknown>; secret: unknown },
 ): Promise<ConnectionRow> {
-  const sealed = box.seal(JSON.stringify(input.secret), binding(input.userId, input.provider));
-  const [row] = await db
-    .insert(connections)
-    .values({ userId: input.userId, provider: input.provider, account: input.account, settings: input.settings, secret: sealed })
-    .onConflictDoUpdate({
-      target: [connections.userId, connections.provider, connections.account],
-      set: { settings: input.settings, secret: sealed, status: 'ok', statusDetail: null, updatedAt: sql`now()` },
-    })
-    .returning(publicColumns);
-  return row!;
+  // The sealed value names its row, so the row id must be known first: the row is
+  // written (or found) and its secret set in one transaction.
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(connections)
+      .values({ userId: input.userId, provider: input.provider, account: input.account, settings: input.settings, secret: null })
+      .onConflictDoUpdate({
+        target: [connections.userId, connections.provider, connections.account],
+        set: { settings: input.settings, status: 'ok', statusDetail: null, updatedAt: sql`now()` },
+      })
+      .returning(publicColumns);
+    const sealed = box.seal(JSON.stringify(input.secret), binding(input.userId, input.provider, row!.id));
+    await tx.update(connections).set({ secret: sealed }).where(eq(connections.id, row!.id));
+    return row!;
+  });
 }
 
 /** The decrypted secret of one of the user's connections (for the integration clients only). */
 export async function readConnectionSecret<T>(db: Db, box: SecretBox, userId: string, id: string): Promise<T | undefined> {
   const [row] = await db
-    .select({ secret: connections.secret, provider: connections.provider })
+    .select({ id: connections.id, secret: connections.secret, provider: connections.provider })
     .from(connections)
     .where(and(eq(connections.userId, userId), eq(connections.id, id)))
     .limit(1);
   if (!row?.secret) return undefined;
-  return JSON.parse(box.open(row.secret, binding(userId, row.provider))) as T;
+  const plaintext = box.open(row.secret, binding(userId, row.provider, row.id));
+  // An older key or format (sealed before the row id was bound): seal it anew, unless it changed meanwhile.
+  if (box.needsRotation(row.secret)) {
+    await db
+      .update(connections)
+      .set({ secret: box.seal(plaintext, binding(userId, row.provider, row.id)) })
+      .where(and(eq(connections.userId, userId), eq(connections.id, id), eq(connections.secret, row.secret)));
+  }
+  return JSON.parse(plaintext) as T;
 }
 
 export async function updateConnectionSecret(db: Db, box: SecretBox, userId: string, id: string, provider: string, secret: unknown): Promise<void> {
   await db
     .update(connections)
-    .set({ secret: box.seal(JSON.stringify(secret), binding(userId, provider)), updatedAt: sql`now()` })
+    .set({ secret: box.seal(JSON.stringify(secret), binding(userId, provider, id)), updatedAt: sql`now()` })
     .where(and(eq(connections.userId, userId), eq(connections.id, id)));
 }
 

@@ -7,7 +7,8 @@ import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
 import { GoogleTokenManager, type GoogleTokens, type TokenStore } from '../../integrations/gmail/google-oauth.ts';
 import { MailProviderError, type MailProvider } from '../../integrations/mail/mail.types.ts';
 import * as repo from './connections.repo.ts';
-import { googleOAuthConfig, imapAccount, MAIL_PROVIDERS, type ImapSecret, type ImapSettings } from './connections.service.ts';
+import { safeFetch } from '../../lib/host-policy.ts';
+import { googleOAuthConfig, hostPolicy, imapAccount, MAIL_PROVIDERS, type ImapSecret, type ImapSettings } from './connections.service.ts';
 
 /** The stored credentials cannot be read (the encryption key changed or the value was tampered with). */
 export class CredentialsUnreadableError extends Error {
@@ -70,13 +71,14 @@ export async function openMailbox(ctx: AppContext, userId: string, connection: r
   if (connection.provider === 'imap') {
     const secret = await readSecret<ImapSecret>(ctx, userId, connection.id);
     if (!secret) throw new CredentialsUnreadableError('This mailbox has no stored password; connect it again');
-    return new ImapSmtpMailbox(imapAccount(connection.settings as unknown as ImapSettings, secret));
+    return new ImapSmtpMailbox(imapAccount(connection.settings as unknown as ImapSettings, secret, hostPolicy(ctx)));
   }
   if (connection.provider === 'google') {
     const manager = tokenManager(ctx);
     return new GmailMailbox({
       account: connection.account,
       rootUrl: ctx.config.google.gmailApiUrl,
+      fetch: safeFetch(hostPolicy(ctx)),
       getAccessToken: (opts) => manager.getAccessToken(`${userId}/${connection.id}`, opts),
     });
   }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CalDavError, connectCalDav, type CalDavClient } from './caldav.client.ts';
+
+// The test servers run on loopback.
+const hosts = { allowPrivate: true };
 import { startRadicale, type RadicaleServer } from '../../../test/helpers/radicale.ts';
 
 const tz = 'Europe/Berlin';
@@ -12,21 +15,21 @@ describe('CalDAV client against radicale', () => {
 
   before(async () => {
     server = await startRadicale();
-    client = await connectCalDav({ url: server.url, username: server.username, password: server.password }, { timeZone: tz });
+    client = await connectCalDav({ url: server.url, username: server.username, password: server.password }, { timeZone: tz, hosts });
     calendarUrl = (await client.createCalendar('Personal')).url;
   });
   after(async () => server?.stop());
 
   it('when the password is wrong, then login fails with an auth error', async () => {
     await assert.rejects(
-      connectCalDav({ url: server.url, username: server.username, password: 'wrong' }, { timeZone: tz }),
+      connectCalDav({ url: server.url, username: server.username, password: 'wrong' }, { timeZone: tz, hosts }),
       (err: unknown) => err instanceof CalDavError && err.reason === 'auth',
     );
   });
 
   it('when nothing listens at the address, then login fails as unreachable', async () => {
     await assert.rejects(
-      connectCalDav({ url: 'http://127.0.0.1:9/', username: 'x', password: 'y' }, { timeZone: tz }),
+      connectCalDav({ url: 'http://127.0.0.1:9/', username: 'x', password: 'y' }, { timeZone: tz, hosts }),
       (err: unknown) => err instanceof CalDavError && err.reason === 'unreachable',
     );
   });

@@ -3,6 +3,7 @@ import { DAVClient, type DAVCalendar, type DAVCalendarObject } from 'tsdav';
 import { buildICalFeed } from '../../features/calendar/ical-feed.ts';
 import { parseICalendar, patchICalendar, type EventPatch, type ParsedEvent } from './icalendar-parse.ts';
 import type { Interval } from '../../features/calendar/zoned-time.ts';
+import { HostNotAllowedError, safeFetch, type HostPolicy } from '../../lib/host-policy.ts';
 
 export type CalDavCredentials = { url: string; username: string; password: string };
 
@@ -32,8 +33,15 @@ export class CalDavError extends Error {
   }
 }
 
+function refusal(err: unknown): HostNotAllowedError | null {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof HostNotAllowedError) return e;
+  return null;
+}
+
 function failure(err: unknown, what: string): CalDavError {
   if (err instanceof CalDavError) return err;
+  const refused = refusal(err);
+  if (refused) return new CalDavError('unreachable', `The CalDAV server pointed to a host this server may not connect to: ${refused.message} (${what})`, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|fetch failed|socket/i.test(message + String((err as { cause?: unknown })?.cause ?? ''))) {
     return new CalDavError('unreachable', `Could not reach the CalDAV server (${what})`, { cause: err });
@@ -63,14 +71,17 @@ export type CalDavClient = Awaited<ReturnType<typeof connectCalDav>>;
 /**
  * Logs in to a CalDAV server (RFC 4791) and discovers the user's calendars.
  * Throws CalDavError('auth') for a wrong password, ('unreachable') when nothing answers.
- * `timeZone` reads floating times in events.
+ * `timeZone` reads floating times in events. Every request, whatever URL the server
+ * names (its `.well-known` redirect, principal, home, calendar and event hrefs), goes
+ * through the host policy `hosts`.
  */
-export async function connectCalDav(creds: CalDavCredentials, opts: { timeZone: string }) {
+export async function connectCalDav(creds: CalDavCredentials, opts: { timeZone: string; hosts: HostPolicy }) {
   const dav = new DAVClient({
     serverUrl: creds.url,
     credentials: { username: creds.username, password: creds.password },
     authMethod: 'Basic',
     defaultAccountType: 'caldav',
+    fetch: safeFetch(opts.hosts),
   });
   try {
     await dav.login();

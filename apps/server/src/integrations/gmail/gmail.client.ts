@@ -10,6 +10,8 @@ export interface GmailMailboxOptions {
   displayName?: string;
   /** Gmail's API root; tests point it at a local server. */
   rootUrl?: string;
+  /** How Gmail is reached (the server passes its host-policy fetch); global fetch by default. */
+  fetch?: typeof globalThis.fetch | undefined;
   /** A valid access token; `force` asks for a fresh one after the API said 401. */
   getAccessToken: (opts?: { force?: boolean }) => Promise<string>;
 }
@@ -99,7 +101,7 @@ export class GmailMailbox implements MailProvider {
   constructor(opts: GmailMailboxOptions) {
     this.#opts = opts;
     this.account = opts.account;
-    this.#api = gmail({ version: 'v1', ...(opts.rootUrl ? { rootUrl: opts.rootUrl } : {}), retry: false });
+    this.#api = gmail({ version: 'v1', ...(opts.rootUrl ? { rootUrl: opts.rootUrl } : {}), ...(opts.fetch ? { fetchImplementation: opts.fetch } : {}), retry: false });
   }
 
   /** Runs a call with a bearer token; one retry with a refreshed token when Gmail says 401. */

@@ -8,6 +8,8 @@ export interface GoogleOAuthConfig {
   authUrl: string;
   tokenUrl: string;
   scopes: string[];
+  /** How the token endpoint is reached (the server passes its host-policy fetch); global fetch by default. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export const GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
@@ -45,11 +47,15 @@ export class OAuthTokenError extends Error {
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
 
+/** The S256 challenge of a PKCE verifier (RFC 7636). */
+export function pkceChallenge(verifier: string): string {
+  return b64url(createHash('sha256').update(verifier).digest());
+}
+
 /** A PKCE pair (RFC 7636, S256). */
 export function createPkce(): { verifier: string; challenge: string } {
   const verifier = b64url(randomBytes(48));
-  const challenge = b64url(createHash('sha256').update(verifier).digest());
-  return { verifier, challenge };
+  return { verifier, challenge: pkceChallenge(verifier) };
 }
 
 /** An unguessable `state` value. */
@@ -87,7 +93,7 @@ interface TokenResponse {
 async function tokenRequest(cfg: GoogleOAuthConfig, body: Record<string, string>, now: number): Promise<TokenResponse & { expiresAt: string }> {
   let res: Response;
   try {
-    res = await fetch(cfg.tokenUrl, {
+    res = await (cfg.fetch ?? fetch)(cfg.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ client_id: cfg.clientId, client_secret: cfg.clientSecret, ...body }),

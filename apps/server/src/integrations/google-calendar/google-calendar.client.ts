@@ -7,6 +7,8 @@ export type GoogleCalendarOptions = {
   getAccessToken: () => Promise<string>;
   /** API root; Google's by default. Tests point it at a local server. */
   rootUrl?: string;
+  /** How Google is reached (the server passes its host-policy fetch); global fetch by default. */
+  fetch?: typeof globalThis.fetch | undefined;
   /** The user's zone: all-day dates and new events are written in it. */
   timeZone: string;
 };
@@ -73,7 +75,7 @@ function writeTime(at: Date, allDay: boolean, zone: string): calendar_v3.Schema$
 
 /** A thin client over the Google Calendar v3 API (events and calendar list). */
 export function googleCalendarClient(opts: GoogleCalendarOptions) {
-  const api = calendar({ version: 'v3', ...(opts.rootUrl ? { rootUrl: opts.rootUrl } : {}) });
+  const api = calendar({ version: 'v3', ...(opts.rootUrl ? { rootUrl: opts.rootUrl } : {}), ...(opts.fetch ? { fetchImplementation: opts.fetch } : {}) });
   const auth = async () => ({ headers: { Authorization: `Bearer ${await opts.getAccessToken()}` } });
 
   function toEvent(e: calendar_v3.Schema$Event, calendarId: string): GoogleEvent | null {

@@ -18,8 +18,10 @@ before(async () => {
   account = {
     email: 'alice@example.test',
     displayName: 'Alice',
-    imap: { host: dovecot.host, port: dovecot.port, secure: false, user: 'alice@example.test', pass: 'secret' },
-    smtp: { host: sink.host, port: sink.port, secure: false, user: 'alice@example.test', pass: 'secret' },
+    // The test servers run on loopback without TLS.
+    imap: { host: dovecot.host, port: dovecot.port, secure: false, allowPlaintext: true, user: 'alice@example.test', pass: 'secret' },
+    smtp: { host: sink.host, port: sink.port, secure: false, allowPlaintext: true, user: 'alice@example.test', pass: 'secret' },
+    hosts: { allowPrivate: true },
   };
   const u = dovecot.users[0]!;
   const now = Date.now();
@@ -166,4 +168,25 @@ test('when the password is wrong, then verify fails with the server reason', asy
     (e: unknown) => e instanceof MailProviderError && e.code === 'connection_failed' && /refused/.test(e.message),
   );
   await verifyImapSmtpAccount(account);
+});
+
+test('when a server offers no TLS and plaintext was not chosen for it, then the login is refused before the password is sent', async () => {
+  const { allowPlaintext: _imap, ...imapStrict } = account.imap;
+  const { allowPlaintext: _smtp, ...smtpStrict } = account.smtp;
+  await assert.rejects(
+    verifyImapSmtpAccount({ ...account, imap: imapStrict }),
+    (e: unknown) => e instanceof MailProviderError && e.code === 'connection_failed' && /^IMAP server .* offers no TLS/.test(e.message),
+  );
+  const before = sink.received.length;
+  await assert.rejects(
+    verifyImapSmtpAccount({ ...account, smtp: smtpStrict }),
+    (e: unknown) => e instanceof MailProviderError && e.code === 'connection_failed' && /^SMTP server .* did not start TLS .*allowPlaintext: true/.test(e.message),
+  );
+  const mb = new ImapSmtpMailbox({ ...account, smtp: smtpStrict });
+  try {
+    await assert.rejects(mb.send({ to: [{ name: '', address: 'bob@example.test' }], cc: [], subject: 'Hi', text: 'Hello' }), MailProviderError);
+  } finally {
+    await mb.close();
+  }
+  assert.equal(sink.received.length, before);
 });

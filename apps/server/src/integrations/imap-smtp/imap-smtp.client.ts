@@ -6,12 +6,18 @@ import { MailProviderError } from '../mail/mail.types.ts';
 import { composeMail } from '../mail/compose.ts';
 import { parseRawMessage } from '../mail/parse-message.ts';
 import { bodyAsText, previewOf } from '../mail/mail-text.ts';
+import { checkedConnectTarget, HostNotAllowedError, type HostPolicy } from '../../lib/host-policy.ts';
 
 export interface ServerSettings {
   host: string;
   port: number;
-  /** true: TLS from the start (993/465); false: STARTTLS when offered (143/587). */
+  /** true: TLS from the start (993/465); false: STARTTLS, which the server must offer (143/587). */
   secure: boolean;
+  /**
+   * With `secure: false` only: the user chose a server without TLS. STARTTLS is still used
+   * when offered, but a server without it gets the password in plaintext.
+   */
+  allowPlaintext?: boolean;
   user: string;
   pass: string;
 }
@@ -22,6 +28,18 @@ export interface ImapSmtpAccount {
   displayName?: string;
   imap: ServerSettings;
   smtp: ServerSettings;
+  /** Which hosts may be connected to; the socket goes to the address that was checked. */
+  hosts: HostPolicy;
+}
+
+/** Where to connect: a checked address (never resolved again), and the name for TLS. */
+async function target(s: ServerSettings, hosts: HostPolicy, protocol: 'IMAP' | 'SMTP'): Promise<{ host: string; servername: string | undefined }> {
+  try {
+    return await checkedConnectTarget(s.host, hosts);
+  } catch (err) {
+    if (err instanceof HostNotAllowedError) throw new MailProviderError('connection_failed', `Cannot connect to the ${protocol} server: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 const INBOX = 'INBOX';
@@ -29,11 +47,15 @@ const INBOX = 'INBOX';
 const PREVIEW_BYTES = 16 * 1024;
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 
-function imapClient(s: ServerSettings): ImapFlow {
+async function imapClient(s: ServerSettings, hosts: HostPolicy): Promise<ImapFlow> {
+  const to = await target(s, hosts, 'IMAP');
   return new ImapFlow({
-    host: s.host,
+    host: to.host,
+    ...(to.servername ? { servername: to.servername } : {}),
     port: s.port,
     secure: s.secure,
+    // Without TLS from the start, STARTTLS is required unless the user chose plaintext.
+    ...(s.secure || s.allowPlaintext ? {} : { doSTARTTLS: true }),
     auth: { user: s.user, pass: s.pass },
     logger: false,
     connectionTimeout: 15_000,
@@ -43,11 +65,14 @@ function imapClient(s: ServerSettings): ImapFlow {
   });
 }
 
-function smtpTransport(s: ServerSettings) {
+async function smtpTransport(s: ServerSettings, hosts: HostPolicy) {
+  const to = await target(s, hosts, 'SMTP');
   return nodemailer.createTransport({
-    host: s.host,
+    host: to.host,
+    ...(to.servername ? { servername: to.servername } : {}),
     port: s.port,
     secure: s.secure,
+    requireTLS: !s.secure && !s.allowPlaintext,
     auth: { user: s.user, pass: s.pass },
     connectionTimeout: 15_000,
     greetingTimeout: 10_000,
@@ -67,6 +92,13 @@ function imapFailure(err: unknown, host: string, port: number): MailProviderErro
   if (e.code === 'ETIMEDOUT' || e.code === 'CONNECT_TIMEOUT' || e.code === 'GREETING_TIMEOUT') {
     return new MailProviderError('connection_failed', `IMAP server ${host}:${port} did not answer in time`, { cause: err });
   }
+  if (/does not support STARTTLS|STARTTLS is not possible/i.test(e.message)) {
+    return new MailProviderError(
+      'connection_failed',
+      `IMAP server ${host}:${port} offers no TLS (${e.message}); the password is only sent encrypted. Use TLS (imapSecure: true), or set allowPlaintext: true to send it unencrypted`,
+      { cause: err },
+    );
+  }
   if (e.tlsFailed || /certificate|SSL|TLS|wrong version/i.test(e.message)) {
     return new MailProviderError('connection_failed', `TLS to ${host}:${port} failed: ${e.message}`, { cause: err });
   }
@@ -76,6 +108,13 @@ function imapFailure(err: unknown, host: string, port: number): MailProviderErro
 function smtpFailure(err: unknown, host: string, port: number): MailProviderError {
   const e = err as Error & { code?: string; response?: string; responseCode?: number };
   if (e.code === 'EAUTH') return new MailProviderError('auth_failed', `SMTP login failed: ${e.response ?? e.message}`, { cause: err });
+  if (e.code === 'ETLS' || /STARTTLS/.test(e.message)) {
+    return new MailProviderError(
+      'connection_failed',
+      `SMTP server ${host}:${port} did not start TLS (${e.response ?? e.message}); the password is only sent encrypted. Use TLS (smtpSecure: true), or set allowPlaintext: true to send it unencrypted`,
+      { cause: err },
+    );
+  }
   if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return new MailProviderError('rejected', `SMTP server rejected the mail: ${e.response ?? e.message}`, { cause: err });
   return new MailProviderError('connection_failed', `SMTP connection to ${host}:${port} failed: ${e.response ?? e.message}`, { cause: err });
 }
@@ -85,7 +124,7 @@ function smtpFailure(err: unknown, host: string, port: number): MailProviderErro
  * Throws MailProviderError with the server's reason.
  */
 export async function verifyImapSmtpAccount(account: ImapSmtpAccount): Promise<void> {
-  const client = imapClient(account.imap);
+  const client = await imapClient(account.imap, account.hosts);
   client.on('error', () => {});
   try {
     await client.connect();
@@ -93,7 +132,7 @@ export async function verifyImapSmtpAccount(account: ImapSmtpAccount): Promise<v
     throw imapFailure(err, account.imap.host, account.imap.port);
   }
   await client.logout().catch(() => {});
-  const transport = smtpTransport(account.smtp);
+  const transport = await smtpTransport(account.smtp, account.hosts);
   try {
     await transport.verify();
   } catch (err) {
@@ -159,7 +198,7 @@ export class ImapSmtpMailbox implements MailProvider {
 
   async #imap(): Promise<ImapFlow> {
     if (this.#client?.usable) return this.#client;
-    const client = imapClient(this.#settings.imap);
+    const client = await imapClient(this.#settings.imap, this.#settings.hosts);
     // Without a listener a dropped socket would crash the process.
     client.on('error', () => {});
     try {
@@ -302,7 +341,7 @@ export class ImapSmtpMailbox implements MailProvider {
   async send(draft: MailDraft): Promise<SentMail> {
     const from = { name: this.#settings.displayName ?? '', address: this.#settings.email };
     const mail = await composeMail(from, draft);
-    const transport = smtpTransport(this.#settings.smtp);
+    const transport = await smtpTransport(this.#settings.smtp, this.#settings.hosts);
     let info;
     try {
       info = await transport.sendMail({ envelope: mail.envelope, raw: mail.raw });
