@@ -1,11 +1,14 @@
 // Builds the web app, then runs the browser tests (apps/mobile/e2e) against the
 // real server; ends with one plain line: "N passed, N failed".
-// `--no-build` reuses an existing build.
+// `--no-build` reuses an existing build. Without Chromium the run is skipped
+// with one line (a failure with CI=true); each file runs under the watchdog.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { skipWithout } from '../apps/server/test/helpers/system-servers.ts';
+import { expandFiles, report, runNodeTestFiles } from './test-files.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const BUILD_TIMEOUT_MS = 15 * 60_000;
 
 function run(command: string, args: string[], options: { cwd?: string; capture?: boolean } = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -13,20 +16,37 @@ function run(command: string, args: string[], options: { cwd?: string; capture?:
     const child = spawn(command, args, {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'inherit'],
+      // CI=1 keeps the Expo CLI non-interactive.
       env: { ...process.env, EXPO_NO_TELEMETRY: '1', CI: '1' },
     });
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       process.stdout.write(chunk);
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    // The build is watched too: a stuck bundler fails the run instead of hanging it.
+    const timer = setTimeout(() => {
+      console.error(`${path.basename(args[0] ?? command)} ${args.slice(1).join(' ')} did not finish within ${BUILD_TIMEOUT_MS / 60_000} min and was stopped`);
+      child.kill('SIGKILL');
+    }, BUILD_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
-if (!existsSync(CHROMIUM)) {
-  console.error(`${CHROMIUM} is missing: install Debian's browser with \`apt-get install -y chromium\`.`);
+let skip: string | false;
+try {
+  skip = await skipWithout('chromium');
+} catch (err) {
+  console.error((err as Error).message);
   console.log('0 passed, 1 failed');
   process.exit(1);
+}
+if (skip) {
+  console.log(`browser tests ${skip}`);
+  console.log('0 passed, 0 failed');
+  process.exit(0);
 }
 
 if (!process.argv.includes('--no-build')) {
@@ -42,8 +62,6 @@ if (!process.argv.includes('--no-build')) {
 }
 
 console.log('== browser tests');
-const result = await run(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=240000', 'apps/mobile/e2e/*.e2e.test.ts']);
-const passed = Number(/^ℹ pass (\d+)/m.exec(result.output)?.[1] ?? 0);
-const failed = Number(/^ℹ fail (\d+)/m.exec(result.output)?.[1] ?? 0) + Number(/^ℹ cancelled (\d+)/m.exec(result.output)?.[1] ?? 0);
-console.log(`\n${passed} passed, ${failed + (result.code !== 0 && failed === 0 ? 1 : 0)} failed`);
-process.exit(result.code);
+const outcome = await runNodeTestFiles(await expandFiles(['apps/mobile/e2e/*.e2e.test.ts']), { concurrency: 1, testTimeoutMs: 240_000 });
+report(outcome);
+process.exit(outcome.failed > 0 ? 1 : 0);

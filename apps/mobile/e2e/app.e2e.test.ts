@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { skipWithout } from '../../server/test/helpers/system-servers.ts';
 import { gzipSync } from 'node:zlib';
 import {
   ARTIFACTS,
@@ -34,7 +35,7 @@ function bundleSize() {
   return { files: files.length, bytes, gzipBytes };
 }
 
-describe('LifeOS in a browser', () => {
+describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
   let server: RunningServer;
   before(async () => {
     server = await startServer();

@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDovecot, type Dovecot } from '../../server/test/helpers/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../../server/test/helpers/smtp-sink.ts';
+import { skipWithout } from '../../server/test/helpers/system-servers.ts';
 import { launchBrowser, newAccount, register, replyWith, screenshot, send, startServer, type RunningServer } from './helpers.ts';
 
 const ALICE = { email: 'alice@example.test', password: 'imap-secret' };
 
-describe('LifeOS in a browser, with a mailbox', () => {
+describe('LifeOS in a browser, with a mailbox', { skip: await skipWithout('chromium', 'dovecot') }, () => {
   let dovecot: Dovecot;
   let sink: SmtpSink;
   let server: RunningServer;

@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../../server/test/helpers/scripted-llm-server.ts';
+import { skipWithout } from '../../server/test/helpers/system-servers.ts';
 import { launchBrowser, newAccount, register, replyWith, send, startServer, type RunningServer } from './helpers.ts';
 
 const ANSWER = 'Good morning! Your day looks calm: nothing before noon, then lunch with Sam.';
 
-describe('LifeOS in a browser, with a language model', () => {
+describe('LifeOS in a browser, with a language model', { skip: await skipWithout('chromium') }, () => {
   let llm: ScriptedLlmServer;
   let server: RunningServer;
   before(async () => {

@@ -9,6 +9,7 @@ import { startOAuthServer, type OAuthTestServer } from './helpers/oauth-server.t
 import { startFakeGmail, type FakeGmail } from './helpers/fake-gmail.ts';
 import { startFakeGoogleCalendar, type FakeGoogleCalendar } from './helpers/google-calendar-server.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { startTogether } from './helpers/fixtures.ts';
 import { listConnections, readConnectionSecret, upsertConnection } from '../src/features/connections/connections.repo.ts';
 
 const REDIRECT_URI = 'http://lifeos.test/auth/google/callback';
@@ -28,7 +29,7 @@ type Client = ReturnType<typeof as>;
 before(async () => {
   oauth = await startOAuthServer();
   const verifyToken = (t: string) => oauth.verifyAccessToken(t);
-  [gmail, gcal] = await Promise.all([
+  [gmail, gcal] = await startTogether([
     startFakeGmail({ account: 'alice@gmail.example', verifyToken }),
     startFakeGoogleCalendar({ token: 'unused', verifyToken }),
   ]);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HealthResponse, Problem } from '@lifeos/contract';
 import { request } from './helpers/http.ts';
-import { createTestDatabase, startTestServer, usingPostgres, type TestServer } from './helpers/server.ts';
+import { createTestDatabase, startTestServer, type TestServer } from './helpers/server.ts';
+import { skipWithout } from './helpers/system-servers.ts';
 import { startTcpProxy } from './helpers/tcp-proxy.ts';
 
 describe('health', () => {
@@ -22,7 +23,7 @@ describe('health', () => {
   });
 });
 
-describe('health while the database is unreachable', { skip: !usingPostgres() && 'needs TEST_DATABASE_URL' }, () => {
+describe('health while the database is unreachable', { skip: await skipWithout('test-database') }, () => {
   it('when the database goes away, then health is 503 degraded, and 200 again by itself when it returns', async () => {
     const database = await createTestDatabase();
     const target = new URL(database.url);

@@ -86,8 +86,8 @@ describe('LLM engine over HTTP with a scripted model', () => {
     });
   });
   after(async () => {
-    await server.close();
-    await llm.close();
+    await server?.close();
+    await llm?.close();
   });
 
   test('when the model calls a tool and then answers, then the tool runs, the reply is stored, and message.delta events stream before message.created', async () => {

@@ -19,8 +19,8 @@ describe('memory extraction from ordinary messages', () => {
     server = await startTestServer({ env: { LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'scripted-model', LLM_API_KEY: 'sk-scripted' } });
   });
   after(async () => {
-    await server.close();
-    await llm.close();
+    await server?.close();
+    await llm?.close();
   });
 
   type Api = ReturnType<typeof as>;

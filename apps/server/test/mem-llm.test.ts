@@ -15,8 +15,8 @@ describe('@mem through the LLM engine', () => {
     server = await startTestServer({ env: { LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'scripted-model', LLM_API_KEY: 'sk-scripted' } });
   });
   after(async () => {
-    await server.close();
-    await llm.close();
+    await server?.close();
+    await llm?.close();
   });
 
   const toolResults = () =>

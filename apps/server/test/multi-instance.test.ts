@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { as, registerUser } from './helpers/http.ts';
 import { sharedSecrets, spawnServer, type ServerProcess } from './helpers/process.ts';
-import { createTestDatabase, usingPostgres } from './helpers/server.ts';
+import { startTogether } from './helpers/fixtures.ts';
+import { createTestDatabase } from './helpers/server.ts';
+import { REDIS_URL, skipWithout } from './helpers/system-servers.ts';
 import { created, openSse } from './helpers/sse.ts';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Asked before any test is declared, so that under CI a missing Redis fails the file.
+const skips = { postgres: await skipWithout('test-database'), redis: await skipWithout('test-database', 'redis') };
 
 for (const transport of ['postgres', 'redis'] as const) {
-  describe(`two server processes on one PostgreSQL (fan-out via ${transport})`, { skip: !usingPostgres() && 'needs TEST_DATABASE_URL' }, () => {
+  describe(`two server processes on one PostgreSQL (fan-out via ${transport})`, { skip: skips[transport] }, () => {
     let database: Awaited<ReturnType<typeof createTestDatabase>>;
     let a: ServerProcess;
     let b: ServerProcess;
@@ -17,7 +20,7 @@ for (const transport of ['postgres', 'redis'] as const) {
       // Registration counters live in the shared Redis across runs; the limit is tested elsewhere.
       const env = { DATABASE_URL: database.url, RATE_LIMIT_REGISTER: '100000', ...sharedSecrets(), ...(transport === 'redis' ? { REDIS_URL } : {}) };
       // Both start at once: the migration lock keeps them from racing.
-      [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+      [a, b] = await startTogether([spawnServer(env), spawnServer(env)]);
     });
     after(async () => {
       await Promise.all([a?.stop(), b?.stop()]);

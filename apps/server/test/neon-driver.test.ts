@@ -5,12 +5,13 @@ import { boot, type Booted } from '../src/bootstrap.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import type { AddressInfo } from 'node:net';
 import { as, registerUser } from './helpers/http.ts';
-import { createTestDatabase, testConfig, usingPostgres } from './helpers/server.ts';
+import { createTestDatabase, testConfig } from './helpers/server.ts';
+import { skipWithout } from './helpers/system-servers.ts';
 import { startWsToTcpProxy } from './helpers/tcp-proxy.ts';
 
 // The Neon serverless driver speaks PostgreSQL over WebSockets; a local
 // WebSocket-to-TCP bridge in front of the real PostgreSQL stands in for Neon's edge.
-describe('the Neon serverless driver', { skip: !usingPostgres() && 'needs TEST_DATABASE_URL' }, () => {
+describe('the Neon serverless driver', { skip: await skipWithout('test-database') }, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let proxy: Awaited<ReturnType<typeof startWsToTcpProxy>>;
   let booted: Booted;

@@ -5,11 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { as, registerUser, request } from './helpers/http.ts';
-import { pgBinDir, startPgCluster, type PgCluster } from './helpers/pg-cluster.ts';
+import { startPgCluster, type PgCluster } from './helpers/pg-cluster.ts';
 import { sharedSecrets, spawnServer, type ServerProcess } from './helpers/process.ts';
-import { usingPostgres } from './helpers/server.ts';
+import { skipWithout } from './helpers/system-servers.ts';
 
-const skip = !usingPostgres() ? 'needs TEST_DATABASE_URL' : !pgBinDir() ? 'needs PostgreSQL binaries' : false;
+const skip = await skipWithout('test-database', 'postgresql');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('PostgreSQL restarted under write load', { skip }, () => {

@@ -9,20 +9,21 @@ import { PgBoss } from 'pg-boss';
 import { as, registerUser, request } from './helpers/http.ts';
 import { metricValue, scrape } from './helpers/metrics.ts';
 import { sharedSecrets, spawnServer, type ServerProcess } from './helpers/process.ts';
-import { createTestDatabase, usingPostgres } from './helpers/server.ts';
+import { startTogether } from './helpers/fixtures.ts';
+import { createTestDatabase } from './helpers/server.ts';
+import { REDIS_URL, skipWithout } from './helpers/system-servers.ts';
 import { created, openSse } from './helpers/sse.ts';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const METRICS_TOKEN = randomBytes(16).toString('hex');
 
-describe('three instances on one PostgreSQL and Redis', { skip: !usingPostgres() && 'needs TEST_DATABASE_URL' }, () => {
+describe('three instances on one PostgreSQL and Redis', { skip: await skipWithout('test-database', 'redis') }, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let instances: ServerProcess[] = [];
   before(async () => {
     database = await createTestDatabase();
     const env = { DATABASE_URL: database.url, REDIS_URL, METRICS_TOKEN, RATE_LIMIT_LOGIN: '3', RATE_LIMIT_REGISTER: '100000', ...sharedSecrets() };
     // All three start at once, as after a deploy: migrations and the job queue's schema must not race.
-    instances = await Promise.all([1, 2, 3].map(() => spawnServer(env)));
+    instances = await startTogether([1, 2, 3].map(() => spawnServer(env)));
   });
   after(async () => {
     await Promise.all(instances.map((i) => i.stop()));

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { as, registerUser, request } from './helpers/http.ts';
-import { createTestDatabase, startTestServer, usingPostgres, type TestServer } from './helpers/server.ts';
+import { createTestDatabase, startTestServer, type TestServer } from './helpers/server.ts';
+import { REDIS_URL, skipWithout } from './helpers/system-servers.ts';
+
+// Asked before any test is declared, so that under CI a missing Redis fails the file.
+const skips = { postgres: await skipWithout('test-database'), redis: await skipWithout('test-database', 'redis') };
 
 // The per-request session check is cached; these pin that revocation and
 // profile changes still take effect on the very next request, on every instance.
@@ -41,13 +45,13 @@ describe('session check cache on one instance', () => {
 });
 
 for (const transport of ['postgres', 'redis'] as const) {
-describe(`session check cache across two instances (bus: ${transport})`, { skip: !usingPostgres() && 'needs TEST_DATABASE_URL' }, () => {
+describe(`session check cache across two instances (bus: ${transport})`, { skip: skips[transport] }, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let a: TestServer;
   let b: TestServer;
   before(async () => {
     database = await createTestDatabase();
-    const redis: Record<string, string> = transport === 'redis' ? { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', RATE_LIMIT_LOGIN: '100000' } : {};
+    const redis: Record<string, string> = transport === 'redis' ? { REDIS_URL, RATE_LIMIT_LOGIN: '100000' } : {};
     a = await startTestServer({ databaseUrl: database.url, env: redis });
     b = await startTestServer({ databaseUrl: database.url, env: { ...redis, JWT_SECRET: Buffer.from(a.config.jwtSecret).toString() } });
   });

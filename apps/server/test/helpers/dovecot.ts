@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, chmod, chown, rm, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { userInfo, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { ImapFlow } from 'imapflow';
+import { systemBinary } from './system-servers.ts';
 
 export interface DovecotUser {
   email: string;
@@ -35,13 +35,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(addr.port));
     });
   });
-}
-
-function findDovecotBinary(): string {
-  for (const p of ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot']) {
-    if (existsSync(p)) return p;
-  }
-  throw new Error('dovecot is not installed: run scripts/ci/install-test-servers.sh dovecot-imapd');
 }
 
 async function waitForGreeting(host: string, port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
@@ -79,7 +72,7 @@ async function waitForGreeting(host: string, port: number, timeoutMs: number, ch
  * dovecot never share anything.
  */
 export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promise<Dovecot> {
-  const binary = findDovecotBinary();
+  const binary = systemBinary('dovecot');
   const users = opts.users ?? [{ email: 'alice@example.test', password: 'secret' }];
   const host = '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), 'dovecot-'));
@@ -164,11 +157,16 @@ service imap-login {
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d.toString()));
   child.stdout?.resume();
+  child.once('error', (err) => (stderr += String(err)));
   try {
     await waitForGreeting(host, port, 15_000, child);
   } catch (err) {
+    // A spawn that failed may never emit 'exit': wait a bounded time.
+    const exited = child.pid !== undefined && child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined;
     child.kill('SIGKILL');
+    if (exited) await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
     const log = await readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
+    await rm(dir, { recursive: true, force: true });
     throw new Error(`${(err as Error).message}\n${stderr}\n${log}`);
   }
 

@@ -2,10 +2,11 @@
 // directory, a free port), so a test can stop and start a real server without
 // touching the one every other test uses.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './process.ts';
+import { systemBinary } from './system-servers.ts';
 
 export interface PgCluster {
   url: string;
@@ -14,18 +15,8 @@ export interface PgCluster {
   destroy(): void;
 }
 
-/** The newest installed PostgreSQL binaries, or undefined. */
-export function pgBinDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const version = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
-  const bin = version && path.join(root, version, 'bin');
-  return bin && existsSync(path.join(bin, 'pg_ctl')) ? bin : undefined;
-}
-
 export async function startPgCluster(): Promise<PgCluster> {
-  const bin = pgBinDir();
-  if (!bin) throw new Error('PostgreSQL binaries not found');
+  const bin = systemBinary('postgresql');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-pg-'));
   chmodSync(dir, 0o755);
   const data = path.join(dir, 'data');
@@ -35,7 +26,12 @@ export async function startPgCluster(): Promise<PgCluster> {
   if (uid !== undefined) chownSync(dir, uid, -1);
   const run = (command: string, args: string[]) =>
     asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args], { stdio: 'pipe' }) : execFileSync(path.join(bin, command), args, { stdio: 'pipe' });
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
   const cluster: PgCluster = {
@@ -51,6 +47,11 @@ export async function startPgCluster(): Promise<PgCluster> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  cluster.start();
+  try {
+    cluster.start();
+  } catch (err) {
+    cluster.destroy();
+    throw err;
+  }
   return cluster;
 }

@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const RADICALE = '/usr/bin/radicale';
+import { systemBinary } from './system-servers.ts';
 
 export type RadicaleServer = {
   url: string;
@@ -43,10 +41,10 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 
 /**
  * Starts Debian's radicale on 127.0.0.1 with a throwaway htpasswd user and storage in a
- * temporary folder. Install it first with scripts/ci/radicale.sh.
+ * temporary folder. Tests that use it check `skipWithout('radicale')` first.
  */
 export async function startRadicale(): Promise<RadicaleServer> {
-  if (!existsSync(RADICALE)) throw new Error(`${RADICALE} is missing: run scripts/ci/radicale.sh install`);
+  const binary = systemBinary('radicale');
   const dir = await mkdtemp(join(tmpdir(), 'radicale-'));
   await mkdir(join(dir, 'collections'));
   const port = await freePort();
@@ -65,9 +63,10 @@ export async function startRadicale(): Promise<RadicaleServer> {
     ].join('\n'),
   );
   let output = '';
-  const child = spawn(RADICALE, ['--config', join(dir, 'config')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['--config', join(dir, 'config')], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  child.once('error', (err) => (output += String(err)));
   try {
     await waitForPort(port, child, () => output);
   } catch (err) {

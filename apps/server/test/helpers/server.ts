@@ -119,7 +119,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   const app = createApp(booted.ctx);
   const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+    });
+  } catch (err) {
+    await booted.close();
+    await database?.drop();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

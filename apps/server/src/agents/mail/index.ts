@@ -5,7 +5,8 @@ import { MAIL_PROVIDERS } from '../../features/connections/connections.service.t
 import type { AgentDefinition } from '../types.ts';
 import { mailBuiltin } from './mail-builtin.ts';
 import { MAIL_INSTRUCTIONS } from './mail-instructions.ts';
-import { mailTools, SEND_ACTION } from './mail-tools.ts';
+import { archiveMailAction, markMailAction } from './change-mail.action.ts';
+import { ARCHIVE_ACTION, MARK_ACTION, mailTools, SEND_ACTION } from './mail-tools.ts';
 import { sendMailAction } from './send-mail.action.ts';
 
 export const mailAgent: AgentDefinition = {
@@ -19,5 +20,5 @@ export const mailAgent: AgentDefinition = {
   instructions: MAIL_INSTRUCTIONS,
   tools: mailTools,
   builtin: mailBuiltin,
-  actions: { [SEND_ACTION]: sendMailAction },
+  actions: { [SEND_ACTION]: sendMailAction, [ARCHIVE_ACTION]: archiveMailAction, [MARK_ACTION]: markMailAction },
 };

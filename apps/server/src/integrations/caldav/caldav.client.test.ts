@@ -5,10 +5,11 @@ import { CalDavError, connectCalDav, type CalDavClient } from './caldav.client.t
 // The test servers run on loopback.
 const hosts = { allowPrivate: true };
 import { startRadicale, type RadicaleServer } from '../../../test/helpers/radicale.ts';
+import { skipWithout } from '../../../test/helpers/system-servers.ts';
 
 const tz = 'Europe/Berlin';
 
-describe('CalDAV client against radicale', () => {
+describe('CalDAV client against radicale', { skip: await skipWithout('radicale') }, () => {
   let server: RadicaleServer;
   let client: CalDavClient;
   let calendarUrl: string;

@@ -1,8 +1,9 @@
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDovecot, type Dovecot } from '../../../test/helpers/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../../../test/helpers/smtp-sink.ts';
 import { buildMail } from '../../../test/helpers/mail-fixtures.ts';
+import { skipWithout } from '../../../test/helpers/system-servers.ts';
 import { ImapSmtpMailbox, verifyImapSmtpAccount, type ImapSmtpAccount } from './imap-smtp.client.ts';
 import { MailProviderError } from '../mail/mail.types.ts';
 import { replySubject, replyThreading } from '../mail/compose.ts';
@@ -12,7 +13,8 @@ let sink: SmtpSink;
 let account: ImapSmtpAccount;
 const day = 24 * 3600 * 1000;
 
-before(async () => {
+describe('IMAP/SMTP client against dovecot', { skip: await skipWithout('dovecot') }, () => {
+  before(async () => {
   dovecot = await startDovecot();
   sink = await startSmtpSink({ users: [{ user: 'alice@example.test', pass: 'secret' }] });
   account = {
@@ -42,14 +44,14 @@ before(async () => {
     text: 'Hi Alice,\n\nthe landlord sent the new lease. Can you sign it by Friday?\n\nOn Mon, 30 Nov 2026 at 09:00, Alice <alice@example.test> wrote:\n> Any news on the lease?\n> Thanks\n',
     date: new Date(now - 3600 * 1000),
   }), { date: new Date(now - 3600 * 1000) });
-});
+  });
 
-after(async () => {
+  after(async () => {
   await sink?.stop();
   await dovecot?.stop();
-});
+  });
 
-test('when listing unread, then only unread come back newest first with the total', async () => {
+  test('when listing unread, then only unread come back newest first with the total', async () => {
   const mb = new ImapSmtpMailbox(account);
   try {
     const list = await mb.list({ unread: true }, 10);
@@ -65,9 +67,9 @@ test('when listing unread, then only unread come back newest first with the tota
   } finally {
     await mb.close();
   }
-});
+  });
 
-test('when searching by sender, text and date, then IMAP SEARCH narrows it', async () => {
+  test('when searching by sender, text and date, then IMAP SEARCH narrows it', async () => {
   const mb = new ImapSmtpMailbox(account);
   try {
     assert.deepEqual((await mb.list({ from: 'hetzner', text: ['invoice'] }, 10)).messages.map((m) => m.subject), ['Your invoice R0012345']);
@@ -79,9 +81,9 @@ test('when searching by sender, text and date, then IMAP SEARCH narrows it', asy
   } finally {
     await mb.close();
   }
-});
+  });
 
-test('when opening an HTML mail, then it reads as text with links and attachments, and stays unread', async () => {
+  test('when opening an HTML mail, then it reads as text with links and attachments, and stays unread', async () => {
   const mb = new ImapSmtpMailbox(account);
   try {
     const [inv] = (await mb.list({ from: 'hetzner' }, 1)).messages;
@@ -94,9 +96,9 @@ test('when opening an HTML mail, then it reads as text with links and attachment
   } finally {
     await mb.close();
   }
-});
+  });
 
-test('when opening a reply, then the quoted history is trimmed', async () => {
+  test('when opening a reply, then the quoted history is trimmed', async () => {
   const mb = new ImapSmtpMailbox(account);
   try {
     const [m] = (await mb.list({ from: 'anna' }, 1)).messages;
@@ -108,9 +110,9 @@ test('when opening a reply, then the quoted history is trimmed', async () => {
   } finally {
     await mb.close();
   }
-});
+  });
 
-test('when replying, then the SMTP server receives threading headers and Sent has a copy', async () => {
+  test('when replying, then the SMTP server receives threading headers and Sent has a copy', async () => {
   const mb = new ImapSmtpMailbox(account);
   try {
     const [m] = (await mb.list({ from: 'anna' }, 1)).messages;
@@ -135,9 +137,9 @@ test('when replying, then the SMTP server receives threading headers and Sent ha
   } finally {
     await mb.close();
   }
-});
+  });
 
-test('when marking read and archiving, then the server reflects it', async () => {
+  test('when marking read and archiving, then the server reflects it', async () => {
   const mb = new ImapSmtpMailbox(account);
   try {
     const u = dovecot.users[0]!;
@@ -152,9 +154,9 @@ test('when marking read and archiving, then the server reflects it', async () =>
   } finally {
     await mb.close();
   }
-});
+  });
 
-test('when the password is wrong, then verify fails with the server reason', async () => {
+  test('when the password is wrong, then verify fails with the server reason', async () => {
   await assert.rejects(
     verifyImapSmtpAccount({ ...account, imap: { ...account.imap, pass: 'wrong' } }),
     (e: unknown) => e instanceof MailProviderError && e.code === 'auth_failed' && /Authentication failed/i.test(e.message),
@@ -168,6 +170,7 @@ test('when the password is wrong, then verify fails with the server reason', asy
     (e: unknown) => e instanceof MailProviderError && e.code === 'connection_failed' && /refused/.test(e.message),
   );
   await verifyImapSmtpAccount(account);
+  });
 });
 
 test('when a server offers no TLS and plaintext was not chosen for it, then the login is refused before the password is sent', async () => {
