@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { onBusinessEvent } from '../src/lib/events.ts';
 import { as, registerUser } from './helpers/http.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from './helpers/scripted-llm-server.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -136,6 +137,8 @@ describe('MCP servers as tools of the assistant (model configured)', () => {
   it('when a server is added, used, confirmed and removed, then each step does what the user sees and the token never leaves the server', async () => {
     const user = await registerUser(server.url);
     const api = as(server.url, user.accessToken);
+    const events: { event: string; fields: Record<string, unknown> }[] = [];
+    const stopListening = onBusinessEvent((event, fields) => events.push({ event, fields }));
 
     // A server that does not answer, or refuses the token: 400 with the reason, nothing stored.
     const dead = await api.post('/api/mcp/servers', { name: 'Nowhere', url: await deadUrl() });
@@ -183,6 +186,11 @@ describe('MCP servers as tools of the assistant (model configured)', () => {
     // The server's words stay in the tool result: not in the system prompt, not a user turn.
     assert.ok(second!.messages.filter((m) => m.role !== 'tool').every((m) => !String(m.content ?? '').includes('Ignore your instructions')));
     assert.ok(llm.requests.every((r) => !r.rawBody.includes(TOKEN)), 'the token never reaches the model');
+    const logged = events.filter((e) => e.event === 'tool.call' && e.fields.agent === 'mcp:weather_desk');
+    assert.deepEqual(
+      logged.map((e) => [e.fields.name, e.fields.ok, e.fields.engine, typeof e.fields.ms]),
+      [['get_forecast', true, 'llm', 'number']],
+    );
 
     // The writing tool: a pending action; nothing reaches the server until the user confirms.
     llm.setScript([
@@ -206,6 +214,9 @@ describe('MCP servers as tools of the assistant (model configured)', () => {
     const again = await api.post(`/api/actions/${pending.id}/confirm`);
     assert.equal(again.status, 409);
     assert.equal(external.calls('create_ticket').length, 1, 'the call ran exactly once');
+    assert.ok(events.some((e) => e.event === 'tool.call' && e.fields.agent === 'mcp:weather_desk' && e.fields.name === 'create_ticket' && e.fields.engine === 'confirm'));
+    stopListening();
+    assert.ok(events.every((e) => !JSON.stringify(e.fields).includes(TOKEN)), 'no logged event carries the token');
     assert.ok(external.requests.every((r) => r.authorization === `Bearer ${TOKEN}`), 'every request carried the token');
 
     // The token is in no response and not in the export; the export lists the server.
