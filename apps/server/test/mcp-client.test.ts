@@ -178,7 +178,12 @@ describe('MCP servers as tools of the assistant (model configured)', () => {
     assert.equal(asked.body.reply.metadata.status, undefined, JSON.stringify(asked.body.reply));
     assert.deepEqual(external.calls('get_forecast'), [{ city: 'Bergen' }]);
     const [first, second] = llm.chatRequests();
-    assert.ok(first?.tools?.some((t) => t.function.name === 'weather_desk__get_forecast'));
+    const forecastTool = first?.tools?.find((t) => t.function.name === 'weather_desk__get_forecast');
+    assert.ok(forecastTool, 'the model is offered the server tool');
+    // The input the model sees is the server's own JSON Schema.
+    const parameters = forecastTool.function.parameters as { properties?: Record<string, { type?: string }>; required?: string[] };
+    assert.equal(parameters.properties?.city?.type, 'string');
+    assert.deepEqual(parameters.required, ['city']);
     assert.ok(first?.tools?.some((t) => t.function.name === 'weather_desk__create_ticket'));
     const toolMessage = second?.messages.find((m) => m.role === 'tool');
     assert.ok(toolMessage, 'the result went back to the model as a tool result');

@@ -8,7 +8,7 @@ import type { StoredMcpTool } from '../../db/schema/index.ts';
 import { AgentError, type AgentContext, type AgentReply, type ToolDef } from '../../agents/types.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './mcp-client.repo.ts';
-import { exposedToolName } from './mcp-client.service.ts';
+import { exposedToolName } from './tool-names.ts';
 import { McpConnectionError, withMcpSession } from './mcp-session.ts';
 
 /** The pending-action kind of a confirmed call to a writing tool. */

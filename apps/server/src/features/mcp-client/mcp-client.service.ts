@@ -1,7 +1,6 @@
 // MCP servers a user adds: stored only after a real initialize + tools/list,
 // the token sealed, every request under the host policy. Their tools are
 // offered to the user's assistant (external-tools.ts).
-import { createHash } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/client';
 import type { CreateMcpServerBody, McpServer } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
@@ -11,44 +10,12 @@ import { HttpError, notFound } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './mcp-client.repo.ts';
 import { McpConnectionError, withMcpSession } from './mcp-session.ts';
+import { exposedToolName, slugify, uniqueSlug } from './tool-names.ts';
 
-/** Models accept tool names of at most 64 characters from `[A-Za-z0-9_-]`. */
-export const MAX_TOOL_NAME = 64;
-const SLUG_MAX = 20;
 /** More tools than this from one server would crowd the model's context. */
 const MAX_TOOLS_PER_SERVER = 64;
 const MAX_DESCRIPTION = 1024;
 const MAX_LIST_PAGES = 5;
-
-/** A server's name as a tool prefix: `GitHub (work)` → `github_work`. */
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, SLUG_MAX)
-    .replace(/_+$/, '');
-  return slug || 'mcp';
-}
-
-function uniqueSlug(base: string, taken: readonly string[]): string {
-  if (!taken.includes(base)) return base;
-  for (let n = 2; ; n++) {
-    const candidate = `${base}_${n}`;
-    if (!taken.includes(candidate)) return candidate;
-  }
-}
-
-/** The name the model sees: `<slug>__<tool>`, within 64 safe characters (a hash keeps long names apart). */
-export function exposedToolName(slug: string, tool: string): string {
-  const safe = tool.replace(/[^A-Za-z0-9_-]/g, '_');
-  const name = `${slug}__${safe}`;
-  if (name.length <= MAX_TOOL_NAME) return name;
-  const hash = createHash('sha256').update(tool).digest('hex').slice(0, 6);
-  return `${name.slice(0, MAX_TOOL_NAME - 7)}_${hash}`;
-}
 
 /** Read-only only when the server says so and does not also call it destructive. */
 const isReadOnly = (annotations: { readOnlyHint?: boolean; destructiveHint?: boolean } | undefined) =>
