@@ -21,14 +21,24 @@ interface ExternalMcp {
   /** Every JSON-RPC request that reached the server, with the Authorization header it carried. */
   requests: { method: string; params: any; authorization: string | undefined }[];
   calls(tool: string): any[];
+  /** Offer one more tool from now on (a server that changed). */
+  offerExtraTool(on: boolean): void;
   close(): Promise<void>;
 }
 
 /** An MCP server with one read-only and one writing tool; it answers only with the bearer token. */
 async function startExternalMcp(): Promise<ExternalMcp> {
   const requests: ExternalMcp['requests'] = [];
+  let extraTool = false;
   const build = () => {
     const server = new McpServer({ name: 'weather-desk', version: '1.0.0' });
+    if (extraTool) {
+      server.registerTool(
+        'get_tides',
+        { description: 'High and low tide times', inputSchema: z.object({ harbour: z.string() }), annotations: { readOnlyHint: true } },
+        async ({ harbour }: { harbour: string }) => ({ content: [{ type: 'text' as const, text: `High tide in ${harbour} at 14:02` }] }),
+      );
+    }
     server.registerTool(
       'get_forecast',
       {
@@ -96,6 +106,9 @@ async function startExternalMcp(): Promise<ExternalMcp> {
     url: `http://127.0.0.1:${port}/mcp`,
     requests,
     calls: (tool) => requests.filter((r) => r.method === 'tools/call' && r.params?.name === tool).map((r) => r.params.arguments),
+    offerExtraTool: (on) => {
+      extraTool = on;
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -254,6 +267,55 @@ describe('MCP servers as tools of the assistant (model configured)', () => {
     assert.equal(res.body.code, 'not_found');
     assert.deepEqual((await other.get('/api/mcp/servers')).body.servers, []);
     assert.deepEqual((await owner.get('/api/mcp/servers')).body.servers.map((s: any) => s.id), [id]);
+  });
+
+  it('when the server stops answering, then the reply says so, the server needs attention, and a refresh reports why', async () => {
+    const api = as(server.url, (await registerUser(server.url)).accessToken);
+    const flaky = await startExternalMcp();
+    let added;
+    try {
+      added = await api.post('/api/mcp/servers', { name: 'Flaky', url: flaky.url, token: TOKEN });
+      assert.equal(added.status, 201);
+    } finally {
+      await flaky.close();
+    }
+    llm.setScript([
+      { type: 'tool', calls: [{ name: 'flaky__get_forecast', args: { city: 'Oslo' } }] },
+      { type: 'text', text: 'unused' },
+    ]);
+    const res = await api.post('/api/messages', { content: 'forecast for Oslo?' });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.reply.metadata.status, 'error');
+    assert.match(res.body.reply.content, /“Flaky” could not be reached/);
+    const [listed] = (await api.get('/api/mcp/servers')).body.servers;
+    assert.equal(listed.status, 'error');
+    assert.match(listed.statusDetail, /nothing answered/);
+    const refreshed = await api.post(`/api/mcp/servers/${added.body.server.id}/refresh`);
+    assert.equal(refreshed.status, 400);
+    assert.equal(refreshed.body.code, 'connection_failed');
+    assert.equal((await api.get('/api/mcp/servers')).body.servers[0].tools.length, 2, 'the tools listed before stay');
+    llm.setScript([]);
+  });
+
+  it('when the server offers a new tool, then a refresh lists it and the model is offered it', async () => {
+    const api = as(server.url, (await registerUser(server.url)).accessToken);
+    const added = await api.post('/api/mcp/servers', { name: 'Weather desk', url: external.url, token: TOKEN });
+    assert.equal(added.status, 201);
+    assert.ok(!added.body.server.tools.some((t: any) => t.name === 'get_tides'));
+    external.offerExtraTool(true);
+    try {
+      const refreshed = await api.post(`/api/mcp/servers/${added.body.server.id}/refresh`);
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+      assert.ok(refreshed.body.server.tools.some((t: any) => t.name === 'get_tides' && t.readOnly));
+    } finally {
+      external.offerExtraTool(false);
+    }
+    llm.requests.length = 0;
+    llm.setScript([{ type: 'text', text: 'Tides are available.' }]);
+    await api.post('/api/messages', { content: 'can you check tides?' });
+    assert.ok(llm.chatRequests()[0]?.tools?.some((t) => t.function.name === 'weather_desk__get_tides'));
+    const other = as(server.url, (await registerUser(server.url)).accessToken);
+    assert.equal((await other.post(`/api/mcp/servers/${added.body.server.id}/refresh`)).status, 404);
   });
 
   it('when two servers get the same name, then their tools keep apart by prefix', async () => {

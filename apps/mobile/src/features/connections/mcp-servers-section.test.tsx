@@ -64,6 +64,21 @@ describe('MCP servers on the Connections screen', () => {
     expect(screen.queryByText('Down')).toBeNull();
   });
 
+  it('when Refresh is pressed, then the tools are listed again', async () => {
+    const fake = setup();
+    fill('Weather desk', 'https://mcp.example.com/mcp', '');
+    await waitFor(() => expect(screen.getByText('Weather desk')).toBeTruthy());
+    fake.state.overrides.set(`POST /api/mcp/servers/${SERVER.id}/refresh`, () => {
+      const server = { ...SERVER, tools: [...SERVER.tools, { name: 'get_tides', exposedName: 'weather_desk__get_tides', description: 'Tide times', readOnly: true }] };
+      fake.state.overrides.set('GET /api/mcp/servers', () => json(200, { servers: [server] }));
+      return json(200, { server });
+    });
+
+    fireEvent.press(screen.getByLabelText('Refresh the tools of Weather desk'));
+
+    await waitFor(() => expect(screen.getByText(/get_tides/)).toBeTruthy());
+  });
+
   it('when Remove is pressed, then the server is deleted and leaves the list', async () => {
     const fake = setup();
     fill('Weather desk', 'https://mcp.example.com/mcp', '');

@@ -6,7 +6,7 @@ import { confirmAsync } from '@/lib/confirm';
 import { apiFieldErrors, zodFieldErrors, type FormErrors } from '@/features/auth/form-errors';
 import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
-import { useAddMcpServer, useMcpServers, useRemoveMcpServer } from './mcp-servers.queries';
+import { useAddMcpServer, useMcpServers, useRefreshMcpServer, useRemoveMcpServer } from './mcp-servers.queries';
 
 /** MCP servers whose tools the assistant may use: add (name, URL, optional token), list with tools, remove. */
 export function McpServersSection() {
@@ -29,6 +29,7 @@ export function McpServersSection() {
 function McpServerRow({ server }: { server: McpServer }) {
   const { colors } = useTheme();
   const remove = useRemoveMcpServer();
+  const refresh = useRefreshMcpServer();
   async function confirmRemove() {
     if (await confirmAsync('Remove this MCP server?', `${server.name} — its token is erased and the assistant stops using its tools.`, 'Remove')) {
       remove.mutate(server.id);
@@ -52,8 +53,12 @@ function McpServerRow({ server }: { server: McpServer }) {
           </Text>
         ))}
         {remove.error ? <Notice>{errorMessage(remove.error)}</Notice> : null}
+        {refresh.error ? <Notice>{errorMessage(refresh.error)}</Notice> : null}
       </View>
-      <Button label="Remove" variant="danger" compact busy={remove.isPending} onPress={() => void confirmRemove()} accessibilityLabel={`Remove ${server.name}`} />
+      <View style={styles.actions}>
+        <Button label="Refresh" variant="secondary" compact busy={refresh.isPending} onPress={() => refresh.mutate(server.id)} accessibilityLabel={`Refresh the tools of ${server.name}`} />
+        <Button label="Remove" variant="danger" compact busy={remove.isPending} onPress={() => void confirmRemove()} accessibilityLabel={`Remove ${server.name}`} />
+      </View>
     </Card>
   );
 }
@@ -108,4 +113,5 @@ const styles = StyleSheet.create({
   fill: { flex: 1 },
   name: { fontSize: 16, fontWeight: '600' },
   tool: { marginTop: 4 },
+  actions: { gap: 8 },
 });

@@ -32,3 +32,14 @@ export function useRemoveMcpServer() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: mcpServerKeys.all }),
   });
 }
+
+export function useRefreshMcpServer() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) =>
+      (await api.request(`/mcp/servers/${encodeURIComponent(id)}/refresh`, { method: 'POST', schema: McpServerResponse })).server,
+    // A failed refresh changes the server's status too.
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: mcpServerKeys.all }),
+  });
+}

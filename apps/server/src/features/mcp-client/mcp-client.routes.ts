@@ -1,7 +1,7 @@
 import { CreateMcpServerBody, IdParams, McpServerResponse, McpServersResponse } from '@lifeos/contract';
 import type { Api } from '../../http/api.ts';
 import type { AppContext } from '../../context.ts';
-import { addMcpServer, deleteUserMcpServer, listUserMcpServers } from './mcp-client.service.ts';
+import { addMcpServer, deleteUserMcpServer, listUserMcpServers, refreshMcpServer } from './mcp-client.service.ts';
 
 const tag = 'MCP servers';
 
@@ -32,6 +32,21 @@ export function registerMcpClientRoutes(api: Api, ctx: AppContext): void {
       errors: [400],
     },
     async ({ auth, body }) => ({ status: 201, body: { server: await addMcpServer(ctx, auth, body) } }),
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/mcp/servers/:id/refresh',
+      tag,
+      summary: 'List the server’s tools again',
+      description:
+        'Connects as when adding the server and replaces its tools with what it lists now. A server that does not answer is a 400 `connection_failed` with the reason, and its status becomes `error` (the tools it listed before stay).',
+      params: IdParams,
+      responses: { 200: McpServerResponse },
+      errors: [400, 404],
+    },
+    async ({ auth, params }) => ({ status: 200, body: { server: await refreshMcpServer(ctx, auth, params.id) } }),
   );
 
   api.route(

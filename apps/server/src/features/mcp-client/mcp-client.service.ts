@@ -85,3 +85,20 @@ export async function deleteUserMcpServer(ctx: AppContext, auth: AuthInfo, id: s
   if (!(await repo.deleteMcpServer(ctx.db, auth.userId, id))) throw notFound('MCP server');
   logEvent(ctx, 'connection.deleted', { userId: auth.userId, provider: 'mcp' });
 }
+
+/** Lists the server's tools again (a server may add or change tools); a failure is kept as the server's status. */
+export async function refreshMcpServer(ctx: AppContext, auth: AuthInfo, id: string): Promise<McpServer> {
+  const row = await repo.getMcpServer(ctx.db, auth.userId, id);
+  if (!row) throw notFound('MCP server');
+  const token = await repo.readMcpServerToken(ctx.db, ctx.secrets, auth.userId, id);
+  let tools: StoredMcpTool[];
+  try {
+    tools = await withMcpSession(ctx, { url: row.url, token }, listServerTools);
+  } catch (err) {
+    const reason = err instanceof McpConnectionError ? err.message : 'the server did not list its tools';
+    await repo.setMcpServerStatus(ctx.db, auth.userId, id, 'error', `The server could not be reached: ${reason}`);
+    throw new HttpError(400, 'connection_failed', `Cannot connect to ${new URL(row.url).host}: ${reason}`);
+  }
+  await repo.setMcpServerStatus(ctx.db, auth.userId, id, 'ok', null, tools);
+  return toMcpServer({ ...row, status: 'ok', statusDetail: null, tools });
+}
