@@ -318,6 +318,37 @@ describe('MCP servers as tools of the assistant (model configured)', () => {
     assert.equal((await other.post(`/api/mcp/servers/${added.body.server.id}/refresh`)).status, 404);
   });
 
+  it('when the URL redirects, then a redirect within the server is followed and one to another origin is not, and the token stays put', async () => {
+    const api = as(server.url, (await registerUser(server.url)).accessToken);
+    const seen: { url: string | undefined; authorization: string | undefined }[] = [];
+    const target = new URL(external.url);
+    // Same host, another port: another origin. `/old` moves to this server's own `/mcp` (same origin), `/away` to the MCP server.
+    const redirector = createServer((req, res) => {
+      seen.push({ url: req.url, authorization: req.headers.authorization });
+      if (req.url === '/away') res.writeHead(307, { location: external.url }).end();
+      else if (req.url === '/old') res.writeHead(308, { location: '/mcp' }).end();
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', () => resolve()));
+    const base = `http://${target.hostname}:${(redirector.address() as AddressInfo).port}`;
+    try {
+      const before = external.requests.length;
+      const away = await api.post('/api/mcp/servers', { name: 'Away', url: `${base}/away`, token: TOKEN });
+      assert.equal(away.status, 400, JSON.stringify(away.body));
+      assert.equal(away.body.code, 'connection_failed');
+      assert.match(away.body.detail, /redirects to another address/);
+      assert.equal(external.requests.length, before, 'the redirect to another origin was not followed');
+      const moved = await api.post('/api/mcp/servers', { name: 'Moved', url: `${base}/old`, token: TOKEN });
+      assert.equal(moved.status, 400);
+      assert.match(moved.body.detail, /HTTP 404/, 'the same-origin redirect was followed to /mcp');
+      assert.deepEqual(seen.slice(0, 3).map((r) => r.url), ['/away', '/old', '/mcp']);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
+    assert.deepEqual((await api.get('/api/mcp/servers')).body.servers, []);
+  });
+
   it('when two servers get the same name, then their tools keep apart by prefix', async () => {
     const api = as(server.url, (await registerUser(server.url)).accessToken);
     const one = await api.post('/api/mcp/servers', { name: 'Desk', url: external.url, token: TOKEN });

@@ -47,6 +47,8 @@ export function describeMcpFailure(err: unknown): string {
   const status = find(err, (e) => (e instanceof SdkHttpError ? e.status : undefined));
   if (status === 401 || status === 403) return `the server refused the credentials (HTTP ${status}); check the token`;
   if (status === 404) return 'no MCP endpoint at that URL (HTTP 404)';
+  // Only redirects within the same origin are followed (each hop under the host policy).
+  if (status !== undefined && status >= 300 && status < 400) return 'it redirects to another address; add the address it redirects to instead';
   if (status !== undefined) return `the server answered HTTP ${status}`;
   const code = find(err, (e) => {
     const c = (e as { code?: unknown }).code;
