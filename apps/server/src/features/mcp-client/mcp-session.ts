@@ -41,10 +41,13 @@ function find<T>(err: unknown, pick: (e: unknown) => T | undefined): T | undefin
 }
 
 /** Why a connection failed, in words for the user (no token, no stack). */
-export function describeMcpFailure(err: unknown): string {
+export function describeMcpFailure(err: unknown, context: { hasToken: boolean; oauthChallenge: boolean } = { hasToken: true, oauthChallenge: false }): string {
   const refusal = find(err, (e) => (e instanceof HostNotAllowedError ? e.message : undefined));
   if (refusal) return `the address is not allowed: ${refusal}`;
   const status = find(err, (e) => (e instanceof SdkHttpError ? e.status : undefined));
+  if (status === 401 && !context.hasToken && context.oauthChallenge)
+    return 'the server asks for an OAuth sign-in, which LifeOS does not offer for MCP servers yet; add it with an access token if the service issues one';
+  if (status === 401 && !context.hasToken) return 'the server requires a token (HTTP 401)';
   if (status === 401 || status === 403) return `the server refused the credentials (HTTP ${status}); check the token`;
   if (status === 404) return 'no MCP endpoint at that URL (HTTP 404)';
   // Only redirects within the same origin are followed (each hop under the host policy).
@@ -71,15 +74,23 @@ export async function withMcpSession<T>(
   signal?: AbortSignal,
 ): Promise<T> {
   const client = new Client({ name: 'lifeos', version: ctx.config.version });
+  const policed = safeFetch(hostPolicy(ctx));
+  // RFC 9728: a 401 naming protected-resource metadata means the server signs in with OAuth.
+  let oauthChallenge = false;
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const res = await policed(input, init);
+    if (res.status === 401) oauthChallenge = /resource_metadata=/i.test(res.headers.get('www-authenticate') ?? '');
+    return res;
+  };
   const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), {
-    fetch: safeFetch(hostPolicy(ctx)),
+    fetch,
     ...(endpoint.token ? { requestInit: { headers: { authorization: `Bearer ${endpoint.token}` } } } : {}),
   });
   try {
     try {
       await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS, ...(signal ? { signal } : {}) });
     } catch (err) {
-      throw new McpConnectionError(describeMcpFailure(err), { cause: err });
+      throw new McpConnectionError(describeMcpFailure(err, { hasToken: Boolean(endpoint.token), oauthChallenge }), { cause: err });
     }
     return await work(client);
   } finally {
