@@ -11,3 +11,4 @@ export * from './mail.ts';
 export * from './calendar.ts';
 export * from './memory.ts';
 export * from './oauth.ts';
+export * from './mcp-servers.ts';

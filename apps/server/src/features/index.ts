@@ -8,6 +8,7 @@ import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { registerConnectionRoutes } from './connections/connections.routes.ts';
 import { registerCalendarRoutes } from './calendar/calendar.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
+import { registerMcpClientRoutes } from './mcp-client/mcp-client.routes.ts';
 import { registerMemoryRoutes } from './memory/memory.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
 import { registerOAuthRoutes } from './oauth/oauth.routes.ts';
@@ -23,4 +24,5 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerCalendarRoutes,
   registerMemoryRoutes,
   registerOAuthRoutes,
+  registerMcpClientRoutes,
 ];

@@ -9,6 +9,7 @@ import { apiFieldErrors, zodFieldErrors, type FormErrors } from '@/features/auth
 import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { useConnectImap, useConnections, useDisconnect, useGoogleConsentUrl } from './connections.queries';
+import { McpServersSection } from './mcp-servers-section';
 
 /** Mail accounts @mail may read and send from. */
 export function ConnectionsScreen() {
@@ -53,6 +54,8 @@ export function ConnectionsScreen() {
 
       <Heading level={2} style={styles.section}>Other mail (IMAP / SMTP)</Heading>
       <ImapForm />
+
+      <McpServersSection />
     </ScrollView>
   );
 }

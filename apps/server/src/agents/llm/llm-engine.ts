@@ -3,6 +3,7 @@
 // conversation as context. If the model cannot be reached at all, the built-in
 // engine answers instead; any other model failure becomes an error reply.
 import { recentHistory } from '../../features/messages/messages.repo.ts';
+import { externalToolsFor } from '../../features/mcp-client/external-tools.ts';
 import { logEvent } from '../../lib/events.ts';
 import type { Engine, EngineRun } from '../engine.ts';
 import { AgentError, type AgentReply, type ToolDef } from '../types.ts';
@@ -67,7 +68,7 @@ export function llmEngine(model: LlmModelConfig, options: LlmEngineOptions): Eng
           }),
           history: toHistory(rows, ctx.sourceMessageId),
           input: run.request.text || run.request.content,
-          tools: agent?.tools ?? assistant.tools,
+          tools: agent?.tools ?? [...assistant.tools, ...(await externalToolsFor(ctx, ctx.user.id))],
           toolContext: ctx,
           onDelta: run.onDelta,
           signal: ctx.signal,

@@ -6,3 +6,4 @@ export * from './oauth-states.ts';
 export * from './calendar.ts';
 export * from './memory.ts';
 export * from './oauth-server.ts';
+export * from './mcp-servers.ts';

@@ -5,6 +5,7 @@ import { exportPendingActions } from '../actions/actions.repo.ts';
 import { listSessionsForExport } from '../auth/auth.repo.ts';
 import { exportCalendar } from '../calendar/calendar.service.ts';
 import { listConnections } from '../connections/connections.repo.ts';
+import { exportMcpServers } from '../mcp-client/mcp-client.repo.ts';
 import { exportAgentState, exportMessages } from '../messages/messages.repo.ts';
 import { exportMemories } from '../memory/memory.service.ts';
 
@@ -18,4 +19,5 @@ export const exportSections: ExportSection[] = [
   async (ctx, userId) => ({ connections: await listConnections(ctx.db, userId) }),
   (ctx, userId) => exportCalendar(ctx, userId),
   async (ctx, userId) => ({ memories: await exportMemories(ctx, userId) }),
+  async (ctx, userId) => ({ mcpServers: await exportMcpServers(ctx.db, userId) }),
 ];

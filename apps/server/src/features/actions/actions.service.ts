@@ -9,6 +9,7 @@ import { createAgentContext, failureReply } from '../../agents/runtime.ts';
 import type { AgentReply } from '../../agents/types.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './actions.repo.ts';
+import { agentlessAction } from './agentless-actions.ts';
 import { insertMessage, toMessage, updateMessageMetadata } from '../messages/messages.repo.ts';
 import { MESSAGE_UPDATED, publishMessage } from '../messages/messages.service.ts';
 
@@ -79,7 +80,7 @@ export async function confirmAction(ctx: AppContext, auth: AuthInfo, id: string)
   if (!(await repo.claimPendingAction(ctx.db, auth.userId, id, 'running', now))) throw alreadyResolved(action, now);
 
   const agentName = (action.agentName as AgentName | null) ?? null;
-  const handler = agentName ? findAgent(agentName)?.actions[action.kind] : undefined;
+  const handler = (agentName ? findAgent(agentName)?.actions[action.kind] : undefined) ?? agentlessAction(action.kind);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ctx.config.agentTimeoutMs);
   const actx = createAgentContext(ctx, { user: auth.user, agentName, sourceMessageId: action.messageId ?? action.id, signal: controller.signal });
