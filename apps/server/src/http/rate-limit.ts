@@ -1,15 +1,15 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
+import type { ErrorCode } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
 import { HttpError } from './errors.ts';
 
+type LimiterOptions = Pick<Options, 'windowMs' | 'limit' | 'keyGenerator'> &
+  Partial<Pick<Options, 'skipSuccessfulRequests' | 'requestWasSuccessful' | 'skip'>>;
+
 /** A limiter whose counters live in Redis when REDIS_URL is set, so every instance shares them. */
-export function createLimiter(
-  ctx: AppContext,
-  name: string,
-  options: Pick<Options, 'windowMs' | 'limit' | 'keyGenerator'> & Partial<Pick<Options, 'skipSuccessfulRequests'>>,
-): RequestHandler {
+export function createLimiter(ctx: AppContext, name: string, options: LimiterOptions): RequestHandler {
   let store: Store | undefined;
   if (ctx.redis) {
     const redis = ctx.redis;
@@ -38,3 +38,43 @@ export function createLimiter(
 }
 
 export const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+
+/** One counter of a limit: what it counts by, over which window, up to how many. */
+export interface LimitRule {
+  /** Names the counter (and its keys in Redis). */
+  name: string;
+  windowMs: number;
+  limit: number;
+  /** The counter this request belongs to; undefined leaves the request out of this rule. */
+  key: (req: Request, res: Response) => string | undefined | Promise<string | undefined>;
+}
+
+/**
+ * Limits on failed guesses (passwords, codes): every rule is checked before
+ * the handler runs, and a request counts only if it ends with one of the
+ * `failures` problem codes (HttpError's code, see http/errors.ts). While a
+ * request is in flight it counts, so a burst of parallel guesses is bounded
+ * too. The routes of every guessable secret use this one function.
+ */
+export function failureLimits(
+  ctx: AppContext,
+  rules: LimitRule[],
+  failures: readonly ErrorCode[] = ['invalid_credentials'],
+): RequestHandler[] {
+  return rules.map((rule) => {
+    const keys = new WeakMap<Request, Promise<string | undefined>>();
+    const keyOf = (req: Request, res: Response) => {
+      let key = keys.get(req);
+      if (!key) keys.set(req, (key = Promise.resolve(rule.key(req, res))));
+      return key;
+    };
+    return createLimiter(ctx, rule.name, {
+      windowMs: rule.windowMs,
+      limit: rule.limit,
+      skip: async (req, res) => (await keyOf(req, res)) === undefined,
+      keyGenerator: async (req, res) => (await keyOf(req, res))!,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => !failures.includes(res.locals.problemCode as ErrorCode),
+    });
+  });
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { refreshTokens, sessions, users } from '../../db/schema/index.ts';
 
@@ -98,19 +98,24 @@ export async function findRefreshToken(db: DbOrTx, tokenHash: string) {
   return row;
 }
 
-/** Marks the token used; false when another request rotated it first. */
-export async function markRefreshTokenRotated(db: DbOrTx, tokenHash: string): Promise<boolean> {
+/** Marks the token used, keeping its sealed successor pair; false when another request rotated it first. */
+export async function markRefreshTokenRotated(db: DbOrTx, tokenHash: string, now: Date, successor: string): Promise<boolean> {
   const rows = await db
     .update(refreshTokens)
-    .set({ rotatedAt: sql`now()` })
+    .set({ rotatedAt: now, successor })
     .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
     .returning({ tokenHash: refreshTokens.tokenHash });
   return rows.length === 1;
 }
 
-export async function rotateSessionToken(db: DbOrTx, sessionId: string, tokenHash: string, now: Date): Promise<void> {
+/** The session moves on to `tokenHash`; only the token just replaced keeps a sealed successor. */
+export async function rotateSessionToken(db: DbOrTx, sessionId: string, replacedHash: string, tokenHash: string, now: Date): Promise<void> {
   await db.update(sessions).set({ token: tokenHash, lastUsedAt: now }).where(eq(sessions.id, sessionId));
   await db.insert(refreshTokens).values({ tokenHash, sessionId });
+  await db
+    .update(refreshTokens)
+    .set({ successor: null })
+    .where(and(eq(refreshTokens.sessionId, sessionId), ne(refreshTokens.tokenHash, replacedHash), isNotNull(refreshTokens.successor)));
 }
 
 export async function revokeSession(db: DbOrTx, userId: string, sessionId: string): Promise<boolean> {
