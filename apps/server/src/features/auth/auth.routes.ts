@@ -12,6 +12,7 @@ import {
 import type { Api } from '../../http/api.ts';
 import { createLimiter, ipKey } from '../../http/rate-limit.ts';
 import type { AppContext } from '../../context.ts';
+import { registerAccessTokenRoutes } from './access-tokens.routes.ts';
 import { loginLimits, reenteredSecretLimits } from './auth.limits.ts';
 import * as auth from './auth.service.ts';
 
@@ -131,4 +132,6 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       return { status: 204 };
     },
   );
+
+  registerAccessTokenRoutes(api, ctx);
 }

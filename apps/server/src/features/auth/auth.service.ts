@@ -1,4 +1,4 @@
-import type { AuthResponse, RegisterBody, Session, UpdateMeBody, User } from '@lifeos/contract';
+import type { AuthResponse, RegisterBody, Scope, Session, UpdateMeBody, User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
@@ -11,8 +11,6 @@ import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from '
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 export const SESSION_IDLE_MS = 14 * 24 * 3600 * 1000;
 
-/** Scopes a personal access token may carry (API.md "Account security"). */
-export type Scope = 'chat' | 'mail.read' | 'mail.send' | 'cal.read' | 'cal.write' | 'mem.read' | 'mem.write';
 
 /** Who a request is, as the auth middleware leaves it in `res.locals.auth` (and handlers get as `auth`). */
 export interface AuthInfo {

@@ -1,0 +1,8 @@
+// The account export's security section: tokens, passkeys and whether
+// two-factor is on. Names, dates and scopes only; never a secret or a hash.
+import type { AppContext } from '../../context.ts';
+import { exportAccessTokens } from './access-tokens.service.ts';
+
+export async function exportAccountSecurity(ctx: AppContext, userId: string): Promise<Record<string, unknown>> {
+  return { accessTokens: await exportAccessTokens(ctx, userId) };
+}
