@@ -104,6 +104,8 @@ describe('using a token', () => {
       token.post('/api/auth/logout'),
       token.patch('/api/auth/me', { username: 'taken over' }),
       token.post('/api/auth/password', { currentPassword: user.password, newPassword: 'a new long passphrase 9' }),
+      token.post('/api/auth/mfa/totp'),
+      token.delete('/api/auth/mfa/totp', { password: user.password, code: '123456' }),
       token.get('/api/account/export'),
       token.delete('/api/account', { password: user.password }),
       token.get('/api/calendar/feed-url'),

@@ -11,9 +11,11 @@
 // account deletion, turning two-factor off): per session and per user, so a
 // stolen token cannot be used to guess the password behind it.
 import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorCode } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
-import { failureLimits, ipKey } from '../../http/rate-limit.ts';
+import { createLimiter, failureLimits, ipKey } from '../../http/rate-limit.ts';
+import { challengeUser } from './mfa.service.ts';
 
 const MINUTE = 60_000;
 
@@ -46,11 +48,50 @@ export function reenteredSecretLimits(ctx: AppContext, secret: 'password' | 'cod
   let limits = byName.get(secret);
   if (!limits) {
     const limit = ctx.config.rateLimits.passwordCheck;
-    limits = failureLimits(ctx, [
-      { name: `reentered-${secret}-session`, windowMs: 15 * MINUTE, limit, key: (_req, res) => signedIn(res)?.sessionId },
-      { name: `reentered-${secret}-user`, windowMs: 60 * MINUTE, limit: limit * 2, key: (_req, res) => signedIn(res)?.userId },
-    ]);
+    // A wrong password is a 403 invalid_credentials; a wrong code while setting up two-factor a 400 naming `code`.
+    const failures: ErrorCode[] = secret === 'password' ? ['invalid_credentials'] : ['invalid_credentials', 'validation_failed'];
+    limits = failureLimits(
+      ctx,
+      [
+        { name: `reentered-${secret}-session`, windowMs: 15 * MINUTE, limit, key: (_req, res) => signedIn(res)?.sessionId },
+        { name: `reentered-${secret}-user`, windowMs: 60 * MINUTE, limit: limit * 2, key: (_req, res) => signedIn(res)?.userId },
+      ],
+      failures,
+    );
     byName.set(secret, limits);
   }
   return limits;
 }
+
+/** Login's second step: wrong codes per address, and per account (found from the mfaToken), like passwords. */
+export function secondFactorLimits(ctx: AppContext): RequestHandler[] {
+  const { login, loginAddress } = ctx.config.rateLimits;
+  const mfaToken = (req: Request) => (typeof req.body?.mfaToken === 'string' ? req.body.mfaToken : undefined);
+  return [
+    ...failureLimits(ctx, [{ name: 'mfa-address', windowMs: 15 * MINUTE, limit: loginAddress, key: ipKey }], ['invalid_credentials', 'unauthorized']),
+    ...failureLimits(ctx, [
+      {
+        name: 'mfa-account',
+        windowMs: 15 * MINUTE,
+        limit: login,
+        key: async (req) => {
+          const token = mfaToken(req);
+          return token ? challengeUser(ctx, token) : undefined;
+        },
+      },
+    ]),
+  ];
+}
+
+/** Password-reset mail: every request counts, per address and per account. */
+export function forgotPasswordLimits(ctx: AppContext): RequestHandler[] {
+  const limit = ctx.config.rateLimits.passwordCheck;
+  return [
+    createLimiter(ctx, 'forgot-address', { windowMs: 15 * MINUTE, limit, keyGenerator: ipKey }),
+    createLimiter(ctx, 'forgot-account', { windowMs: 60 * MINUTE, limit, keyGenerator: (req) => emailKey(req) ?? '', skip: (req) => !emailKey(req) }),
+  ];
+}
+
+/** Reset links tried: a wrong one counts against the address. */
+export const resetPasswordLimits = (ctx: AppContext) =>
+  failureLimits(ctx, [{ name: 'reset-address', windowMs: 15 * MINUTE, limit: ctx.config.rateLimits.loginAddress, key: ipKey }], ['validation_failed']);

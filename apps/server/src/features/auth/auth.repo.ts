@@ -134,6 +134,10 @@ export async function revokeOtherSessions(db: DbOrTx, userId: string, keepSessio
     .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)));
 }
 
+export async function revokeAllSessions(db: DbOrTx, userId: string): Promise<void> {
+  await db.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
 export async function listActiveSessions(db: Db, userId: string, now: Date, idleSince: Date) {
   return db
     .select()

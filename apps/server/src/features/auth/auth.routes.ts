@@ -13,6 +13,7 @@ import type { Api } from '../../http/api.ts';
 import { createLimiter, ipKey } from '../../http/rate-limit.ts';
 import type { AppContext } from '../../context.ts';
 import { registerAccessTokenRoutes } from './access-tokens.routes.ts';
+import { registerAccountSecurityRoutes } from './account-security.routes.ts';
 import { loginLimits, reenteredSecretLimits } from './auth.limits.ts';
 import * as auth from './auth.service.ts';
 
@@ -47,6 +48,8 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       path: '/api/auth/login',
       tag,
       summary: 'Sign in; every sign-in is a new session (one per device)',
+      description:
+        'With two-factor on, the right password answers 401 `{ code: "mfa_required", mfaToken }` and creates no session; complete it with `POST /api/auth/login/mfa`.',
       auth: false,
       body: LoginBody,
       before: loginLimit,
@@ -134,4 +137,5 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
   );
 
   registerAccessTokenRoutes(api, ctx);
+  registerAccountSecurityRoutes(api, ctx);
 }

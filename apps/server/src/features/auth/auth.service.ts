@@ -3,7 +3,10 @@ import type { AppContext } from '../../context.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './auth.repo.ts';
+import { sendNotice } from './mailer.ts';
+import { completeSecondFactor, isTotpEnabled, requireSecondFactor } from './mfa.service.ts';
 import { checkNewPassword } from './password-policy.ts';
+import { admitRegistration, linkInvite, precheckRegistration } from './registration.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { SESSION_REVOKED, USER_UPDATED, publishAuthEvent, sessionCache } from './session-cache.ts';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
@@ -58,13 +61,21 @@ async function startSession(ctx: AppContext, user: repo.UserRow, deviceName: str
 
 export async function register(ctx: AppContext, input: RegisterBody): Promise<AuthResponse> {
   checkNewPassword(input.password, input.email, 'password');
-  const user = await repo.insertUser(ctx.db, {
-    email: input.email,
-    passwordHash: await hashPassword(ctx, input.password),
-    username: input.username ?? null,
-    timezone: input.timezone ?? 'UTC',
+  await precheckRegistration(ctx, input.inviteCode);
+  const passwordHash = await hashPassword(ctx, input.password);
+  const user = await ctx.db.transaction(async (tx) => {
+    const inviteId = await admitRegistration(ctx, tx, input.inviteCode);
+    const row = await repo.insertUser(tx, {
+      email: input.email,
+      passwordHash,
+      username: input.username ?? null,
+      timezone: input.timezone ?? 'UTC',
+    });
+    // Thrown inside: the transaction (and the invite's use) is rolled back.
+    if (!row) throw new HttpError(409, 'email_taken', 'An account with this email already exists');
+    if (inviteId) await linkInvite(tx, inviteId, row.id);
+    return row;
   });
-  if (!user) throw new HttpError(409, 'email_taken', 'An account with this email already exists');
   logEvent(ctx, 'user.registered', { userId: user.id });
   return startSession(ctx, user, input.deviceName ?? null);
 }
@@ -83,8 +94,25 @@ export async function login(
     logEvent(ctx, 'auth.login_failed', {});
     throw INVALID_LOGIN();
   }
+  if (await isTotpEnabled(ctx, user.id)) await requireSecondFactor(ctx, user.id, input.deviceName ?? null);
+  return signIn(ctx, user, input.deviceName ?? null);
+}
+
+/** Login's second step: the mfaToken of a right password, and a TOTP or recovery code. */
+export async function loginWithSecondFactor(ctx: AppContext, input: { mfaToken: string; code: string }): Promise<AuthResponse> {
+  const { userId, deviceName } = await completeSecondFactor(ctx, input.mfaToken, input.code);
+  const user = await repo.findUserById(ctx.db, userId);
+  if (!user) throw unauthorized('The sign-in step has expired or was completed; sign in again');
+  return signIn(ctx, user, deviceName);
+}
+
+/** A completed sign-in (password, second factor or passkey): a session, and a notice when the device is new. */
+export async function signIn(ctx: AppContext, user: repo.UserRow, deviceName: string | null): Promise<AuthResponse> {
+  const now = ctx.now();
+  const known = await repo.listActiveSessions(ctx.db, user.id, now, new Date(now.getTime() - SESSION_IDLE_MS));
+  if (!known.some((s) => s.deviceName === deviceName)) sendNotice(ctx, user.email, 'new_sign_in', deviceName ?? 'an unnamed device');
   logEvent(ctx, 'auth.login', { userId: user.id });
-  return startSession(ctx, user, input.deviceName ?? null);
+  return startSession(ctx, user, deviceName);
 }
 
 const sessionUsable = (s: repo.SessionRow, now: Date) =>
@@ -215,6 +243,7 @@ export async function changePassword(
     if (s.id !== auth.sessionId) await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: s.id } });
   }
   logEvent(ctx, 'auth.password_changed', { userId: auth.userId });
+  sendNotice(ctx, user.email, 'password_changed');
 }
 
 export async function listSessions(ctx: AppContext, auth: AuthInfo): Promise<Session[]> {
