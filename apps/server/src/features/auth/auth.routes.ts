@@ -14,6 +14,7 @@ import { createLimiter, ipKey } from '../../http/rate-limit.ts';
 import type { AppContext } from '../../context.ts';
 import { registerAccessTokenRoutes } from './access-tokens.routes.ts';
 import { registerAccountSecurityRoutes } from './account-security.routes.ts';
+import { registerPasskeyRoutes } from './passkeys.routes.ts';
 import { loginLimits, reenteredSecretLimits } from './auth.limits.ts';
 import * as auth from './auth.service.ts';
 
@@ -138,4 +139,5 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
 
   registerAccessTokenRoutes(api, ctx);
   registerAccountSecurityRoutes(api, ctx);
+  registerPasskeyRoutes(api, ctx);
 }
