@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import { Problem } from '@lifeos/contract';
+import { onBusinessEvent } from '../src/lib/events.ts';
 import { as, registerUser, request, uniqueEmail } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from './helpers/smtp-sink.ts';
@@ -80,6 +81,26 @@ describe('forgot password', () => {
     assertProblem(await post('/api/auth/password/forgot', { email: user.user.email }, address), 429, 'rate_limited');
     for (let i = 0; i < 3; i++) assert.equal((await post('/api/auth/password/forgot', { email: user.user.email })).status, 202);
     assertProblem(await post('/api/auth/password/forgot', { email: user.user.email }), 429, 'rate_limited');
+  });
+
+  it('when SMTP_URL is smtp:// and the relay offers no STARTTLS, then nothing is sent in the clear', async () => {
+    const strict = await startTestServer({ env: { SMTP_URL: `smtp://${sink.host}:${sink.port}`, MAIL_FROM: 'lifeos@example.test', APP_URL } });
+    const failures: unknown[] = [];
+    const stop = onBusinessEvent((event, fields) => {
+      if (event === 'mail.notice_failed') failures.push(fields);
+    });
+    try {
+      const user = await registerUser(strict.url);
+      assert.equal((await request(strict.url, 'POST', '/api/auth/password/forgot', { body: { email: user.user.email } })).status, 202);
+      const deadline = Date.now() + 10_000;
+      while (failures.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(failures.length, 1);
+      assert.match(JSON.stringify(failures[0]), /STARTTLS/i);
+      assert.ok(!sink.received.some((m) => m.envelope.to.includes(user.user.email)));
+    } finally {
+      stop();
+      await strict.close();
+    }
   });
 
   it('when the server has no outgoing mail, then forgot is 503', async () => {

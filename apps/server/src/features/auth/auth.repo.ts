@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { refreshTokens, sessions, users } from '../../db/schema/index.ts';
+import { mfaChallenges, passwordResetTokens, refreshTokens, sessions, users, webauthnChallenges } from '../../db/schema/index.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
@@ -175,4 +175,14 @@ export async function pruneSessions(db: Db, now: Date, idleSince: Date): Promise
     .where(sql`${sessions.expiresAt} < ${now} or ${sessions.lastUsedAt} < ${idleSince} or ${sessions.revokedAt} is not null`)
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+/** Housekeeping: second-factor steps, reset links and passkey ceremonies past their expiry. */
+export async function pruneExpiredAuthSteps(db: Db, now: Date): Promise<number> {
+  const counts = await Promise.all([
+    db.delete(mfaChallenges).where(lt(mfaChallenges.expiresAt, now)).returning({ k: mfaChallenges.tokenHash }),
+    db.delete(passwordResetTokens).where(lt(passwordResetTokens.expiresAt, now)).returning({ k: passwordResetTokens.tokenHash }),
+    db.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, now)).returning({ k: webauthnChallenges.id }),
+  ]);
+  return counts.reduce((n, rows) => n + rows.length, 0);
 }

@@ -1,5 +1,6 @@
 import type { AuthResponse, RegisterBody, Scope, Session, UpdateMeBody, User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
+import type { DbOrTx } from '../../db/client.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './auth.repo.ts';
@@ -234,16 +235,21 @@ export async function changePassword(
   const user = await requirePassword(ctx, auth.userId, input.currentPassword);
   checkNewPassword(input.newPassword, user.email, 'newPassword');
   const passwordHash = await hashPassword(ctx, input.newPassword);
+  await signOutOtherSessions(ctx, auth, (tx) => repo.updateUser(tx, auth.userId, { passwordHash }));
+  logEvent(ctx, 'auth.password_changed', { userId: auth.userId });
+  sendNotice(ctx, user.email, 'password_changed');
+}
+
+/** Revokes every session of the user but this one (with `alsoDo` in the same transaction), announced to every instance. */
+export async function signOutOtherSessions(ctx: AppContext, auth: AuthInfo, alsoDo?: (tx: DbOrTx) => Promise<unknown>): Promise<void> {
   const others = await repo.listActiveSessions(ctx.db, auth.userId, new Date(0), new Date(0));
   await ctx.db.transaction(async (tx) => {
-    await repo.updateUser(tx, auth.userId, { passwordHash });
+    await alsoDo?.(tx);
     await repo.revokeOtherSessions(tx, auth.userId, auth.sessionId);
   });
   for (const s of others) {
     if (s.id !== auth.sessionId) await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: s.id } });
   }
-  logEvent(ctx, 'auth.password_changed', { userId: auth.userId });
-  sendNotice(ctx, user.email, 'password_changed');
 }
 
 export async function listSessions(ctx: AppContext, auth: AuthInfo): Promise<Session[]> {

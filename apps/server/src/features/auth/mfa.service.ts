@@ -9,10 +9,8 @@ import type { AppContext } from '../../context.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './mfa.repo.ts';
-import * as users from './auth.repo.ts';
-import type { AuthInfo } from './auth.service.ts';
+import { signOutOtherSessions, type AuthInfo } from './auth.service.ts';
 import { sendNotice } from './mailer.ts';
-import { SESSION_REVOKED, publishAuthEvent } from './session-cache.ts';
 import { hashToken } from './tokens.ts';
 
 export const MFA_TOKEN_TTL_MS = 5 * 60_000;
@@ -58,14 +56,6 @@ async function useCode(ctx: AppContext, row: repo.TotpRow, userId: string, code:
   return repo.useRecoveryCode(ctx.db, userId, hashRecoveryCode(code), ctx.now());
 }
 
-async function revokeOtherSessions(ctx: AppContext, auth: AuthInfo): Promise<void> {
-  const others = await users.listActiveSessions(ctx.db, auth.userId, new Date(0), new Date(0));
-  await users.revokeOtherSessions(ctx.db, auth.userId, auth.sessionId);
-  for (const s of others) {
-    if (s.id !== auth.sessionId) await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: s.id } });
-  }
-}
-
 export async function startTotpSetup(ctx: AppContext, auth: AuthInfo): Promise<{ secret: string; otpauthUrl: string }> {
   if (await isTotpEnabled(ctx, auth.userId)) throw new HttpError(409, 'conflict', 'Two-factor sign-in is already on; turn it off first to set up a new device');
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
@@ -85,7 +75,7 @@ export async function confirmTotpSetup(ctx: AppContext, auth: AuthInfo, code: st
     if (!(await repo.enableTotp(tx, auth.userId, step, ctx.now()))) throw wrongSetupCode('Two-factor sign-in is already on');
     await repo.replaceRecoveryCodes(tx, auth.userId, codes.map(hashRecoveryCode));
   });
-  await revokeOtherSessions(ctx, auth);
+  await signOutOtherSessions(ctx, auth);
   logEvent(ctx, 'auth.mfa_enabled', { userId: auth.userId });
   sendNotice(ctx, auth.user.email, 'mfa_enabled');
   return codes;
@@ -97,7 +87,7 @@ export async function disableTotp(ctx: AppContext, auth: AuthInfo, code: string)
   if (!row?.enabledAt) throw notFound('Two-factor sign-in');
   if (!(await useCode(ctx, row, auth.userId, code))) throw new HttpError(403, 'invalid_credentials', 'The code is incorrect or was used already');
   await repo.deleteTotp(ctx.db, auth.userId);
-  await revokeOtherSessions(ctx, auth);
+  await signOutOtherSessions(ctx, auth);
   logEvent(ctx, 'auth.mfa_disabled', { userId: auth.userId });
   sendNotice(ctx, auth.user.email, 'mfa_disabled');
 }

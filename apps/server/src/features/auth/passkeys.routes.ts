@@ -1,7 +1,7 @@
 import { AuthResponse, IdParams, Passkey, PasskeyLoginBody, PasskeyOptionsResponse, PasskeyRegisterBody, PasskeysResponse } from '@lifeos/contract';
 import * as z from 'zod';
 import type { Api } from '../../http/api.ts';
-import { ipKey, failureLimits } from '../../http/rate-limit.ts';
+import { createLimiter, failureLimits, ipKey } from '../../http/rate-limit.ts';
 import type { AppContext } from '../../context.ts';
 import * as passkeys from './passkeys.service.ts';
 
@@ -53,7 +53,10 @@ export function registerPasskeyRoutes(api: Api, ctx: AppContext): void {
       tag,
       summary: 'Start signing in with a passkey: WebAuthn request options (discoverable credentials)',
       auth: false,
+      // Each start stores a challenge for 5 minutes: bounded per address.
+      before: [createLimiter(ctx, 'passkey-options', { windowMs: 60_000, limit: ctx.config.rateLimits.loginAddress, keyGenerator: ipKey })],
       responses: { 200: PasskeyOptionsResponse },
+      errors: [429],
     },
     async () => ({ status: 200, body: await passkeys.startPasskeySignIn(ctx) }),
   );
