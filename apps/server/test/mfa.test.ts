@@ -95,6 +95,17 @@ describe('setting up TOTP', () => {
     advance(30_000);
   });
 
+  it('when the code that turned TOTP on is used to sign in, then it works once and its replay is refused', async () => {
+    const user = await registerUser(server.url);
+    const me = as(server.url, user.accessToken);
+    const { secret } = (await me.post('/api/auth/mfa/totp')).body;
+    const code = codeAt(secret);
+    assert.equal((await me.post('/api/auth/mfa/totp/verify', { code })).status, 200);
+    assert.equal((await second(await mfaTokenFor(user), code)).status, 200);
+    assertProblem(await second(await mfaTokenFor(user), code), 401, 'invalid_credentials');
+    advance(30_000);
+  });
+
   it('when no setup was started, then verify is a 400 and turning off is a 404', async () => {
     const user = await registerUser(server.url);
     const me = as(server.url, user.accessToken);

@@ -17,10 +17,10 @@ export async function putPendingTotp(db: DbOrTx, userId: string, secret: string,
     .onConflictDoUpdate({ target: mfaTotp.userId, set: { secret, createdAt: now, enabledAt: null, lastStep: null } });
 }
 
-export async function enableTotp(db: DbOrTx, userId: string, step: number, now: Date): Promise<boolean> {
+export async function enableTotp(db: DbOrTx, userId: string, now: Date): Promise<boolean> {
   const rows = await db
     .update(mfaTotp)
-    .set({ enabledAt: now, lastStep: step })
+    .set({ enabledAt: now, lastStep: null })
     .where(and(eq(mfaTotp.userId, userId), isNull(mfaTotp.enabledAt)))
     .returning({ userId: mfaTotp.userId });
   return rows.length === 1;

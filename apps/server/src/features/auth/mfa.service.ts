@@ -68,11 +68,11 @@ const wrongSetupCode = (message: string) => new HttpError(400, 'validation_faile
 export async function confirmTotpSetup(ctx: AppContext, auth: AuthInfo, code: string): Promise<string[]> {
   const row = await repo.findTotp(ctx.db, auth.userId);
   if (!row || row.enabledAt) throw wrongSetupCode(row ? 'Two-factor sign-in is already on' : 'Start the setup first (POST /api/auth/mfa/totp)');
-  const step = matchStep(ctx, row, auth.userId, code);
-  if (step === undefined) throw wrongSetupCode('The code is not the current one of this secret; check the device’s clock');
+  if (matchStep(ctx, row, auth.userId, code) === undefined) throw wrongSetupCode('The code is not the current one of this secret; check the device’s clock');
   const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
   await ctx.db.transaction(async (tx) => {
-    if (!(await repo.enableTotp(tx, auth.userId, step, ctx.now()))) throw wrongSetupCode('Two-factor sign-in is already on');
+    // The setup's code only proves the device has the secret; sign-ins then accept each step once.
+    if (!(await repo.enableTotp(tx, auth.userId, ctx.now()))) throw wrongSetupCode('Two-factor sign-in is already on');
     await repo.replaceRecoveryCodes(tx, auth.userId, codes.map(hashRecoveryCode));
   });
   await signOutOtherSessions(ctx, auth);
