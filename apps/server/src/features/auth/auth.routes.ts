@@ -34,11 +34,13 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       path: '/api/auth/register',
       tag,
       summary: 'Create an account and a first session',
+      description:
+        'With REGISTRATION=closed, 403 `forbidden` (except for the first user of a fresh server); with REGISTRATION=invite, send `inviteCode` (from `npm run user -- invite`).',
       auth: false,
       body: RegisterBody,
       before: [registerLimit],
       responses: { 201: AuthResponse },
-      errors: [409, 429, 503],
+      errors: [403, 409, 429, 503],
     },
     async ({ body }) => ({ status: 201, body: await auth.register(ctx, body) }),
   );
