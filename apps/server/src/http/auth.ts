@@ -14,8 +14,8 @@ import { createLimiter } from './rate-limit.ts';
 
 export type { AuthInfo };
 
-/** `any`: every token may (who am I); a scope: tokens carrying it may. */
-type TokenRule = { path: RegExp; read: Scope | 'any'; write?: Scope };
+/** `any`: every token may; a scope: tokens carrying it may; no `write`: no token may change anything there. */
+type TokenRule = { path: RegExp; read: Scope | 'any'; write?: Scope | 'any' };
 
 // Default deny: a route not listed here is closed to personal access tokens.
 const TOKEN_ROUTES: TokenRule[] = [
@@ -25,6 +25,8 @@ const TOKEN_ROUTES: TokenRule[] = [
   { path: /^\/api\/reminders(\/|$)/, read: 'cal.read', write: 'cal.write' },
   { path: /^\/api\/memories(\/|$)/, read: 'mem.read', write: 'mem.write' },
   { path: /^\/api\/connections$/, read: 'mail.read' },
+  // MCP: every token may connect; each tool checks its own scope (requireScope) and lists only those it may use.
+  { path: /^\/mcp$/, read: 'any', write: 'any' },
 ];
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
