@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_TOKEN: positiveInt(300),
   PASSWORD_HASH_CONCURRENCY: positiveInt(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(16),
+  PASSWORD_HASH_PER_CLIENT: positiveInt(4),
   SSE_MAX_STREAMS_PER_SESSION: positiveInt(5),
   SSE_MAX_STREAMS_PER_USER: positiveInt(10),
   SSE_MAX_STREAMS: positiveInt(5_000),
@@ -110,8 +111,8 @@ export interface Config {
     /** Requests per personal access token, per minute. */
     token: number;
   };
-  /** Password hashes (argon2) run at once, and how many more may wait; past that a 503. */
-  passwordHashing: { concurrency: number; queue: number };
+  /** Password hashes (argon2) run at once, and how many more may wait (past that a 503); how many one address or session may have in flight (past that a 429). */
+  passwordHashing: { concurrency: number; queue: number; perClient: number };
   /** Open live streams allowed per session, per user and on this instance. */
   streams: { perSession: number; perUser: number; total: number };
   registration: 'open' | 'invite' | 'closed';
@@ -198,7 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
       api: e.RATE_LIMIT_API,
       token: e.RATE_LIMIT_TOKEN,
     },
-    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, perClient: e.PASSWORD_HASH_PER_CLIENT },
     streams: { perSession: e.SSE_MAX_STREAMS_PER_SESSION, perUser: e.SSE_MAX_STREAMS_PER_USER, total: e.SSE_MAX_STREAMS },
     registration: e.REGISTRATION,
     mail: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,

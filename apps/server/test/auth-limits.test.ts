@@ -112,14 +112,15 @@ describe('a flood of password hashes', () => {
     try {
       const user = await registerUser(busy.url);
       const burst = await Promise.all(
-        Array.from({ length: 16 }, (_, i) =>
+        Array.from({ length: 40 }, (_, i) =>
           i % 2
-            ? request(busy.url, 'POST', '/api/auth/login', { body: { email: uniqueEmail('flood'), password: 'whatever-password' }, headers: { 'x-forwarded-for': `192.0.2.${i}` } })
-            : request(busy.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail('flood'), password: 'a sturdy passphrase 42' }, headers: { 'x-forwarded-for': `192.0.2.${i}` } }),
+            ? request(busy.url, 'POST', '/api/auth/login', { body: { email: uniqueEmail('flood'), password: 'whatever-password' }, headers: { 'x-forwarded-for': `192.0.2.${i + 1}` } })
+            : request(busy.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail('flood'), password: 'a sturdy passphrase 42' }, headers: { 'x-forwarded-for': `192.0.2.${i + 1}` } }),
         ),
       );
+      // How many overflow depends on how fast they arrive; the exact rule is in passwords.test.ts.
       const unavailable = burst.filter((r) => r.status === 503);
-      assert.ok(unavailable.length >= 10, `statuses: ${burst.map((r) => r.status)}`);
+      assert.ok(unavailable.length >= 1, `statuses: ${burst.map((r) => r.status)}`);
       for (const res of unavailable) {
         assert.equal(Problem.parse(res.body).code, 'service_unavailable');
         assert.equal(res.headers.get('retry-after'), '1');
@@ -127,6 +128,32 @@ describe('a flood of password hashes', () => {
       // Those that got a slot were answered normally.
       for (const res of burst.filter((r) => r.status !== 503)) assert.ok([201, 401].includes(res.status), String(res.status));
       assert.equal((await request(busy.url, 'POST', '/api/auth/login', { body: { email: user.user.email, password: user.password } })).status, 200);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('when one address sends a burst of logins, then they wait in that address’s own line, and another address still gets a hash slot at once', async () => {
+    const busy = await startTestServer({
+      env: {
+        TRUST_PROXY: 'true',
+        PASSWORD_HASH_CONCURRENCY: '1',
+        PASSWORD_HASH_QUEUE: '1',
+        PASSWORD_HASH_PER_CLIENT: '1',
+        RATE_LIMIT_LOGIN_ADDRESS: '1000',
+        RATE_LIMIT_LOGIN_ACCOUNT: '1000',
+      },
+    });
+    try {
+      const user = await registerUser(busy.url);
+      const burst = Array.from({ length: 12 }, () =>
+        request(busy.url, 'POST', '/api/auth/login', { body: { email: uniqueEmail('burst'), password: 'whatever-password' }, headers: { 'x-forwarded-for': '192.0.2.200' } }),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      const real = await request(busy.url, 'POST', '/api/auth/login', { body: { email: user.user.email, password: user.password }, headers: { 'x-forwarded-for': '192.0.2.201' } });
+      assert.equal(real.status, 200, JSON.stringify(real.body));
+      // The burst is slowed, not refused: every one of its tries was checked in turn.
+      assert.deepEqual((await Promise.all(burst)).map((r) => r.status), Array(12).fill(401));
     } finally {
       await busy.close();
     }

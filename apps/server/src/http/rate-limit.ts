@@ -78,3 +78,50 @@ export function failureLimits(
     });
   });
 }
+
+/**
+ * At most `max` requests in flight per key on this instance (e.g. password
+ * checks per address); more wait in that key's own line (up to `waiting`,
+ * then 429), so one client cannot fill the password-hash queue that every
+ * other user's sign-in waits in, and a burst from one client is slowed, not
+ * refused. Per instance, as what it protects (the thread pool) is.
+ */
+export function inFlightLimit(max: number, key: (req: Request, res: Response) => string | undefined, waiting = 64): RequestHandler {
+  const lines = new Map<string, { running: number; queue: (() => void)[] }>();
+  return (req, res, next) => {
+    const k = key(req, res);
+    if (k === undefined) {
+      next();
+      return;
+    }
+    let line = lines.get(k);
+    if (!line) lines.set(k, (line = { running: 0, queue: [] }));
+    const own = line;
+    let state: 'waiting' | 'running' | 'done' = 'waiting';
+    const start = () => {
+      state = 'running';
+      next();
+    };
+    const release = () => {
+      if (state === 'waiting') own.queue.splice(own.queue.indexOf(start), 1);
+      else if (state === 'running') {
+        const following = own.queue.shift();
+        if (following) following();
+        else own.running--;
+      }
+      state = 'done';
+      if (own.running === 0 && own.queue.length === 0 && lines.get(k) === own) lines.delete(k);
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    if (own.running < max) {
+      own.running++;
+      start();
+    } else if (own.queue.length < waiting) {
+      own.queue.push(start);
+    } else {
+      state = 'done';
+      next(new HttpError(429, 'rate_limited', 'Too many requests at once; wait for the others to finish', { headers: { 'Retry-After': '1' } }));
+    }
+  };
+}

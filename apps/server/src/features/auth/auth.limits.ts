@@ -14,7 +14,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { ErrorCode } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
-import { createLimiter, failureLimits, ipKey } from '../../http/rate-limit.ts';
+import { createLimiter, failureLimits, inFlightLimit, ipKey } from '../../http/rate-limit.ts';
 import { challengeUser } from './mfa.service.ts';
 
 const MINUTE = 60_000;
@@ -23,14 +23,23 @@ const MINUTE = 60_000;
 export const emailKey = (req: Request) =>
   typeof req.body?.email === 'string' && req.body.email.trim() ? req.body.email.trim().toLowerCase() : undefined;
 
+const inFlightByAddress = new WeakMap<AppContext, RequestHandler>();
+
+/** Password checks in flight per address, across login, registration and reset: one client cannot fill the hash queue. */
+export function hashesPerAddress(ctx: AppContext): RequestHandler {
+  let limit = inFlightByAddress.get(ctx);
+  if (!limit) inFlightByAddress.set(ctx, (limit = inFlightLimit(ctx.config.passwordHashing.perClient, ipKey)));
+  return limit;
+}
+
 export function loginLimits(ctx: AppContext): RequestHandler[] {
   const { login, loginAddress, loginAccount } = ctx.config.rateLimits;
-  return failureLimits(ctx, [
+  return [hashesPerAddress(ctx), ...failureLimits(ctx, [
     // Runs before validation: the body may be anything, e.g. an email object whose toString is not a function.
     { name: 'login', windowMs: 15 * MINUTE, limit: login, key: (req) => `${ipKey(req)}:${emailKey(req) ?? ''}` },
     { name: 'login-address', windowMs: 15 * MINUTE, limit: loginAddress, key: ipKey },
     { name: 'login-account', windowMs: 60 * MINUTE, limit: loginAccount, key: emailKey },
-  ]);
+  ])];
 }
 
 const signedIn = (res: Response) => res.locals.auth as AuthInfo | undefined;
@@ -50,14 +59,14 @@ export function reenteredSecretLimits(ctx: AppContext, secret: 'password' | 'cod
     const limit = ctx.config.rateLimits.passwordCheck;
     // A wrong password is a 403 invalid_credentials; a wrong code while setting up two-factor a 400 naming `code`.
     const failures: ErrorCode[] = secret === 'password' ? ['invalid_credentials'] : ['invalid_credentials', 'validation_failed'];
-    limits = failureLimits(
+    limits = [inFlightLimit(ctx.config.passwordHashing.perClient, (_req, res) => signedIn(res)?.userId), ...failureLimits(
       ctx,
       [
         { name: `reentered-${secret}-session`, windowMs: 15 * MINUTE, limit, key: (_req, res) => signedIn(res)?.sessionId },
         { name: `reentered-${secret}-user`, windowMs: 60 * MINUTE, limit: limit * 2, key: (_req, res) => signedIn(res)?.userId },
       ],
       failures,
-    );
+    )];
     byName.set(secret, limits);
   }
   return limits;
@@ -93,5 +102,7 @@ export function forgotPasswordLimits(ctx: AppContext): RequestHandler[] {
 }
 
 /** Reset links tried: a wrong one counts against the address. */
-export const resetPasswordLimits = (ctx: AppContext) =>
-  failureLimits(ctx, [{ name: 'reset-address', windowMs: 15 * MINUTE, limit: ctx.config.rateLimits.loginAddress, key: ipKey }], ['validation_failed']);
+export const resetPasswordLimits = (ctx: AppContext) => [
+  hashesPerAddress(ctx),
+  ...failureLimits(ctx, [{ name: 'reset-address', windowMs: 15 * MINUTE, limit: ctx.config.rateLimits.loginAddress, key: ipKey }], ['validation_failed']),
+];

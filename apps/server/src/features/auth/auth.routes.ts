@@ -15,7 +15,7 @@ import type { AppContext } from '../../context.ts';
 import { registerAccessTokenRoutes } from './access-tokens.routes.ts';
 import { registerAccountSecurityRoutes } from './account-security.routes.ts';
 import { registerPasskeyRoutes } from './passkeys.routes.ts';
-import { loginLimits, reenteredSecretLimits } from './auth.limits.ts';
+import { hashesPerAddress, loginLimits, reenteredSecretLimits } from './auth.limits.ts';
 import * as auth from './auth.service.ts';
 
 const tag = 'Auth';
@@ -38,7 +38,7 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
         'With REGISTRATION=closed, 403 `forbidden` (except for the first user of a fresh server); with REGISTRATION=invite, send `inviteCode` (from `npm run user -- invite`).',
       auth: false,
       body: RegisterBody,
-      before: [registerLimit],
+      before: [hashesPerAddress(ctx), registerLimit],
       responses: { 201: AuthResponse },
       errors: [403, 409, 429, 503],
     },
