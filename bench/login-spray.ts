@@ -35,7 +35,7 @@ async function freePort(): Promise<number> {
 const port = await freePort();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-spray-'));
 const unlimited = args.unlimited
-  ? { RATE_LIMIT_LOGIN_ADDRESS: '100000000', RATE_LIMIT_LOGIN_ACCOUNT: '100000000', PASSWORD_HASH_CONCURRENCY: '4', PASSWORD_HASH_QUEUE: '100000000' }
+  ? { RATE_LIMIT_LOGIN_ADDRESS: '100000000', RATE_LIMIT_LOGIN_ACCOUNT: '100000000', PASSWORD_HASH_CONCURRENCY: '4', PASSWORD_HASH_QUEUE: '100000000', PASSWORD_HASH_PER_CLIENT: '100000000' }
   : {};
 const child = spawn(process.execPath, [path.join(import.meta.dirname, '../apps/server/src/main.ts')], {
   env: {
