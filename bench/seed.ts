@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { createDatabase } from '../apps/server/src/db/client.ts';
-import { hashPassword } from '../apps/server/src/features/auth/passwords.ts';
+import { hashPasswordOffline } from '../apps/server/src/features/auth/passwords.ts';
 import { signAccessToken } from '../apps/server/src/features/auth/tokens.ts';
 
 export const BENCH_PASSWORD = 'a sturdy benchmark passphrase 42';
@@ -35,7 +35,7 @@ export async function seed(options: SeedOptions): Promise<BenchUser[]> {
   const database = await createDatabase(config);
   try {
     await database.migrate();
-    const hash = await hashPassword(BENCH_PASSWORD);
+    const hash = await hashPasswordOffline(BENCH_PASSWORD);
     const run = async (text: string, values?: unknown[]) => (await database.execute(text, values)).rows as Record<string, string>[];
     const users = await run(
       `insert into users (email, password_hash, timezone)

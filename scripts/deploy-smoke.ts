@@ -108,6 +108,7 @@ describe('the production image, run without Docker', () => {
           WEB_DIR: path.join(app, 'web'),
           JWT_SECRET: randomBytes(32).toString('hex'),
           ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          APP_URL: `http://127.0.0.1:${port}`,
           ...(db.url ? { DATABASE_URL: db.url } : {}),
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,7 @@ describe('loadConfig', () => {
   it('when in production without JWT_SECRET or ENCRYPTION_KEY, then it refuses to start naming the variable', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() }), /JWT_SECRET/);
     assert.throws(
-      () => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir(), JWT_SECRET: 'x'.repeat(40) }),
+      () => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir(), JWT_SECRET: randomBytes(32).toString('hex') }),
       /ENCRYPTION_KEY/,
     );
   });
@@ -56,11 +57,69 @@ describe('loadConfig', () => {
   });
 
   it('when keys are given as hex or base64 with previous keys, then all are loaded, current first', () => {
-    const hex = 'ab'.repeat(32);
-    const b64 = Buffer.alloc(32, 7).toString('base64');
+    const hex = randomBytes(32).toString('hex');
+    const b64 = randomBytes(32).toString('base64');
     const config = loadConfig({ DATA_DIR: tempDir(), ENCRYPTION_KEY: hex, ENCRYPTION_KEYS_PREVIOUS: b64 });
     assert.equal(config.encryptionKeys.length, 2);
     assert.equal(config.encryptionKeys[0]!.toString('hex'), hex);
     assert.equal(config.encryptionKeys[1]!.toString('base64'), b64);
+  });
+
+  const production = () => ({
+    NODE_ENV: 'production',
+    DATA_DIR: tempDir(),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    APP_URL: 'https://lifeos.example.com',
+  });
+
+  it('when the JWT secret is long but guessable, then it refuses to start naming JWT_SECRET', () => {
+    const weak = [
+      'x'.repeat(40),
+      'ab'.repeat(20),
+      'changeme'.repeat(5),
+      'my-jwt-secret-please-change-me-in-production',
+      'insecure-development-jwt-key-0123456789',
+      '0123456701234567012345670123456701234567',
+    ];
+    for (const JWT_SECRET of weak) {
+      assert.throws(
+        () => loadConfig({ ...production(), JWT_SECRET }),
+        (err: unknown) => err instanceof ConfigError && /JWT_SECRET/.test(err.message),
+        JWT_SECRET,
+      );
+    }
+    // Random secrets in the usual encodings still start.
+    for (let i = 0; i < 50; i++) {
+      assert.ok(loadConfig({ ...production(), JWT_SECRET: randomBytes(32).toString(i % 2 ? 'hex' : 'base64url') }));
+    }
+  });
+
+  it('when an encryption key is all zeros or one byte repeated, then it refuses to start naming the variable', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ ENCRYPTION_KEY: '0'.repeat(64) }, /ENCRYPTION_KEY/],
+      [{ ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') }, /ENCRYPTION_KEY/],
+      [{ ENCRYPTION_KEY: 'ab'.repeat(32) }, /ENCRYPTION_KEY/],
+      [{ ENCRYPTION_KEYS_PREVIOUS: Buffer.alloc(32, 7).toString('base64') }, /ENCRYPTION_KEYS_PREVIOUS/],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(() => loadConfig({ ...production(), ...env }), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+    }
+  });
+
+  it('when in production without APP_URL, then it refuses to start naming APP_URL (links are never built from the Host header)', () => {
+    const { APP_URL: _unset, ...env } = production();
+    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && /APP_URL/.test(err.message));
+    assert.equal(loadConfig(production()).appUrl, 'https://lifeos.example.com');
+    // Development may still run without it.
+    assert.equal(loadConfig({ DATA_DIR: tempDir() }).appUrl, undefined);
+  });
+
+  it('when SMTP_URL is set, then MAIL_FROM is required and the scheme must be smtp, smtps or smtp+insecure', () => {
+    assert.throws(() => loadConfig({ ...production(), SMTP_URL: 'smtp://mail.example.com:587' }), /MAIL_FROM/);
+    assert.throws(() => loadConfig({ ...production(), SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'a@b.c' }), /SMTP_URL/);
+    const config = loadConfig({ ...production(), SMTP_URL: 'smtp+insecure://relay.lan:25', MAIL_FROM: 'LifeOS <lifeos@example.com>' });
+    assert.deepEqual(config.mail, { url: 'smtp+insecure://relay.lan:25', from: 'LifeOS <lifeos@example.com>' });
+    assert.equal(loadConfig(production()).mail, undefined);
   });
 });

@@ -45,8 +45,21 @@ const EnvSchema = z.object({
   GOOGLE_CALENDAR_API_URL: z.url().default('https://www.googleapis.com/'),
   ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_LOGIN: positiveInt(10),
+  RATE_LIMIT_LOGIN_ADDRESS: positiveInt(30),
+  RATE_LIMIT_LOGIN_ACCOUNT: positiveInt(50),
+  RATE_LIMIT_PASSWORD_CHECK: positiveInt(5),
   RATE_LIMIT_REGISTER: positiveInt(30),
   RATE_LIMIT_API: positiveInt(600),
+  RATE_LIMIT_TOKEN: positiveInt(300),
+  PASSWORD_HASH_CONCURRENCY: positiveInt(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(16),
+  PASSWORD_HASH_PER_CLIENT: positiveInt(4),
+  SSE_MAX_STREAMS_PER_SESSION: positiveInt(5),
+  SSE_MAX_STREAMS_PER_USER: positiveInt(10),
+  SSE_MAX_STREAMS: positiveInt(5_000),
+  REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$|^smtp\+insecure$/, message: 'must be an smtp://, smtps:// or smtp+insecure:// URL' }).optional()),
+  MAIL_FROM: optionalString,
   METRICS_TOKEN: optionalString,
   WEB_DIR: optionalString,
 });
@@ -84,7 +97,27 @@ export interface Config {
   };
   /** May connection settings (mail, CalDAV) name loopback or private-network hosts? Off in production: no probing of the server's network. */
   allowPrivateHosts: boolean;
-  rateLimits: { login: number; register: number; api: number };
+  rateLimits: {
+    /** Failed logins per address and email, per 15 minutes. */
+    login: number;
+    /** Failed logins per address across every email, per 15 minutes (password spraying). */
+    loginAddress: number;
+    /** Failed logins per account across every address, per hour. */
+    loginAccount: number;
+    /** Wrong current passwords (or codes) re-entered by a signed-in session, per 15 minutes; twice that per user per hour. */
+    passwordCheck: number;
+    register: number;
+    api: number;
+    /** Requests per personal access token, per minute. */
+    token: number;
+  };
+  /** Password hashes (argon2) run at once, and how many more may wait (past that a 503); how many one address or session may have in flight (past that a 429). */
+  passwordHashing: { concurrency: number; queue: number; perClient: number };
+  /** Open live streams allowed per session, per user and on this instance. */
+  streams: { perSession: number; perUser: number; total: number };
+  registration: 'open' | 'invite' | 'closed';
+  /** Outgoing mail of the server itself (password resets, security notices); undefined = none. */
+  mail: { url: string; from: string } | undefined;
   metricsToken: string | undefined;
   webDir: string | undefined;
 }
@@ -109,6 +142,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const jwt = e.JWT_SECRET ?? (production ? undefined : devSecret(dataDir, 'jwtSecret'));
   if (!jwt) throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  const weakness = secretWeakness(jwt);
+  if (weakness) throw new ConfigError(`Invalid configuration: JWT_SECRET ${weakness}; generate one with \`openssl rand -hex 32\``);
 
   const currentKey = e.ENCRYPTION_KEY ?? (production ? undefined : devSecret(dataDir, 'encryptionKey'));
   if (!currentKey) throw new ConfigError('Invalid configuration: ENCRYPTION_KEY is required when NODE_ENV=production');
@@ -116,6 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
     parseKey('ENCRYPTION_KEY', currentKey),
     ...(e.ENCRYPTION_KEYS_PREVIOUS?.split(',').map((k) => parseKey('ENCRYPTION_KEYS_PREVIOUS', k.trim())) ?? []),
   ];
+  // Links in mail and feed URLs are built from APP_URL, never from a request's Host header.
+  if (production && !e.APP_URL) throw new ConfigError('Invalid configuration: APP_URL is required when NODE_ENV=production');
+  if (e.SMTP_URL && !e.MAIL_FROM) throw new ConfigError('Invalid configuration: MAIL_FROM is required when SMTP_URL is set');
 
   let driver: Config['database']['driver'] = 'pglite';
   if (e.DATABASE_DRIVER !== 'auto') driver = e.DATABASE_DRIVER;
@@ -152,7 +190,19 @@ export function loadConfig(env: Env = process.env): Config {
       calendarApiUrl: e.GOOGLE_CALENDAR_API_URL,
     },
     allowPrivateHosts: e.ALLOW_PRIVATE_HOSTS ? e.ALLOW_PRIVATE_HOSTS === 'true' : !production,
-    rateLimits: { login: e.RATE_LIMIT_LOGIN, register: e.RATE_LIMIT_REGISTER, api: e.RATE_LIMIT_API },
+    rateLimits: {
+      login: e.RATE_LIMIT_LOGIN,
+      loginAddress: e.RATE_LIMIT_LOGIN_ADDRESS,
+      loginAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
+      passwordCheck: e.RATE_LIMIT_PASSWORD_CHECK,
+      register: e.RATE_LIMIT_REGISTER,
+      api: e.RATE_LIMIT_API,
+      token: e.RATE_LIMIT_TOKEN,
+    },
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, perClient: e.PASSWORD_HASH_PER_CLIENT },
+    streams: { perSession: e.SSE_MAX_STREAMS_PER_SESSION, perUser: e.SSE_MAX_STREAMS_PER_USER, total: e.SSE_MAX_STREAMS },
+    registration: e.REGISTRATION,
+    mail: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,
   };
@@ -186,7 +236,21 @@ function parseKey(name: string, value: string): Buffer {
   if (key.length !== 32) {
     throw new ConfigError(`Invalid configuration: ${name} must be 32 bytes, as 64 hex characters or base64`);
   }
+  // All zeros, or any one byte repeated: a placeholder, not a key.
+  if (key.every((b) => b === key[0])) {
+    throw new ConfigError(`Invalid configuration: ${name} is one byte repeated; generate one with \`openssl rand -hex 32\``);
+  }
   return key;
+}
+
+const PLACEHOLDER_SECRET = /change.?(?:me|this)|replace.?me|placeholder|example|secret|password|insecure|default|your.?(?:jwt|key)|^(.{1,8})\1+$/i;
+const MIN_DISTINCT_CHARACTERS = 10;
+
+/** Why a JWT secret is too weak to sign sessions with, or undefined. */
+export function secretWeakness(secret: string): string | undefined {
+  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`;
+  if (PLACEHOLDER_SECRET.test(secret)) return 'looks like a placeholder or a repeated word';
+  return undefined;
 }
 
 /** Development only: a random secret generated once and kept in DATA_DIR so restarts keep sessions. */

@@ -69,6 +69,31 @@ describe('register', () => {
     }
   });
 
+  it('when the password is deep in the 100,000-entry list, in any case, then it is refused too', async () => {
+    for (const password of ['glistering', 'LUCKYS82', 'rgo93kdo']) {
+      const res = await post('/api/auth/register', { email: uniqueEmail(), password });
+      assertProblem(res, 400, 'validation_failed');
+      assert.match(res.body.detail, /too common/);
+    }
+  });
+
+  it('when the password contains the email local part or is one character repeated, then it is refused naming the field', async () => {
+    const email = `Marguerite.${Date.now()}@example.test`;
+    const local = email.split('@')[0]!;
+    for (const password of [`${local.toUpperCase()}!`, `my-${local.toLowerCase()}-pw`, 'z'.repeat(12), '🙂'.repeat(8)]) {
+      const res = await post('/api/auth/register', { email, password });
+      assertProblem(res, 400, 'validation_failed');
+      assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), ['password'], password);
+    }
+    // A short local part is not a rule: "jo" may appear in any password.
+    assert.equal((await post('/api/auth/register', { email: uniqueEmail('jo').replace(/^[^@]*/, 'jo'), password: 'enjoy the long road 7' })).status, 201);
+    // A change of password follows the same policy.
+    const user = await registerUser(server.url, { email: uniqueEmail('policy') });
+    const weak = await as(server.url, user.accessToken).post('/api/auth/password', { currentPassword: user.password, newPassword: `${user.user.email.split('@')[0]}2026` });
+    assertProblem(weak, 400, 'validation_failed');
+    assert.equal(weak.body.errors[0].path, 'newPassword');
+  });
+
   it('when a valid IANA zone and a 256-character password are given, then both are accepted', async () => {
     const res = await post('/api/auth/register', { email: uniqueEmail(), password: 'p'.repeat(255) + 'q', timezone: 'Asia/Kolkata' });
     assert.equal(res.status, 201);
@@ -133,15 +158,17 @@ describe('tokens and sessions', () => {
     assert.equal((await as(server.url, user.accessToken).get('/api/auth/me')).status, 200);
   });
 
-  it('when the refresh token is used, then it rotates; presenting the old one again revokes the session', async () => {
+  it('when the refresh token is used, then it rotates; presenting the old one after its successor was used revokes the session', async () => {
     const user = await registerUser(server.url);
     const first = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
     assert.equal(first.status, 200);
     const rotated = AuthResponse.parse(first.body);
     assert.notEqual(rotated.refreshToken, user.refreshToken);
     assert.equal((await as(server.url, rotated.accessToken).get('/api/auth/me')).status, 200);
+    const second = AuthResponse.parse((await post('/api/auth/refresh', { refreshToken: rotated.refreshToken })).body);
 
     assertProblem(await post('/api/auth/refresh', { refreshToken: user.refreshToken }), 401, 'unauthorized');
+    assertProblem(await post('/api/auth/refresh', { refreshToken: second.refreshToken }), 401, 'unauthorized');
     // Theft detected: the whole session is gone, new tokens included.
     assertProblem(await post('/api/auth/refresh', { refreshToken: rotated.refreshToken }), 401, 'unauthorized');
     assertProblem(await as(server.url, rotated.accessToken).get('/api/auth/me'), 401, 'unauthorized');

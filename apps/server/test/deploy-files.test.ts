@@ -2,6 +2,7 @@
 // linter and against what the server needs, compose against the Compose
 // schema, the platform files by parsing them, the docs against the config.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -62,13 +63,19 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('when the environment the image sets is loaded with the two required secrets, then the configuration is valid', () => {
+  it('when the environment the image sets is loaded with the required secrets and APP_URL, then the configuration is valid', () => {
     const env: Record<string, string> = {};
     for (const line of args('ENV')) {
       for (const m of line.matchAll(/(\w+)=(\S+)/g)) env[m[1]!] = m[2]!;
     }
     assert.equal(env.NODE_ENV, 'production');
-    const config = loadConfig({ ...env, DATA_DIR: '/nonexistent-data', JWT_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: 'ab'.repeat(32) });
+    const config = loadConfig({
+      ...env,
+      DATA_DIR: '/nonexistent-data',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      APP_URL: 'https://lifeos.example.com',
+    });
     assert.equal(config.port, 3001);
     assert.equal(config.webDir, '/app/web');
   });

@@ -130,6 +130,23 @@ describe('MCP server (Streamable HTTP, stateless)', () => {
     assert.equal(result.isError, true);
   });
 
+  it('when a personal access token carries some scopes, then only their tools are listed and callable', async () => {
+    const created = await as(server.url, user.accessToken).post('/api/auth/tokens', { name: 'Editor agent', scopes: ['mem.read'] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const scoped = await connect(server, created.body.token);
+    try {
+      const names = (await scoped.listTools()).tools.map((t) => t.name);
+      assert.deepEqual(names.filter((n) => !n.startsWith('mem_')), [], names.join(', '));
+      assert.ok(names.includes('mem_search_memories') && !names.includes('mem_remember'), names.join(', '));
+      const found = await scoped.callTool({ name: 'mem_search_memories', arguments: { query: 'locker code' } });
+      assert.match(text(found), /4711/);
+      const refused = await scoped.callTool({ name: 'mem_remember', arguments: { fact: 'not allowed' } }).catch((err: Error) => ({ isError: true, content: [{ type: 'text', text: err.message }] }));
+      assert.equal(refused.isError, true);
+    } finally {
+      await scoped.close();
+    }
+  });
+
   it('when no token is sent, then 401 with a WWW-Authenticate pointing at the protected-resource metadata', async () => {
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',

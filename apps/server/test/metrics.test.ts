@@ -75,7 +75,7 @@ describe('GET /metrics protection', () => {
   });
 
   it('when no token is set in production, then /metrics does not exist', async () => {
-    const server = await startTestServer({ env: { NODE_ENV: 'production' } });
+    const server = await startTestServer({ env: { NODE_ENV: 'production', APP_URL: 'https://lifeos.example.com' } });
     try {
       const res = await request(server.url, 'GET', '/metrics');
       assert.equal(res.status, 404);

@@ -30,7 +30,10 @@ describe('session check cache on one instance', () => {
   it('when a reused refresh token revokes the session, then its access token fails at once', async () => {
     const user = await registerUser(server.url);
     assert.equal((await as(server.url, user.accessToken).get('/api/auth/me')).status, 200);
-    assert.equal((await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: user.refreshToken } })).status, 200);
+    const first = await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    assert.equal(first.status, 200);
+    // Once its successor was used, the old token is no longer in its grace: reuse is theft.
+    assert.equal((await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status, 200);
     assert.equal((await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: user.refreshToken } })).status, 401);
     assert.equal((await as(server.url, user.accessToken).get('/api/auth/me')).status, 401);
   });

@@ -49,6 +49,8 @@ export const RegisterBody = z.object({
   username: Username.optional(),
   timezone: TimeZone.optional(),
   deviceName: DeviceName.optional(),
+  /** Needed when the server's REGISTRATION is `invite` (except for its first user). */
+  inviteCode: z.string().trim().min(1).max(100).optional(),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 

@@ -13,6 +13,7 @@ export const ErrorCode = z.enum([
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'mfa_required',
   'service_unavailable',
   'connection_failed',
   'internal',

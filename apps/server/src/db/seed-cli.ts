@@ -27,7 +27,7 @@ try {
   } else {
     await register(ctx, { ...DEMO, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
     const auth = await login(ctx, { email: DEMO.email, password: DEMO.password, deviceName: 'Seed' });
-    const who = { userId: auth.user.id, sessionId: '', user: auth.user };
+    const who = { userId: auth.user.id, sessionId: '', user: auth.user, kind: 'session', scopes: null, expiresAt: null } as const;
     for (const content of HISTORY) await postMessage(ctx, who, { content });
     console.log(`Seeded a demo user with ${HISTORY.length} conversations.`);
   }

@@ -54,6 +54,7 @@ const ANY = z.unknown();
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
+  202: 'Accepted',
   204: 'No content',
   302: 'Redirect',
   400: 'Invalid request (validation_failed, invalid_json)',

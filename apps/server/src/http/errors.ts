@@ -16,6 +16,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
+  mfa_required: 'Second factor required',
   service_unavailable: 'Service unavailable',
   connection_failed: 'Could not connect the account',
   internal: 'Internal server error',
@@ -27,18 +28,21 @@ export class HttpError extends Error {
   readonly code: ErrorCode;
   readonly errors: { path: string; message: string }[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  /** Extra members of the problem body (e.g. `mfaToken` with `mfa_required`); never secrets of another user. */
+  readonly fields: Record<string, string> | undefined;
 
   constructor(
     status: number,
     code: ErrorCode,
     detail: string,
-    extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string> } = {},
+    extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string>; fields?: Record<string, string> } = {},
   ) {
     super(detail);
     this.status = status;
     this.code = code;
     this.errors = extra.errors;
     this.headers = extra.headers;
+    this.fields = extra.fields;
   }
 }
 
@@ -55,7 +59,8 @@ export function validationError(error: z.ZodError, prefix?: string): HttpError {
 }
 
 export function sendProblem(res: Response, err: HttpError): void {
-  const body: Problem = {
+  const body: Problem & Record<string, unknown> = {
+    ...err.fields,
     type: `urn:lifeos:problem:${err.code}`,
     title: TITLES[err.code],
     status: err.status,
@@ -65,6 +70,8 @@ export function sendProblem(res: Response, err: HttpError): void {
     ...(res.req.id ? { requestId: String(res.req.id) } : {}),
   };
   if (err.headers) res.set(err.headers);
+  // Read by the failure limits (http/rate-limit.ts) once the response is sent.
+  res.locals.problemCode = err.code;
   res.status(err.status).type('application/problem+json').send(JSON.stringify(body));
 }
 

@@ -3,7 +3,7 @@
 // so a late confirm still reads "expired" rather than "not found").
 import type { AppContext } from '../context.ts';
 import { pruneExpiredActions } from '../features/actions/actions.repo.ts';
-import { pruneSessions } from '../features/auth/auth.repo.ts';
+import { pruneExpiredAuthSteps, pruneSessions } from '../features/auth/auth.repo.ts';
 import { SESSION_IDLE_MS } from '../features/auth/auth.service.ts';
 import type { JobDefinition } from './job-runner.ts';
 
@@ -17,6 +17,7 @@ export const pruneJob: JobDefinition = {
     const now = ctx.now();
     const sessions = await pruneSessions(ctx.db, now, new Date(now.getTime() - SESSION_IDLE_MS));
     const actions = await pruneExpiredActions(ctx.db, new Date(now.getTime() - DAY_MS));
-    return { sessions, actions };
+    const authSteps = await pruneExpiredAuthSteps(ctx.db, now);
+    return { sessions, actions, authSteps };
   },
 };

@@ -96,6 +96,10 @@ export const refreshTokens = pgTable(
       .references(() => sessions.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+    // Added: the pair this token was exchanged for, sealed (secret box), so a
+    // client that lost the answer gets it again within the grace; cleared once
+    // the successor is exchanged in turn.
+    successor: text('successor'),
   },
   (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
 );

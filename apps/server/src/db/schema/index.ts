@@ -7,3 +7,4 @@ export * from './calendar.ts';
 export * from './memory.ts';
 export * from './oauth-server.ts';
 export * from './mcp-servers.ts';
+export * from './auth-security.ts';

@@ -1,6 +1,7 @@
 import { AccountExport, DeleteAccountBody } from '@lifeos/contract';
 import type { Api } from '../../http/api.ts';
 import type { AppContext } from '../../context.ts';
+import { reenteredSecretLimits } from '../auth/auth.limits.ts';
 import { deleteAccount, exportAccount } from './account.service.ts';
 
 export function registerAccountRoutes(api: Api, ctx: AppContext): void {
@@ -26,8 +27,9 @@ export function registerAccountRoutes(api: Api, ctx: AppContext): void {
       tag: 'Account',
       summary: 'Delete the user and everything of theirs (password re-entered)',
       body: DeleteAccountBody,
+      before: reenteredSecretLimits(ctx, 'password'),
       responses: { 204: null },
-      errors: [403],
+      errors: [403, 429, 503],
     },
     async ({ auth, body }) => {
       await deleteAccount(ctx, auth, body.password);

@@ -2,6 +2,7 @@
 // Sections never contain secrets, hashes or tokens.
 import type { AppContext } from '../../context.ts';
 import { exportPendingActions } from '../actions/actions.repo.ts';
+import { exportAccountSecurity } from '../auth/account-security.export.ts';
 import { listSessionsForExport } from '../auth/auth.repo.ts';
 import { exportCalendar } from '../calendar/calendar.service.ts';
 import { listConnections } from '../connections/connections.repo.ts';
@@ -13,6 +14,7 @@ export type ExportSection = (ctx: AppContext, userId: string) => Promise<Record<
 
 export const exportSections: ExportSection[] = [
   async (ctx, userId) => ({ sessions: await listSessionsForExport(ctx.db, userId) }),
+  (ctx, userId) => exportAccountSecurity(ctx, userId),
   async (ctx, userId) => ({ messages: await exportMessages(ctx.db, userId) }),
   async (ctx, userId) => ({ agentState: await exportAgentState(ctx.db, userId) }),
   async (ctx, userId) => ({ pendingActions: await exportPendingActions(ctx.db, userId) }),

@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { refreshTokens, sessions, users } from '../../db/schema/index.ts';
+import { mfaChallenges, passwordResetTokens, refreshTokens, sessions, users, webauthnChallenges } from '../../db/schema/index.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
@@ -98,19 +98,24 @@ export async function findRefreshToken(db: DbOrTx, tokenHash: string) {
   return row;
 }
 
-/** Marks the token used; false when another request rotated it first. */
-export async function markRefreshTokenRotated(db: DbOrTx, tokenHash: string): Promise<boolean> {
+/** Marks the token used, keeping its sealed successor pair; false when another request rotated it first. */
+export async function markRefreshTokenRotated(db: DbOrTx, tokenHash: string, now: Date, successor: string): Promise<boolean> {
   const rows = await db
     .update(refreshTokens)
-    .set({ rotatedAt: sql`now()` })
+    .set({ rotatedAt: now, successor })
     .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
     .returning({ tokenHash: refreshTokens.tokenHash });
   return rows.length === 1;
 }
 
-export async function rotateSessionToken(db: DbOrTx, sessionId: string, tokenHash: string, now: Date): Promise<void> {
+/** The session moves on to `tokenHash`; only the token just replaced keeps a sealed successor. */
+export async function rotateSessionToken(db: DbOrTx, sessionId: string, replacedHash: string, tokenHash: string, now: Date): Promise<void> {
   await db.update(sessions).set({ token: tokenHash, lastUsedAt: now }).where(eq(sessions.id, sessionId));
   await db.insert(refreshTokens).values({ tokenHash, sessionId });
+  await db
+    .update(refreshTokens)
+    .set({ successor: null })
+    .where(and(eq(refreshTokens.sessionId, sessionId), ne(refreshTokens.tokenHash, replacedHash), isNotNull(refreshTokens.successor)));
 }
 
 export async function revokeSession(db: DbOrTx, userId: string, sessionId: string): Promise<boolean> {
@@ -127,6 +132,10 @@ export async function revokeOtherSessions(db: DbOrTx, userId: string, keepSessio
     .update(sessions)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)));
+}
+
+export async function revokeAllSessions(db: DbOrTx, userId: string): Promise<void> {
+  await db.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
 }
 
 export async function listActiveSessions(db: Db, userId: string, now: Date, idleSince: Date) {
@@ -166,4 +175,14 @@ export async function pruneSessions(db: Db, now: Date, idleSince: Date): Promise
     .where(sql`${sessions.expiresAt} < ${now} or ${sessions.lastUsedAt} < ${idleSince} or ${sessions.revokedAt} is not null`)
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+/** Housekeeping: second-factor steps, reset links and passkey ceremonies past their expiry. */
+export async function pruneExpiredAuthSteps(db: Db, now: Date): Promise<number> {
+  const counts = await Promise.all([
+    db.delete(mfaChallenges).where(lt(mfaChallenges.expiresAt, now)).returning({ k: mfaChallenges.tokenHash }),
+    db.delete(passwordResetTokens).where(lt(passwordResetTokens.expiresAt, now)).returning({ k: passwordResetTokens.tokenHash }),
+    db.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, now)).returning({ k: webauthnChallenges.id }),
+  ]);
+  return counts.reduce((n, rows) => n + rows.length, 0);
 }

@@ -12,19 +12,16 @@ import {
 import type { Api } from '../../http/api.ts';
 import { createLimiter, ipKey } from '../../http/rate-limit.ts';
 import type { AppContext } from '../../context.ts';
+import { registerAccessTokenRoutes } from './access-tokens.routes.ts';
+import { registerAccountSecurityRoutes } from './account-security.routes.ts';
+import { registerPasskeyRoutes } from './passkeys.routes.ts';
+import { hashesPerAddress, loginLimits, reenteredSecretLimits } from './auth.limits.ts';
 import * as auth from './auth.service.ts';
 
 const tag = 'Auth';
 
 export function registerAuthRoutes(api: Api, ctx: AppContext): void {
-  const loginLimit = createLimiter(ctx, 'login', {
-    windowMs: 15 * 60_000,
-    limit: ctx.config.rateLimits.login,
-    skipSuccessfulRequests: true,
-    // Per account and address: one attacker cannot lock a user out from everywhere.
-    // Runs before validation: the body may be anything, e.g. an email object whose toString is not a function.
-    keyGenerator: (req) => `${ipKey(req)}:${typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : ''}`,
-  });
+  const loginLimit = loginLimits(ctx);
   const registerLimit = createLimiter(ctx, 'register', {
     windowMs: 60 * 60_000,
     limit: ctx.config.rateLimits.register,
@@ -37,11 +34,13 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       path: '/api/auth/register',
       tag,
       summary: 'Create an account and a first session',
+      description:
+        'With REGISTRATION=closed, 403 `forbidden` (except for the first user of a fresh server); with REGISTRATION=invite, send `inviteCode` (from `npm run user -- invite`).',
       auth: false,
       body: RegisterBody,
-      before: [registerLimit],
+      before: [hashesPerAddress(ctx), registerLimit],
       responses: { 201: AuthResponse },
-      errors: [409, 429],
+      errors: [403, 409, 429, 503],
     },
     async ({ body }) => ({ status: 201, body: await auth.register(ctx, body) }),
   );
@@ -52,11 +51,13 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       path: '/api/auth/login',
       tag,
       summary: 'Sign in; every sign-in is a new session (one per device)',
+      description:
+        'With two-factor on, the right password answers 401 `{ code: "mfa_required", mfaToken }` and creates no session; complete it with `POST /api/auth/login/mfa`.',
       auth: false,
       body: LoginBody,
-      before: [loginLimit],
+      before: loginLimit,
       responses: { 200: AuthResponse },
-      errors: [401, 429],
+      errors: [401, 429, 503],
     },
     async ({ body }) => ({ status: 200, body: await auth.login(ctx, body) }),
   );
@@ -107,8 +108,9 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       tag,
       summary: 'Change the password; every other session is signed out',
       body: ChangePasswordBody,
+      before: reenteredSecretLimits(ctx, 'password'),
       responses: { 204: null },
-      errors: [403],
+      errors: [403, 429, 503],
     },
     async ({ auth: who, body }) => {
       await auth.changePassword(ctx, who, body);
@@ -136,4 +138,8 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       return { status: 204 };
     },
   );
+
+  registerAccessTokenRoutes(api, ctx);
+  registerAccountSecurityRoutes(api, ctx);
+  registerPasskeyRoutes(api, ctx);
 }

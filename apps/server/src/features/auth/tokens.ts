@@ -13,6 +13,10 @@ export interface AccessClaims {
   sessionId: string;
 }
 
+export interface VerifiedAccess extends AccessClaims {
+  expiresAt: Date;
+}
+
 export async function signAccessToken(
   secret: Uint8Array,
   claims: AccessClaims,
@@ -38,15 +42,17 @@ const VERIFIED_MAX = 50_000;
 const verified = new Map<string, { secret: Uint8Array; claims: AccessClaims; exp: number }>();
 
 /** Verifies signature, algorithm, issuer, audience, type and expiry; returns null for any failure. */
-export async function verifyAccessToken(secret: Uint8Array, token: string, now: Date): Promise<AccessClaims | null> {
+export async function verifyAccessToken(secret: Uint8Array, token: string, now: Date): Promise<VerifiedAccess | null> {
   const known = verified.get(token);
-  if (known && known.secret === secret) return now.getTime() < known.exp * 1000 ? known.claims : null;
+  if (known && known.secret === secret) {
+    return now.getTime() < known.exp * 1000 ? { ...known.claims, expiresAt: new Date(known.exp * 1000) } : null;
+  }
   const claims = await verifyAccessTokenUncached(secret, token, now);
   if (claims) {
     if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-    verified.set(token, { secret, claims, exp: claims.exp });
+    verified.set(token, { secret, claims: { userId: claims.userId, sessionId: claims.sessionId }, exp: claims.exp });
   }
-  return claims && { userId: claims.userId, sessionId: claims.sessionId };
+  return claims && { userId: claims.userId, sessionId: claims.sessionId, expiresAt: new Date(claims.exp * 1000) };
 }
 
 async function verifyAccessTokenUncached(secret: Uint8Array, token: string, now: Date): Promise<(AccessClaims & { exp: number }) | null> {

@@ -12,8 +12,9 @@ import type { AgentDefinition, ToolDef } from '../../agents/types.ts';
 import { logEvent } from '../../lib/events.ts';
 import { attachProposal } from '../actions/actions.service.ts';
 
-export const SCOPES = ['chat', 'mail.read', 'mail.send', 'cal.read', 'cal.write', 'mem.read', 'mem.write'] as const;
-export type Scope = (typeof SCOPES)[number];
+import { SCOPES, type Scope } from '@lifeos/contract';
+
+export { SCOPES, type Scope };
 
 type Access = 'read' | 'write';
 

@@ -7,9 +7,10 @@ import { McpServer } from '@modelcontextprotocol/server';
 import cors from 'cors';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../../context.ts';
-import { authenticate, type AuthInfo } from '../../features/auth/auth.service.ts';
+import type { AuthInfo } from '../../features/auth/auth.service.ts';
+import { authenticateBearer } from '../../http/auth.ts';
 import { sendProblem, unauthorized } from '../../http/errors.ts';
-import { ACCESS_TOKEN_PREFIX, authenticateAccessToken } from '../oauth/oauth.service.ts';
+import { ACCESS_TOKEN_PREFIX, authenticateOAuthAccessToken } from '../oauth/oauth.service.ts';
 import { callTool, SCOPES, toolsForScopes, type McpTool } from './mcp-tools.ts';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
@@ -24,7 +25,7 @@ export const resourceMetadataPath = '/.well-known/oauth-protected-resource';
 
 /** The scopes a request's credentials carry: a scoped token its own, a signed-in session every scope. */
 export function scopesOf(auth: AuthInfo): readonly string[] {
-  return (auth as AuthInfo & { scopes?: readonly string[] }).scopes ?? SCOPES;
+  return auth.scopes ?? SCOPES;
 }
 
 function challenge(ctx: AppContext, req: Request, res: Response, description: string) {
@@ -86,7 +87,8 @@ export function mcpRouter(ctx: AppContext, limit: RequestHandler): Router {
       const match = BEARER.exec(req.headers.authorization ?? '');
       if (!match) return challenge(ctx, req, res, 'A bearer token is required');
       const token = match[1]!;
-      const auth = token.startsWith(ACCESS_TOKEN_PREFIX) ? await authenticateAccessToken(ctx, token) : await authenticate(ctx, token);
+      // An OAuth grant of LifeOS's own authorization server, or a personal access token / session.
+      const auth = token.startsWith(ACCESS_TOKEN_PREFIX) ? await authenticateOAuthAccessToken(ctx, token) : await authenticateBearer(ctx, `Bearer ${token}`);
       if (!auth) return challenge(ctx, req, res, 'The token is invalid, expired or revoked');
       res.locals.auth = auth;
       next();

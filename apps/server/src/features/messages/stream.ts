@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
+import { HttpError } from '../../http/errors.ts';
 import type { BusEvent } from '../../lib/event-bus.ts';
 import { MESSAGE_CREATED, MESSAGE_DELTA, MESSAGE_UPDATED } from './messages.service.ts';
 import * as repo from './messages.repo.ts';
@@ -22,7 +23,67 @@ class SentIds {
   }
 }
 
+/**
+ * Open streams on this instance, by session and by user, so one token cannot
+ * hold hundreds of connections (each a bus subscription and a socket). The
+ * caps are per instance: a client is pinned to one for a stream's life.
+ */
+class StreamCounts {
+  total = 0;
+  private readonly bySession = new Map<string, number>();
+  private readonly byUser = new Map<string, number>();
+
+  /** Takes a place, or says which cap is full. */
+  take(auth: AuthInfo, caps: AppContext['config']['streams']): string | undefined {
+    if ((this.bySession.get(auth.sessionId) ?? 0) >= caps.perSession) return `${caps.perSession} live streams are open for this session`;
+    if ((this.byUser.get(auth.userId) ?? 0) >= caps.perUser) return `${caps.perUser} live streams are open for this account`;
+    if (this.total >= caps.total) return 'The server has as many live streams open as it allows';
+    this.total++;
+    bump(this.bySession, auth.sessionId, 1);
+    bump(this.byUser, auth.userId, 1);
+    return undefined;
+  }
+
+  release(auth: AuthInfo): void {
+    this.total--;
+    bump(this.bySession, auth.sessionId, -1);
+    bump(this.byUser, auth.userId, -1);
+  }
+}
+
+function bump(map: Map<string, number>, key: string, by: number): void {
+  const n = (map.get(key) ?? 0) + by;
+  if (n > 0) map.set(key, n);
+  else map.delete(key);
+}
+
+const counts = new WeakMap<AppContext, StreamCounts>();
+
+/** The longest a timer can wait (setTimeout's limit): a stream of a longer-lived credential ends then, and the client reconnects. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export async function openStream(ctx: AppContext, auth: AuthInfo, req: Request, res: Response) {
+  let open = counts.get(ctx);
+  if (!open) counts.set(ctx, (open = new StreamCounts()));
+  const full = open.take(auth, ctx.config.streams);
+  if (full) {
+    throw new HttpError(429, 'rate_limited', `${full}; close one and try again`, { headers: { 'Retry-After': '5' } });
+  }
+  const streams = open;
+  let released = false;
+  const release = () => {
+    if (!released) streams.release(auth);
+    released = true;
+  };
+  try {
+    await serveStream(ctx, auth, req, res, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function serveStream(ctx: AppContext, auth: AuthInfo, req: Request, res: Response, release: () => void) {
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -76,11 +137,18 @@ export async function openStream(ctx: AppContext, auth: AuthInfo, req: Request, 
   });
 
   const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), ctx.config.sseHeartbeatMs);
+  // The stream ends when the credential that opened it expires; the client reconnects with a fresh one.
+  let expiry: NodeJS.Timeout | undefined;
+  if (auth.expiresAt) {
+    expiry = setTimeout(() => close(), Math.min(MAX_TIMER_MS, Math.max(0, auth.expiresAt.getTime() - ctx.now().getTime())));
+  }
   const close = () => {
     if (closed) return;
     closed = true;
+    release();
     ctx.metrics.openStreams.dec();
     clearInterval(heartbeat);
+    clearTimeout(expiry);
     ctx.shutdown.removeEventListener('abort', close);
     void unsubscribe();
     res.end();

@@ -8,7 +8,7 @@ import type { AppContext } from '../../context.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { toUser } from '../auth/auth.service.ts';
-import { SCOPES } from '../mcp/mcp-tools.ts';
+import { SCOPES, type Scope } from '@lifeos/contract';
 import * as repo from './oauth.repo.ts';
 
 export const ACCESS_TOKEN_PREFIX = 'lifeos_oat_';
@@ -313,14 +313,22 @@ export async function revokeToken(ctx: AppContext, token: string | undefined): P
 }
 
 /** An OAuth access token presented at /mcp: the user, with the grant's scopes and the client's name. */
-export async function authenticateAccessToken(ctx: AppContext, token: string): Promise<(AuthInfo & { scopes: string[]; tokenName: string }) | undefined> {
+export async function authenticateOAuthAccessToken(ctx: AppContext, token: string): Promise<(AuthInfo & { tokenName: string }) | undefined> {
   if (!token.startsWith(ACCESS_TOKEN_PREFIX)) return undefined;
   const now = ctx.now();
   const found = await repo.findLiveToken(ctx.db, sha256(token), 'access', now);
   if (!found) return undefined;
   const user = found.user;
   await repo.touchGrant(ctx.db, found.grant.id, now);
-  return { userId: user.id, sessionId: `oauth:${found.grant.id}`, user: toUser(user), scopes: found.grant.scopes, tokenName: found.clientName };
+  return {
+    userId: user.id,
+    user: toUser(user),
+    kind: 'token',
+    sessionId: `oauth:${found.grant.id}`,
+    scopes: found.grant.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+    expiresAt: found.token.expiresAt,
+    tokenName: found.clientName,
+  };
 }
 
 export async function listGrants(ctx: AppContext, auth: AuthInfo) {
