@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BriefingSettings } from './briefing.ts';
 import { IsoDateTime, TimeZone, Uuid } from './common.ts';
 
 export const Email = z
@@ -14,6 +15,7 @@ export const UserSettings = z
   .object({
     /** With a model configured, facts in ordinary messages (not only those to @mem) are remembered. Off by default. */
     memoryExtraction: z.boolean(),
+    briefing: BriefingSettings,
   })
   .meta({ id: 'UserSettings' });
 export type UserSettings = z.infer<typeof UserSettings>;
@@ -65,7 +67,7 @@ export const UpdateMeBody = z
   .object({
     username: Username.nullable().optional(),
     timezone: TimeZone.optional(),
-    settings: z.object({ memoryExtraction: z.boolean().optional() }).strict().optional(),
+    settings: z.object({ memoryExtraction: z.boolean().optional(), briefing: BriefingSettings.optional() }).strict().optional(),
   })
   .strict();
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;

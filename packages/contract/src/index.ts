@@ -10,3 +10,6 @@ export * from './connections.ts';
 export * from './mail.ts';
 export * from './calendar.ts';
 export * from './memory.ts';
+export * from './reminders.ts';
+export * from './push.ts';
+export * from './briefing.ts';

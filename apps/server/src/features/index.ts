@@ -10,6 +10,8 @@ import { registerCalendarRoutes } from './calendar/calendar.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import { registerMemoryRoutes } from './memory/memory.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
+import { registerPushRoutes } from './push/push.routes.ts';
+import { registerReminderRoutes } from './reminders/reminders.routes.ts';
 
 export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerHealthRoutes,
@@ -21,4 +23,6 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerConnectionRoutes,
   registerCalendarRoutes,
   registerMemoryRoutes,
+  registerReminderRoutes,
+  registerPushRoutes,
 ];

@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import { pruneExpiredActions } from '../features/actions/actions.repo.ts';
 import { pruneSessions } from '../features/auth/auth.repo.ts';
 import { SESSION_IDLE_MS } from '../features/auth/auth.service.ts';
+import { pruneEndedSessionSubscriptions } from '../features/push/push.service.ts';
 import type { JobDefinition } from './job-runner.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -15,8 +16,10 @@ export const pruneJob: JobDefinition = {
   cron: '*/15 * * * *',
   async run(ctx: AppContext) {
     const now = ctx.now();
+    // Before the sessions go: a revoked session's subscriptions are removed even while its row is kept.
+    const pushSubscriptions = await pruneEndedSessionSubscriptions(ctx);
     const sessions = await pruneSessions(ctx.db, now, new Date(now.getTime() - SESSION_IDLE_MS));
     const actions = await pruneExpiredActions(ctx.db, new Date(now.getTime() - DAY_MS));
-    return { sessions, actions };
+    return { sessions, actions, pushSubscriptions };
   },
 };

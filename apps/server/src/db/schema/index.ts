@@ -5,3 +5,4 @@ export * from './actions.ts';
 export * from './oauth-states.ts';
 export * from './calendar.ts';
 export * from './memory.ts';
+export * from './reminders.ts';

@@ -7,6 +7,7 @@ import { exportCalendar } from '../calendar/calendar.service.ts';
 import { listConnections } from '../connections/connections.repo.ts';
 import { exportAgentState, exportMessages } from '../messages/messages.repo.ts';
 import { exportMemories } from '../memory/memory.service.ts';
+import { exportReminders } from '../reminders/reminders.service.ts';
 
 export type ExportSection = (ctx: AppContext, userId: string) => Promise<Record<string, unknown>>;
 
@@ -18,4 +19,5 @@ export const exportSections: ExportSection[] = [
   async (ctx, userId) => ({ connections: await listConnections(ctx.db, userId) }),
   (ctx, userId) => exportCalendar(ctx, userId),
   async (ctx, userId) => ({ memories: await exportMemories(ctx, userId) }),
+  (ctx, userId) => exportReminders(ctx, userId),
 ];

@@ -1,4 +1,4 @@
-import type { AuthResponse, RegisterBody, Session, UpdateMeBody, User } from '@lifeos/contract';
+import { DEFAULT_BRIEFING, type AuthResponse, type RegisterBody, type Session, type UpdateMeBody, type User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
@@ -23,7 +23,7 @@ export function toUser(row: repo.UserRow): User {
     username: row.username,
     timezone: row.timezone,
     createdAt: (row.createdAt ?? new Date(0)).toISOString(),
-    settings: { memoryExtraction: row.memoryExtraction },
+    settings: { memoryExtraction: row.memoryExtraction, briefing: row.briefing ?? DEFAULT_BRIEFING },
   };
 }
 
@@ -142,6 +142,7 @@ export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeB
     ...(input.username !== undefined ? { username: input.username } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.settings?.memoryExtraction !== undefined ? { memoryExtraction: input.settings.memoryExtraction } : {}),
+    ...(input.settings?.briefing !== undefined ? { briefing: input.settings.briefing } : {}),
   });
   if (!row) throw notFound('User');
   await publishAuthEvent(ctx, { userId: auth.userId, type: USER_UPDATED, data: null });

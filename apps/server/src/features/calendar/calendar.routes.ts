@@ -59,6 +59,7 @@ export function registerCalendarRoutes(api: Api, ctx: AppContext): void {
         location: body.location,
         notes: body.notes,
         recurrence: body.recurrence,
+        reminders: body.reminders,
       });
       return { status: 201, body: { event: service.toCalendarEvent(row) } };
     },
@@ -84,6 +85,7 @@ export function registerCalendarRoutes(api: Api, ctx: AppContext): void {
         location: body.location,
         notes: body.notes,
         recurrence: body.recurrence,
+        reminders: body.reminders,
       });
       return { status: 200, body: { event: service.toCalendarEvent(row) } };
     },

@@ -16,6 +16,7 @@ import {
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
 import * as connectionsRepo from '../connections/connections.repo.ts';
 import * as repo from './calendar.repo.ts';
+import { syncConnectedEventReminders } from './calendar.service.ts';
 import {
   createGoogleEvent,
   deleteGoogleEvent,
@@ -124,6 +125,7 @@ function toRows(events: RemoteEvent[], calendarName: string): Array<repo.NewCale
     externalEtag: e.etag,
     externalCalendar: e.calendarUrl,
     calendarName,
+    reminderMinutes: e.alarms ?? [],
   }));
 }
 
@@ -144,6 +146,7 @@ async function syncConnection(ctx: AppContext, user: CalendarUser, row: connecti
     // The same UID may be listed by two calendars; the first copy wins.
     const unique = [...new Map(rows.map((r) => [r.externalId, r])).values()];
     await repo.replaceExternalEvents(ctx.db, user.id, row.id, unique);
+    await syncConnectedEventReminders(ctx, user.id, row.id);
     if (row.status === 'error') await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'ok', null);
     logEvent(ctx, 'calendar.synced', { userId: user.id, connectionId: row.id, events: unique.length });
   } catch (err) {

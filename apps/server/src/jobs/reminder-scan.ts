@@ -1,0 +1,36 @@
+// Each instance looks for due reminders every REMINDER_SCAN_MS (1 s by default)
+// and delivers what it can claim. Claims use FOR UPDATE SKIP LOCKED, so any
+// number of instances scan side by side and each reminder is delivered by one;
+// the scan reads a partial index of scheduled rows, so its cost does not grow
+// with the number of reminders far in the future. The first scan runs at start:
+// reminders that fell due while no server ran are delivered then, marked late.
+import type { AppContext } from '../context.ts';
+import { deliverDueReminders } from '../features/reminders/deliver-reminders.ts';
+
+export function startReminderScan(ctx: AppContext): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      const { delivered } = await deliverDueReminders(ctx);
+      if (delivered > 0) ctx.log.debug({ delivered }, 'reminders delivered');
+    } catch (err) {
+      ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'reminder scan failed');
+    }
+  };
+  const loop = () => {
+    if (stopped) return;
+    running = tick().finally(() => {
+      if (!stopped) timer = setTimeout(loop, ctx.config.reminderScanMs);
+    });
+  };
+  loop();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
