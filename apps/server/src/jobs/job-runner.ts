@@ -78,7 +78,7 @@ export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = 
       retryDelayMax: queue.retryDelayMax,
       expireInSeconds: queue.expireInSeconds,
     });
-    await boss.work(queue.name, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([item]) => {
+    await boss.work(queue.name, { pollingIntervalSeconds: 0.5, localConcurrency: 5 }, async ([item]) => {
       const end = ctx.metrics.jobRuns.startTimer({ job: queue.name });
       try {
         await queue.run(ctx, item!.data as never);

@@ -69,7 +69,14 @@ export async function markDelivered(db: Db, row: ReminderRow, messageId: string,
   const done = await db
     .update(reminders)
     .set({ status: 'delivered', deliveredAt, messageId, claimedUntil: null, updatedAt: sql`now()` })
-    .where(and(eq(reminders.id, row.id), eq(reminders.status, 'scheduled'), eq(reminders.dueAt, row.dueAt)))
+    .where(
+      and(
+        eq(reminders.id, row.id),
+        eq(reminders.status, 'scheduled'),
+        // Not moved meanwhile; compared in milliseconds, the precision the row was read with.
+        sql`date_trunc('milliseconds', ${reminders.dueAt}) = ${row.dueAt.toISOString()}::timestamptz`,
+      ),
+    )
     .returning({ id: reminders.id });
   return done.length === 1;
 }
