@@ -17,6 +17,8 @@ import * as repo from './reminders.repo.ts';
 export const LATE_AFTER_MS = 60_000;
 const LEASE_MS = 30_000;
 const BATCH = 200;
+/** Deliveries in flight at once per instance: each is a few short queries, so they overlap well on a pool. */
+const CONCURRENCY = 8;
 
 /** A stable UUID for the message of one delivery of a reminder. */
 export function reminderMessageId(reminderId: string, dueAt: Date): string {
@@ -45,19 +47,28 @@ export async function deliverDueReminders(ctx: AppContext): Promise<{ delivered:
   for (;;) {
     const now = ctx.now();
     const claimed = await repo.claimDue(ctx.db, now, new Date(now.getTime() + LEASE_MS), BATCH);
-    for (const row of claimed) {
-      try {
-        const result = await deliverOne(ctx, row);
-        if (result === 'delivered' || result === 'late') delivered++;
-        if (result === 'late') late++;
-      } catch (err) {
-        ctx.log.error({ err, reminderId: row.id }, 'reminder delivery failed');
-        await repo.releaseClaim(ctx.db, row.id).catch(() => undefined);
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) {
+        const row = claimed[next++]!;
+        try {
+          const result = await deliverOne(ctx, row);
+          if (result === 'delivered' || result === 'late') delivered++;
+          if (result === 'late') late++;
+        } catch (err) {
+          ctx.log.error({ err, reminderId: row.id }, 'reminder delivery failed');
+          await repo.releaseClaim(ctx.db, row.id).catch(() => undefined);
+        }
       }
-    }
+    };
+    // PGlite is one connection: overlapping would only queue.
+    await Promise.all(Array.from({ length: ctx.database.driver === 'pglite' ? 1 : Math.min(CONCURRENCY, claimed.length) }, worker));
     if (claimed.length < BATCH) return { delivered, late };
   }
 }
+
+/** When the next scheduled reminder falls due (the scan sleeps until then when it is sooner than its interval). */
+export const nextDueAt = (ctx: AppContext) => repo.nextDueAt(ctx.db, ctx.now());
 
 async function deliverOne(ctx: AppContext, row: repo.ReminderRow): Promise<'delivered' | 'late' | 'duplicate'> {
   const now = ctx.now();

@@ -64,6 +64,17 @@ export async function claimDue(db: Db, now: Date, leaseUntil: Date, limit: numbe
   return db.select().from(reminders).where(inArray(reminders.id, ids)).orderBy(asc(reminders.dueAt));
 }
 
+/** The next due time after `after` (rows already due are the scan's, or another instance's while it holds them). */
+export async function nextDueAt(db: Db, after: Date): Promise<Date | null> {
+  const [row] = await db
+    .select({ dueAt: reminders.dueAt })
+    .from(reminders)
+    .where(and(eq(reminders.status, 'scheduled'), sql`${reminders.dueAt} > ${after.toISOString()}::timestamptz`))
+    .orderBy(asc(reminders.dueAt))
+    .limit(1);
+  return row?.dueAt ?? null;
+}
+
 /** Marks a claimed reminder delivered; false when it changed meanwhile (moved, cancelled, delivered). */
 export async function markDelivered(db: Db, row: ReminderRow, messageId: string, deliveredAt: Date): Promise<boolean> {
   const done = await db
