@@ -312,7 +312,12 @@ async function benchReminders(db: 'pg' | 'pglite'): Promise<void> {
           ...env,
         });
         const url = `http://127.0.0.1:${port}`;
-        await waitHealthy(url, server.child, server.log);
+        try {
+          await waitHealthy(url, server.child, server.log);
+        } catch (err) {
+          await stop(server.child);
+          throw err;
+        }
         return { url, stop: () => stop(server.child) };
       },
       admin,
