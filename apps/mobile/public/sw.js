@@ -49,8 +49,12 @@ self.addEventListener('notificationclick', (event) => {
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
       const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
       if (open) {
-        await open.focus();
-        if ('navigate' in open) return open.navigate(url);
+        // Focusing needs the click's user activation; a window that cannot be focused is still navigated.
+        await open.focus().catch(() => undefined);
+        const navigated = await open.navigate(url).catch(() => null);
+        if (navigated) return undefined;
+        // Not controlled by this worker (opened before it): the page moves itself.
+        open.postMessage({ type: 'lifeos.open', url });
         return undefined;
       }
       return self.clients.openWindow(url);
