@@ -23,7 +23,14 @@ export const CreatePushSubscriptionBody = z
       token: z.string().max(200).regex(/^(Expo|Exponent)PushToken\[[^\]]+\]$/, 'Must be an Expo push token such as ExponentPushToken[…]'),
     }),
   ])
-  .meta({ id: 'CreatePushSubscription' });
+  .meta({
+    id: 'CreatePushSubscription',
+    example: {
+      kind: 'webpush',
+      endpoint: 'https://push.example.test/send/abc123',
+      keys: { p256dh: 'BP2Kpg_d_DsrcfrRKtUnj44Qc6EYMFLBqiNkLSjWtc5rkS7iF5_Tr17YfQplTtsLFmEd0TvcDXrvdzfWXDGX0ZY', auth: 'x6uV1Zg0SMvVQ4ciTbQ3yw' },
+    },
+  });
 export type CreatePushSubscriptionBody = z.infer<typeof CreatePushSubscriptionBody>;
 
 export const PushSubscription = z

@@ -30,7 +30,7 @@ export const MAX_REMINDER_TEXT = 1000;
 
 export const CreateReminderBody = z
   .object({ text: nonBlank(MAX_REMINDER_TEXT), dueAt: IsoDateTime.meta({ description: 'When to remind; must be in the future' }) })
-  .meta({ id: 'CreateReminder', example: { text: 'Call the garage', dueAt: '2026-12-01T17:00:00.000Z' } });
+  .meta({ id: 'CreateReminder', example: { text: 'Call the garage', dueAt: '2030-01-07T17:00:00.000Z' } });
 export type CreateReminderBody = z.infer<typeof CreateReminderBody>;
 
 export const UpdateReminderBody = z
