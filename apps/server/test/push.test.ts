@@ -111,13 +111,17 @@ describe('push notifications', () => {
     const user = await registerUser(server.url);
     const other = await request(server.url, 'POST', '/api/auth/login', { body: { email: user.user.email, password: user.password } });
     const api = as(server.url, user.accessToken);
-    await api.post('/api/push/subscriptions', { kind: 'webpush', ...pushService.subscription('/push/logged-out') });
+    const first = await api.post('/api/push/subscriptions', { kind: 'webpush', ...pushService.subscription('/push/logged-out') });
     assert.equal((await api.post('/api/auth/logout')).status, 204);
     const list = await as(server.url, other.body.accessToken).get('/api/push/subscriptions');
     assert.deepEqual(list.body.subscriptions, []);
     const sent = await as(server.url, other.body.accessToken).post('/api/push/test');
     assert.equal(sent.status, 202);
     assert.equal(sent.body.subscriptions, 0);
+    // The browser signs in again: the same endpoint is a new subscription of the new session.
+    const again = await as(server.url, other.body.accessToken).post('/api/push/subscriptions', { kind: 'webpush', ...pushService.subscription('/push/logged-out') });
+    assert.equal(again.status, 201);
+    assert.notEqual(again.body.subscription.id, first.body.subscription.id);
   });
 
   it("when a user deletes another user's subscription, then it is a 404, and their own is a 204", async () => {

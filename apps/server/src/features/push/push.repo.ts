@@ -10,13 +10,26 @@ export type NewPushSubscription = Pick<typeof pushSubscriptions.$inferInsert, 'k
 
 const live = (now: Date) => and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
 
-/** Stores a subscription for the session; the same endpoint (or token) again keeps its id and moves to this session. */
+/**
+ * Stores a subscription for the session; the same endpoint (or token) again keeps its id and moves to
+ * this session. One left by an ended session is gone: the device subscribes anew.
+ */
 export async function upsertSubscription(
   db: Db,
   userId: string,
   sessionId: string,
   values: NewPushSubscription,
+  now: Date,
 ): Promise<{ row: PushSubscriptionRow; created: boolean }> {
+  await db
+    .delete(pushSubscriptions)
+    .where(
+      and(
+        eq(pushSubscriptions.userId, userId),
+        eq(pushSubscriptions.endpoint, values.endpoint),
+        sql`not exists (select 1 from ${sessions} where ${sessions.id} = ${pushSubscriptions.sessionId} and ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${now.toISOString()}::timestamptz)`,
+      ),
+    );
   const [inserted] = await db
     .insert(pushSubscriptions)
     .values({ ...values, userId, sessionId })

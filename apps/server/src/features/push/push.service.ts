@@ -56,7 +56,7 @@ export async function subscribe(
     if (!ctx.config.push.expo.enabled) throw new HttpError(503, 'service_unavailable', 'Expo push is not enabled on this server');
     values = { kind: 'expo', endpoint: body.token, p256dh: null, auth: null };
   }
-  const { row, created } = await repo.upsertSubscription(ctx.db, auth.userId, auth.sessionId, values);
+  const { row, created } = await repo.upsertSubscription(ctx.db, auth.userId, auth.sessionId, values, ctx.now());
   return { subscription: toSubscription(row, auth.sessionId), created };
 }
 
