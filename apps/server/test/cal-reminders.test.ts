@@ -3,8 +3,11 @@
 // one, and never becomes a calendar event.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { startJobs, type JobRunner } from '../src/jobs/job-runner.ts';
 import { as, registerUser } from './helpers/http.ts';
+import { startPushService, type PushServiceStandIn } from './helpers/push-service.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { created, openSse } from './helpers/sse.ts';
 
 const MIN = 60_000;
 
@@ -87,5 +90,48 @@ describe('@cal reminders in the chat', () => {
     assert.deepEqual((await scheduled()).map((x: any) => x.text), ['Call the garage']);
     const which = await say('@cal remind me to buy milk');
     assert.match(which.content, /When should I remind you/);
+  });
+});
+
+describe('"remind me in 2 minutes to stretch", end to end', () => {
+  let server: TestServer;
+  let runner: JobRunner;
+  let pushService: PushServiceStandIn;
+  const NOW = new Date('2026-12-01T09:00:00Z');
+  before(async () => {
+    pushService = await startPushService();
+    server = await startTestServer({ now: NOW, env: { REMINDER_SCAN_MS: '200' } });
+    runner = await startJobs(server.ctx, []);
+  });
+  after(async () => {
+    await runner?.stop();
+    await server?.close();
+    await pushService?.close();
+  });
+
+  it('when two minutes have passed, then every open device shows the reminder in the chat and the subscribed browser gets the push', async () => {
+    const user = await registerUser(server.url, { timezone: 'Europe/Berlin' });
+    const api = as(server.url, user.accessToken);
+    await api.post('/api/push/subscriptions', { kind: 'webpush', ...pushService.subscription('/push/stretch') });
+    const reply = (await api.post('/api/messages', { content: 'remind me in 2 minutes to stretch' })).body.reply;
+    assert.match(reply.content, /Stretch/);
+    const devices = await Promise.all([openSse(server.url, user.accessToken), openSse(server.url, user.accessToken)]);
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(created(devices[0]!.events).length, 0, 'nothing before it is due');
+      // The server's clock moves on two minutes.
+      server.clock.now = new Date(NOW.getTime() + 2 * MIN);
+      for (const device of devices) {
+        await device.waitFor((events) => created(events).length >= 1, 20_000);
+        const msg = created(device.events)[0]!.data;
+        assert.equal(msg.agentName, '@cal');
+        assert.equal(msg.content, 'Reminder: Stretch');
+      }
+      const [push] = await pushService.waitFor(1);
+      assert.equal(push!.payload.body, 'Reminder: Stretch');
+      assert.equal(push!.payload.messageId, created(devices[1]!.events)[0]!.data.id);
+    } finally {
+      devices.forEach((d) => d.close());
+    }
   });
 });
