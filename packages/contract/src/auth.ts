@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BriefingSettings } from './briefing.ts';
+import { BriefingSettings, DEFAULT_BRIEFING } from './briefing.ts';
 import { IsoDateTime, TimeZone, Uuid } from './common.ts';
 
 export const Email = z
@@ -15,7 +15,8 @@ export const UserSettings = z
   .object({
     /** With a model configured, facts in ordinary messages (not only those to @mem) are remembered. Off by default. */
     memoryExtraction: z.boolean(),
-    briefing: BriefingSettings,
+    /** Absent from servers that predate it: read as off. */
+    briefing: BriefingSettings.default(() => ({ ...DEFAULT_BRIEFING })),
   })
   .meta({ id: 'UserSettings' });
 export type UserSettings = z.infer<typeof UserSettings>;
