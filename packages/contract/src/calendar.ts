@@ -33,7 +33,10 @@ export const CalendarEvent = z
     recurrence: z.string().nullable().meta({ description: 'RRULE of the series, or null' }),
     timeZone: z.string().meta({ description: 'IANA zone whose wall clock the event follows' }),
     calendarName: z.string().nullable().meta({ description: 'Name of the external calendar it lives in, or null for the local calendar' }),
-    reminders: z.array(z.number().int()).meta({ description: 'Minutes before `start` to remind the user; each is a Reminder with this eventId' }),
+    reminders: z
+      .array(z.number().int())
+      .default(() => [])
+      .meta({ description: 'Minutes before `start` to remind the user; each is a Reminder with this eventId' }),
   })
   .meta({ id: 'CalendarEvent' });
 export type CalendarEvent = z.infer<typeof CalendarEvent>;
