@@ -36,7 +36,7 @@ export function NotificationsCard({ sessions }: { sessions: Session[] }) {
       <Muted style={styles.lead}>Reminders and your daily briefing arrive on the devices switched on here.</Muted>
       {error ? <Notice>{errorMessage(error)}</Notice> : null}
       <View style={styles.row}>
-        <Text style={[styles.name, { color: colors.text }]}>This device</Text>
+        <Text style={[styles.name, { color: colors.text }]}>On this {pushSupported() ? 'browser' : 'device'}</Text>
         <Switch
           accessibilityLabel="Notifications on this device"
           value={Boolean(mine)}
