@@ -43,6 +43,8 @@ describe('push notifications', () => {
     assert.equal(status, 200);
     assert.equal(Buffer.from(body.webPush.publicKey, 'base64url').length, 65);
     assert.equal(body.expo, true);
+    const anonymous = await request(server.url, 'GET', '/api/push/config');
+    assert.deepEqual(anonymous.body, body, 'the public key needs no token');
   });
 
   it('when a browser subscribes twice with the same endpoint, then the second answer is 200 with the same id', async () => {

@@ -14,6 +14,8 @@ export function registerPushRoutes(api: Api, ctx: AppContext): void {
       path: '/api/push/config',
       tag,
       summary: 'What push this server offers: the VAPID public key for Web Push (null when off), and whether Expo push is on',
+      description: 'Needs no token: the key is public by design (browsers send it to their push service).',
+      auth: false,
       responses: { 200: PushConfigResponse },
     },
     async () => ({ status: 200, body: push.pushConfig(ctx) }),
