@@ -5,6 +5,7 @@
 //   npm run bench                          both databases, a 40-second soak (about 6 minutes)
 //   npm run bench -- --full                the 2-minute soak and 10-second runs
 //   npm run bench -- --db pglite --only get,post --duration 5 --soak 20
+//   npm run bench -- --only reminders      reminder delivery lag only (10k and 100k scheduled)
 //
 // PostgreSQL: BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local server);
 // a fresh database is created for the run and dropped after it.
@@ -18,13 +19,14 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { bearer, sseFanout, soak, userIdHeader, type AuthHeaders } from './clients.ts';
+import { benchReminderLag } from './reminders.ts';
 import { BENCH_PASSWORD, seed, type BenchUser } from './seed.ts';
 import { fmt, summarize, table, type Summary } from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
     db: { type: 'string', default: 'pg,pglite' },
-    only: { type: 'string', default: 'get,post,sse,soak,login' },
+    only: { type: 'string', default: 'get,post,sse,soak,login,reminders' },
     duration: { type: 'string' },
     soak: { type: 'string' },
     full: { type: 'boolean', default: false },
@@ -292,9 +294,56 @@ async function benchDatabase(db: 'pg' | 'pglite'): Promise<void> {
   }
 }
 
+/** Reminder delivery lag (bench/reminders.ts) at 10,000 and 100,000 scheduled, on a server of its own. */
+async function benchReminders(db: 'pg' | 'pglite'): Promise<void> {
+  const label = db === 'pg' ? 'PostgreSQL' : 'PGlite';
+  const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  for (const total of [10_000, 100_000]) {
+    console.log(`[${db}] reminder delivery lag, ${total.toLocaleString('en')} scheduled`);
+    const r = await benchReminderLag(
+      db,
+      total,
+      async (env) => {
+        const port = await freePort();
+        const server = start('apps/server/src/main.ts', [], {
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+          RATE_LIMIT_API: '10000000',
+          ...env,
+        });
+        const url = `http://127.0.0.1:${port}`;
+        try {
+          await waitHealthy(url, server.child, server.log);
+        } catch (err) {
+          await stop(server.child);
+          throw err;
+        }
+        return { url, stop: () => stop(server.child) };
+      },
+      admin,
+    );
+    rows.push({
+      scenario: `reminder lag, ${total.toLocaleString('en')} scheduled (due → SSE event)`,
+      db: label,
+      server: { rps: NaN, lat: r.sse, errors: r.measured - r.delivered },
+      baseline: undefined,
+      goal: db === 'pg' ? 'p99 < 2,000 ms, all delivered' : 'report',
+      met: db === 'pg' ? r.sse.p99 < 2_000 && r.delivered === r.measured : undefined,
+      note: `${r.delivered}/${r.measured} timed reminders delivered; due → stored p50 ${fmt(r.stored.p50, 0)} / p99 ${fmt(r.stored.p99, 0)} ms; due → SSE p50 ${fmt(r.sse.p50, 0)} / p99 ${fmt(r.sse.p99, 0)} ms`,
+    });
+  }
+}
+
 const databases = args.db!.split(',') as ('pg' | 'pglite')[];
 const started = performance.now();
-for (const db of databases) await benchDatabase(db);
+const serverScenarios = ['get', 'post', 'sse', 'soak', 'login'].filter((s) => scenarios.has(s));
+for (const db of databases) {
+  if (serverScenarios.length) await benchDatabase(db);
+  if (scenarios.has('reminders')) await benchReminders(db);
+}
 
 const cpu = os.cpus();
 console.log(`\nLifeOS benchmark — ${cpu.length} × ${cpu[0]?.model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { createDatabase, type DatabaseOptions } from './db/client.ts';
+import { createJobQueue } from './jobs/job-queue.ts';
 import { createPostgresBus, createRedisBus } from './lib/event-bus.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -46,6 +47,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<B
     startedAt: Date.now(),
     metrics: createMetrics(database),
     shutdown: shutdown.signal,
+    jobs: createJobQueue(() => ctx),
   };
   return {
     ctx,

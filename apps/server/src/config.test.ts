@@ -20,7 +20,11 @@ describe('loadConfig', () => {
     assert.deepEqual(second.encryptionKeys[0], first.encryptionKeys[0]);
     const file = path.join(dir, 'dev-secrets.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    assert.equal(Object.keys(JSON.parse(readFileSync(file, 'utf8'))).length, 2);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))).sort(), ['encryptionKey', 'jwtSecret', 'vapidKeys']);
+    // The Web Push key pair is kept too: browsers' subscriptions are bound to its public key.
+    assert.deepEqual(second.push.vapid, first.push.vapid);
+    assert.equal(Buffer.from(first.push.vapid!.publicKey, 'base64url').length, 65);
+    assert.equal(Buffer.from(first.push.vapid!.privateKey, 'base64url').length, 32);
     // Two data folders never share a generated secret.
     assert.notDeepEqual(loadConfig({ DATA_DIR: tempDir() }).jwtSecret, first.jwtSecret);
   });
@@ -31,6 +35,18 @@ describe('loadConfig', () => {
       () => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir(), JWT_SECRET: randomBytes(32).toString('hex') }),
       /ENCRYPTION_KEY/,
     );
+  });
+
+  it('when in production, then Web Push is on only with both VAPID keys, and a subject comes from VAPID_SUBJECT or an https APP_URL', () => {
+    const base = { NODE_ENV: 'production', DATA_DIR: tempDir(), JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: 'a'.repeat(64) };
+    assert.equal(loadConfig(base).push.vapid, undefined);
+    const keys = loadConfig({ DATA_DIR: tempDir() }).push.vapid!;
+    assert.throws(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: keys.publicKey }), /VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY/);
+    assert.throws(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey }), /VAPID_SUBJECT/);
+    assert.throws(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: 'short', VAPID_PRIVATE_KEY: keys.privateKey, VAPID_SUBJECT: 'mailto:ops@example.com' }), /VAPID_PUBLIC_KEY/);
+    assert.throws(() => loadConfig({ ...base, VAPID_SUBJECT: 'ops@example.com' }), /VAPID_SUBJECT/);
+    const fromAppUrl = loadConfig({ ...base, VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, APP_URL: 'https://life.example.com' });
+    assert.deepEqual(fromAppUrl.push.vapid, { ...keys, subject: 'https://life.example.com' });
   });
 
   it('when a value is malformed, then the error names that variable', () => {

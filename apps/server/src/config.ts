@@ -1,6 +1,6 @@
 // The only reader of the environment. Read once at start-up, validated, and
 // refusing to start with a message that names the variable at fault.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
@@ -62,6 +62,15 @@ const EnvSchema = z.object({
   MAIL_FROM: optionalString,
   METRICS_TOKEN: optionalString,
   WEB_DIR: optionalString,
+  VAPID_PUBLIC_KEY: optionalString,
+  VAPID_PRIVATE_KEY: optionalString,
+  VAPID_SUBJECT: optionalString.pipe(z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').optional()),
+  EXPO_PUSH: z.enum(['true', 'false']).default('true'),
+  EXPO_ACCESS_TOKEN: optionalString,
+  // Expo's push API; overridden only to test against a local server.
+  EXPO_PUSH_URL: z.url().default('https://exp.host'),
+  EXPO_RECEIPT_DELAY_SECONDS: z.coerce.number().int().min(0).default(900),
+  REMINDER_SCAN_MS: positiveInt(1_000),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -120,6 +129,13 @@ export interface Config {
   mail: { url: string; from: string } | undefined;
   metricsToken: string | undefined;
   webDir: string | undefined;
+  push: {
+    /** Web Push (VAPID, RFC 8292); undefined when no keys are configured (production without VAPID_*). */
+    vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+    expo: { enabled: boolean; accessToken: string | undefined; url: string; receiptDelaySeconds: number };
+  };
+  /** How often each instance looks for due reminders. */
+  reminderScanMs: number;
 }
 
 export class ConfigError extends Error {
@@ -205,7 +221,42 @@ export function loadConfig(env: Env = process.env): Config {
     mail: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,
+    push: {
+      vapid: resolveVapid(e, production, dataDir),
+      expo: { enabled: e.EXPO_PUSH === 'true', accessToken: e.EXPO_ACCESS_TOKEN, url: e.EXPO_PUSH_URL, receiptDelaySeconds: e.EXPO_RECEIPT_DELAY_SECONDS },
+    },
+    reminderScanMs: e.REMINDER_SCAN_MS,
   };
+}
+
+/**
+ * VAPID keys (base64url, as browsers take them): from the environment, both or neither;
+ * in development generated once and kept in DATA_DIR like the other development secrets.
+ * In production without them Web Push is off.
+ */
+function resolveVapid(e: z.infer<typeof EnvSchema>, production: boolean, dataDir: string): Config['push']['vapid'] {
+  const subject = e.VAPID_SUBJECT ?? (e.APP_URL?.startsWith('https://') ? e.APP_URL : 'mailto:push@lifeos.invalid');
+  if (e.VAPID_PUBLIC_KEY || e.VAPID_PRIVATE_KEY) {
+    if (!e.VAPID_PUBLIC_KEY || !e.VAPID_PRIVATE_KEY) throw new ConfigError('Invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together');
+    if (Buffer.from(e.VAPID_PUBLIC_KEY, 'base64url').length !== 65) throw new ConfigError('Invalid configuration: VAPID_PUBLIC_KEY must be a P-256 public key (65 bytes, base64url)');
+    if (Buffer.from(e.VAPID_PRIVATE_KEY, 'base64url').length !== 32) throw new ConfigError('Invalid configuration: VAPID_PRIVATE_KEY must be a P-256 private key (32 bytes, base64url)');
+    if (production && !e.VAPID_SUBJECT && !e.APP_URL?.startsWith('https://')) {
+      throw new ConfigError('Invalid configuration: VAPID_SUBJECT (mailto: or https://) is required with VAPID keys when NODE_ENV=production');
+    }
+    return { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject };
+  }
+  if (production) return undefined;
+  const generate = () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pub = publicKey.export({ format: 'jwk' });
+    const priv = privateKey.export({ format: 'jwk' });
+    const raw = Buffer.concat([Buffer.from([4]), Buffer.from(pub.x!, 'base64url'), Buffer.from(pub.y!, 'base64url')]);
+    return `${raw.toString('base64url')}.${priv.d}`;
+  };
+  // Tests get a fresh pair per process; development keeps one so browser subscriptions survive restarts.
+  const pair = e.NODE_ENV === 'test' ? generate() : devSecret(dataDir, 'vapidKeys', generate);
+  const [publicKey, privateKey] = pair.split('.') as [string, string];
+  return { publicKey, privateKey, subject };
 }
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -254,12 +305,12 @@ export function secretWeakness(secret: string): string | undefined {
 }
 
 /** Development only: a random secret generated once and kept in DATA_DIR so restarts keep sessions. */
-function devSecret(dataDir: string, name: 'jwtSecret' | 'encryptionKey'): string {
+function devSecret(dataDir: string, name: 'jwtSecret' | 'encryptionKey' | 'vapidKeys', generate = () => randomBytes(32).toString('hex')): string {
   const file = path.join(dataDir, 'dev-secrets.json');
   let secrets: Record<string, string> = {};
   if (existsSync(file)) secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   if (!secrets[name]) {
-    secrets[name] = randomBytes(32).toString('hex');
+    secrets[name] = generate();
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }

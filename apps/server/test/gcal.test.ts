@@ -57,6 +57,7 @@ before(async () => {
     location: 'BER Terminal 1',
     start: { dateTime: '2026-11-30T08:00:00+01:00' },
     end: { dateTime: '2026-11-30T10:00:00+01:00' },
+    reminders: { useDefault: false, overrides: [{ method: 'popup', minutes: 120 }] },
   });
 });
 
@@ -114,6 +115,13 @@ describe('Google Calendar through the Google connection', () => {
       [['Flight to Lisbon', '2026-11-30T07:00:00.000Z', '2026-11-30T09:00:00.000Z', 'google', 'BER Terminal 1']],
     );
     assert.equal((await say(alice, "@cal what's on tomorrow")).content, 'Tomorrow: 1 event.\n**Mon 30 Nov**\n- 08:00–10:00 **Flight to Lisbon** (BER Terminal 1)');
+  });
+
+  it("when a Google event has its own reminders, then they are the copy's reminders", async () => {
+    const [event] = (await alice.get(WEEK)).body.events;
+    assert.deepEqual(event.reminders, [120]);
+    const reminders = (await alice.get('/api/reminders')).body.reminders;
+    assert.deepEqual(reminders.map((r: { eventId: string; dueAt: string }) => [r.eventId, r.dueAt]), [[event.id, '2026-11-30T05:00:00.000Z']]);
   });
 
   it('when free time is asked for, then the Google event counts as busy', async () => {

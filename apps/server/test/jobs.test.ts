@@ -49,8 +49,11 @@ describe(`background jobs on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'P
     assert.equal(metricValue(text, 'lifeos_job_duration_seconds_count', { job: 'lifeos.prune', outcome: 'ok' }), 1);
   });
 
-  it('when the jobs start, then the prune job is scheduled once', async () => {
-    const schedules = await rows(server, sql`select name, cron from pgboss.schedule`);
-    assert.deepEqual(schedules, [{ name: 'lifeos.prune', cron: '*/15 * * * *' }]);
+  it('when the jobs start, then the prune job and the daily briefings are scheduled once', async () => {
+    const schedules = await rows(server, sql`select name, cron from pgboss.schedule order by name`);
+    assert.deepEqual(schedules, [
+      { name: 'lifeos.briefing', cron: '* * * * *' },
+      { name: 'lifeos.prune', cron: '*/15 * * * *' },
+    ]);
   });
 });

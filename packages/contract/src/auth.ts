@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BriefingSettings, DEFAULT_BRIEFING } from './briefing.ts';
 import { IsoDateTime, TimeZone, Uuid } from './common.ts';
 
 export const Email = z
@@ -14,6 +15,8 @@ export const UserSettings = z
   .object({
     /** With a model configured, facts in ordinary messages (not only those to @mem) are remembered. Off by default. */
     memoryExtraction: z.boolean(),
+    /** Absent from servers that predate it: read as off. */
+    briefing: BriefingSettings.default(() => ({ ...DEFAULT_BRIEFING })),
   })
   .meta({ id: 'UserSettings' });
 export type UserSettings = z.infer<typeof UserSettings>;
@@ -67,7 +70,7 @@ export const UpdateMeBody = z
   .object({
     username: Username.nullable().optional(),
     timezone: TimeZone.optional(),
-    settings: z.object({ memoryExtraction: z.boolean().optional() }).strict().optional(),
+    settings: z.object({ memoryExtraction: z.boolean().optional(), briefing: BriefingSettings.optional() }).strict().optional(),
   })
   .strict();
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { IsoDateTime, nonBlank, Uuid } from './common.ts';
+import { EventReminders } from './reminders.ts';
 
 export const CalendarEventSource = z.enum(['local', 'google', 'caldav']).meta({ id: 'CalendarEventSource' });
 export type CalendarEventSource = z.infer<typeof CalendarEventSource>;
@@ -32,6 +33,10 @@ export const CalendarEvent = z
     recurrence: z.string().nullable().meta({ description: 'RRULE of the series, or null' }),
     timeZone: z.string().meta({ description: 'IANA zone whose wall clock the event follows' }),
     calendarName: z.string().nullable().meta({ description: 'Name of the external calendar it lives in, or null for the local calendar' }),
+    reminders: z
+      .array(z.number().int())
+      .default(() => [])
+      .meta({ description: 'Minutes before `start` to remind the user; each is a Reminder with this eventId' }),
   })
   .meta({ id: 'CalendarEvent' });
 export type CalendarEvent = z.infer<typeof CalendarEvent>;
@@ -66,6 +71,7 @@ export const CreateCalendarEventBody = z
     location: Text(500).optional(),
     notes: Text(5000).optional(),
     recurrence: RecurrenceRule.nullable().optional(),
+    reminders: EventReminders.optional(),
   })
   .meta({ id: 'CreateCalendarEvent', example: { title: 'Haircut', start: '2026-12-03T09:00:00.000Z' } });
 export type CreateCalendarEventBody = z.infer<typeof CreateCalendarEventBody>;
@@ -79,6 +85,7 @@ export const UpdateCalendarEventBody = z
     location: Text(500).optional(),
     notes: Text(5000).optional(),
     recurrence: RecurrenceRule.nullable().optional(),
+    reminders: EventReminders.optional(),
   })
   .meta({ id: 'UpdateCalendarEvent' });
 export type UpdateCalendarEventBody = z.infer<typeof UpdateCalendarEventBody>;

@@ -13,3 +13,6 @@ export * from './calendar.ts';
 export * from './memory.ts';
 export * from './oauth.ts';
 export * from './mcp-servers.ts';
+export * from './reminders.ts';
+export * from './push.ts';
+export * from './briefing.ts';

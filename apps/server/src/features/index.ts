@@ -12,6 +12,8 @@ import { registerMcpClientRoutes } from './mcp-client/mcp-client.routes.ts';
 import { registerMemoryRoutes } from './memory/memory.routes.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
 import { registerOAuthRoutes } from './oauth/oauth.routes.ts';
+import { registerPushRoutes } from './push/push.routes.ts';
+import { registerReminderRoutes } from './reminders/reminders.routes.ts';
 
 export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerHealthRoutes,
@@ -25,4 +27,6 @@ export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerMemoryRoutes,
   registerOAuthRoutes,
   registerMcpClientRoutes,
+  registerReminderRoutes,
+  registerPushRoutes,
 ];

@@ -7,7 +7,11 @@
 import { PgBoss } from 'pg-boss';
 import type { AppContext } from '../context.ts';
 import { isUniqueViolation } from '../features/auth/auth.repo.ts';
+import { briefingJob } from './briefing.job.ts';
 import { pruneJob } from './prune.job.ts';
+import { queues as pushQueues } from './push.jobs.ts';
+import type { QueueDefinition } from './job-queue.ts';
+import { startReminderScan } from './reminder-scan.ts';
 
 export interface JobDefinition {
   /** The queue name; also the label in metrics and logs. */
@@ -18,7 +22,8 @@ export interface JobDefinition {
   run(ctx: AppContext): Promise<Record<string, number>>;
 }
 
-export const jobs: JobDefinition[] = [pruneJob];
+export const jobs: JobDefinition[] = [pruneJob, briefingJob];
+export const workQueues: QueueDefinition<never>[] = [...pushQueues];
 
 export interface JobRunner {
   /** Sends one job now (operations and tests); resolves to its id. */
@@ -29,7 +34,7 @@ export interface JobRunner {
 
 const SCHEMA = 'pgboss';
 
-export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = jobs): Promise<JobRunner> {
+export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = jobs, options: { reminders?: boolean } = {}): Promise<JobRunner> {
   // Instances starting together race on CREATE SCHEMA IF NOT EXISTS (a unique violation
   // in the catalog); the loser simply finds it there. The rest of pg-boss's install runs
   // under its own advisory lock.
@@ -65,8 +70,37 @@ export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = 
     });
   }
 
+  for (const queue of workQueues) {
+    await boss.createQueue(queue.name, {
+      retryLimit: queue.retryLimit,
+      retryDelay: queue.retryDelay,
+      retryBackoff: true,
+      retryDelayMax: queue.retryDelayMax,
+      expireInSeconds: queue.expireInSeconds,
+    });
+    await boss.work(queue.name, { pollingIntervalSeconds: 0.5, localConcurrency: 5 }, async ([item]) => {
+      const end = ctx.metrics.jobRuns.startTimer({ job: queue.name });
+      try {
+        await queue.run(ctx, item!.data as never);
+        end({ outcome: 'ok' });
+      } catch (err) {
+        end({ outcome: 'error' });
+        ctx.log.warn({ err: err instanceof Error ? err.message : err, job: queue.name, id: item?.id }, 'job will be retried');
+        throw err;
+      }
+    });
+  }
+  ctx.jobs.use(async (name, data, sendOptions) => {
+    await boss.send(name, data, sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {});
+  });
+  const scan = options.reminders === false ? undefined : startReminderScan(ctx);
+
   return {
     trigger: (name) => boss.send(name, {}),
-    stop: () => boss.stop({ graceful: true, timeout: 5_000 }),
+    async stop() {
+      await scan?.stop();
+      ctx.jobs.use(undefined);
+      await boss.stop({ graceful: true, timeout: 5_000 });
+    },
   };
 }

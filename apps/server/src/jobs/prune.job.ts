@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import { pruneExpiredActions } from '../features/actions/actions.repo.ts';
 import { pruneExpiredAuthSteps, pruneSessions } from '../features/auth/auth.repo.ts';
 import { SESSION_IDLE_MS } from '../features/auth/auth.service.ts';
+import { pruneEndedSessionSubscriptions } from '../features/push/push.service.ts';
 import type { JobDefinition } from './job-runner.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -15,9 +16,11 @@ export const pruneJob: JobDefinition = {
   cron: '*/15 * * * *',
   async run(ctx: AppContext) {
     const now = ctx.now();
+    // Before the sessions go: a revoked session's subscriptions are removed even while its row is kept.
+    const pushSubscriptions = await pruneEndedSessionSubscriptions(ctx);
     const sessions = await pruneSessions(ctx.db, now, new Date(now.getTime() - SESSION_IDLE_MS));
     const actions = await pruneExpiredActions(ctx.db, new Date(now.getTime() - DAY_MS));
     const authSteps = await pruneExpiredAuthSteps(ctx.db, now);
-    return { sessions, actions, authSteps };
+    return { sessions, actions, authSteps, pushSubscriptions };
   },
 };

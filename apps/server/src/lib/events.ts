@@ -36,7 +36,12 @@ export type BusinessEvent =
   | 'calendar.sync_failed'
   | 'memory.created'
   | 'memory.updated'
-  | 'memory.deleted';
+  | 'memory.deleted'
+  | 'reminder.delivered'
+  | 'push.sent'
+  | 'push.failed'
+  | 'push.subscription_removed'
+  | 'briefing.sent';
 
 type Listener = (event: BusinessEvent, fields: Record<string, unknown>) => void;
 const listeners = new Set<Listener>();

@@ -8,6 +8,7 @@ import { useLogout, useMe, useUpdateMe } from '@/features/auth/auth.queries';
 import { ConnectedClients } from '@/features/oauth/connected-clients';
 import { Button, Card, Heading, Muted, Notice, TextField } from '@/ui/primitives';
 import { useTheme, type ThemePreference } from '@/ui/theme';
+import { BriefingSettings } from '@/features/briefing/briefing-settings';
 import { useDeleteAccount, useExportAccount } from './account.queries';
 
 /** Profile, appearance, data export and account deletion. */
@@ -27,6 +28,7 @@ export function AccountScreen() {
       ) : null}
       {user ? <Profile username={user.username} timezone={user.timezone} /> : null}
       {user ? <MemorySettings enabled={user.settings.memoryExtraction} /> : null}
+      {user ? <BriefingSettings briefing={user.settings.briefing} timezone={user.timezone} /> : null}
       <Appearance />
       <ConnectedClients />
       <ExportData />

@@ -6,6 +6,7 @@ import { formatDateTime } from '@/lib/format';
 import { useLogout, useMe } from '@/features/auth/auth.queries';
 import { Button, Card, Heading, Loading, Muted, Notice } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
+import { NotificationsCard } from '@/features/notifications/notifications-card';
 import { useRevokeOtherSessions, useRevokeSession, useSessions } from './sessions.queries';
 
 /** Where this account is signed in. */
@@ -31,6 +32,7 @@ export function DevicesScreen() {
       {others.length > 0 ? (
         <Button label="Sign out all other devices" variant="danger" busy={revokeOthers.isPending} onPress={() => void signOutOthers()} style={styles.all} />
       ) : null}
+      {sessions.data ? <NotificationsCard sessions={sessions.data} /> : null}
     </ScrollView>
   );
 }

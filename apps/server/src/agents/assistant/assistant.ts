@@ -3,6 +3,7 @@
 import type { AgentContext, AgentReply, BuiltinRequest, ToolDef } from '../types.ts';
 import { agents } from '../registry.ts';
 import { listAgentsTool } from './list-agents.tool.ts';
+import { handleReminderRequest } from '../cal/reminder.tool.ts';
 
 export const ASSISTANT_INSTRUCTIONS = `You are LifeOS, a friendly personal assistant in a single chat.
 The user can mention three agents: @mail (their mailbox), @cal (their calendar) and @mem (their long-term memory).
@@ -37,6 +38,9 @@ export async function generalAssistant(request: BuiltinRequest, ctx: AgentContex
   const name = ctx.user.username;
   if (thanks.test(text)) return { content: "You're welcome!" };
   if (help.test(text) || greeting.test(text) || text.length === 0) return { content: introduction(name) };
+  // "Remind me …" needs no mention: @cal's reminder handling answers it.
+  const reminder = await handleReminderRequest(request, ctx);
+  if (reminder) return { ...reminder, metadata: { ...reminder.metadata, agents: ['@cal'] } };
   const hint = HINTS.find((h) => h.words.test(text));
   if (hint) {
     return {

@@ -18,6 +18,7 @@ import {
   type ChangeProposal,
 } from './cal-tools.ts';
 import { parseCalendarRequest, resolveMoveTarget, type EventRef, type MoveTarget } from './phrases/calendar-phrases.ts';
+import { handleReminderRequest } from './reminder.tool.ts';
 import {
   addedReply,
   agendaReply,
@@ -42,6 +43,7 @@ export const CAL_HELP = [
   '- "@cal when is my haircut?"',
   '- "@cal am I free on Thursday at 10:30?" or "@cal when am I free tomorrow afternoon?"',
   '- "@cal move the haircut to 11", "@cal push the bank call by 30 minutes", "@cal delete the bank call"',
+  '- "@cal remind me in 20 minutes to stretch", "@cal remind me an hour before the dentist", "@cal my reminders"',
 ].join('\n');
 
 type Candidate = { row: CalendarEventRow; start: Date; end: Date };
@@ -183,6 +185,9 @@ function freeList(slots: Interval[], ctx: AgentContext, multiDay: boolean): stri
 }
 
 export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Promise<AgentReply> {
+  // Reminder requests ("remind me …", "my reminders") are understood by reminder-phrases.ts.
+  const reminder = await handleReminderRequest(request, ctx);
+  if (reminder) return reminder;
   const tz = ctx.user.timezone;
   const choice = await answerToChoice(ctx, request.text);
   if (choice) return choice;

@@ -3,6 +3,7 @@ import { calActions } from './cal-actions.ts';
 import { calBuiltin } from './cal-builtin.ts';
 import { CAL_INSTRUCTIONS } from './cal-instructions.ts';
 import { calTools } from './cal-tools.ts';
+import { reminderTools } from './reminder.tool.ts';
 
 export const calAgent: AgentDefinition = {
   name: '@cal',
@@ -16,7 +17,7 @@ export const calAgent: AgentDefinition = {
   // The local calendar always works; connected calendars only add to it.
   status: async () => 'ready',
   instructions: CAL_INSTRUCTIONS,
-  tools: calTools as AgentDefinition['tools'],
+  tools: [...calTools, ...reminderTools] as AgentDefinition['tools'],
   builtin: calBuiltin,
   actions: calActions,
 };

@@ -33,6 +33,8 @@ export const calendarEvents = pgTable(
     externalEtag: varchar('external_etag', { length: 255 }),
     externalCalendar: text('external_calendar'),
     calendarName: varchar('calendar_name', { length: 255 }),
+    // Minutes before the start to remind the user (VALARM); each becomes a row in `reminders`.
+    reminderMinutes: jsonb('reminder_minutes').$type<number[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

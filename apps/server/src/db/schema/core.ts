@@ -29,6 +29,8 @@ export const users = pgTable('users', {
   timezone: varchar('timezone', { length: 64 }).notNull().default('UTC'),
   // Added: a model may read ordinary messages for facts to remember only when the user opts in.
   memoryExtraction: boolean('memory_extraction').notNull().default(false),
+  // Added: the daily briefing ({ enabled, time: "HH:MM" } in the user's zone); null = off.
+  briefing: jsonb('briefing').$type<{ enabled: boolean; time: string }>(),
 });
 
 export const messages = pgTable(

@@ -8,3 +8,4 @@ export * from './memory.ts';
 export * from './oauth-server.ts';
 export * from './mcp-servers.ts';
 export * from './auth-security.ts';
+export * from './reminders.ts';

@@ -9,6 +9,7 @@ import { listConnections } from '../connections/connections.repo.ts';
 import { exportMcpServers } from '../mcp-client/mcp-client.repo.ts';
 import { exportAgentState, exportMessages } from '../messages/messages.repo.ts';
 import { exportMemories } from '../memory/memory.service.ts';
+import { exportReminders } from '../reminders/reminders.service.ts';
 
 export type ExportSection = (ctx: AppContext, userId: string) => Promise<Record<string, unknown>>;
 
@@ -22,4 +23,5 @@ export const exportSections: ExportSection[] = [
   (ctx, userId) => exportCalendar(ctx, userId),
   async (ctx, userId) => ({ memories: await exportMemories(ctx, userId) }),
   async (ctx, userId) => ({ mcpServers: await exportMcpServers(ctx.db, userId) }),
+  (ctx, userId) => exportReminders(ctx, userId),
 ];

@@ -37,7 +37,7 @@ export async function findUserById(db: DbOrTx, userId: string): Promise<UserRow 
 export async function updateUser(
   db: DbOrTx,
   userId: string,
-  values: Partial<Pick<UserRow, 'username' | 'timezone' | 'passwordHash' | 'memoryExtraction'>>,
+  values: Partial<Pick<UserRow, 'username' | 'timezone' | 'passwordHash' | 'memoryExtraction' | 'briefing'>>,
 ): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)

@@ -1,4 +1,4 @@
-import type { AuthResponse, RegisterBody, Scope, Session, UpdateMeBody, User } from '@lifeos/contract';
+import { DEFAULT_BRIEFING, type AuthResponse, type RegisterBody, type Scope, type Session, type UpdateMeBody, type User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
@@ -37,7 +37,7 @@ export function toUser(row: repo.UserRow): User {
     username: row.username,
     timezone: row.timezone,
     createdAt: (row.createdAt ?? new Date(0)).toISOString(),
-    settings: { memoryExtraction: row.memoryExtraction },
+    settings: { memoryExtraction: row.memoryExtraction, briefing: row.briefing ?? DEFAULT_BRIEFING },
   };
 }
 
@@ -212,6 +212,7 @@ export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeB
     ...(input.username !== undefined ? { username: input.username } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.settings?.memoryExtraction !== undefined ? { memoryExtraction: input.settings.memoryExtraction } : {}),
+    ...(input.settings?.briefing !== undefined ? { briefing: input.settings.briefing } : {}),
   });
   if (!row) throw notFound('User');
   await publishAuthEvent(ctx, { userId: auth.userId, type: USER_UPDATED, data: null });

@@ -103,11 +103,21 @@ export async function replaceExternalEvents(
             externalEtag: e.externalEtag ?? null,
             externalCalendar: e.externalCalendar ?? null,
             calendarName: e.calendarName ?? null,
+            // Alarms set in LifeOS on a copy stay until the calendar itself has some.
+            reminderMinutes: sql`case when jsonb_array_length(excluded.reminder_minutes) > 0 then excluded.reminder_minutes else ${calendarEvents.reminderMinutes} end`,
             updatedAt: sql`now()`,
           },
         });
     }
   });
+}
+
+/** The copies of one connected calendar's events. */
+export async function listConnectionEvents(db: Db, userId: string, connectionId: string): Promise<CalendarEventRow[]> {
+  return db
+    .select()
+    .from(calendarEvents)
+    .where(and(eq(calendarEvents.userId, userId), eq(calendarEvents.connectionId, connectionId)));
 }
 
 export async function exportEvents(db: Db, userId: string): Promise<CalendarEventRow[]> {

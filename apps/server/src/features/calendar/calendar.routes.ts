@@ -62,6 +62,7 @@ export function registerCalendarRoutes(api: Api, ctx: AppContext): void {
         location: body.location,
         notes: body.notes,
         recurrence: body.recurrence,
+        reminders: body.reminders,
       });
       return { status: 201, body: { event: service.toCalendarEvent(row) } };
     },
@@ -87,6 +88,7 @@ export function registerCalendarRoutes(api: Api, ctx: AppContext): void {
         location: body.location,
         notes: body.notes,
         recurrence: body.recurrence,
+        reminders: body.reminders,
       });
       return { status: 200, body: { event: service.toCalendarEvent(row) } };
     },

@@ -10,6 +10,7 @@ import { addDays, dayInterval, startOfDay, wallDateOf, type Interval } from './z
 import * as repo from './calendar.repo.ts';
 import { deleteExternalEvent, syncExternalCalendars, updateExternalEvent, type CalendarUser } from './external-calendars.ts';
 import { findUserById } from '../auth/auth.repo.ts';
+import { syncEventReminders } from '../reminders/reminders.service.ts';
 
 export type { CalendarUser } from './external-calendars.ts';
 export type EventOccurrence = Occurrence<repo.CalendarEventRow>;
@@ -26,6 +27,8 @@ export type EventInput = {
   location?: string | null;
   notes?: string | null;
   recurrence?: string | null;
+  /** Minutes before the start to remind the user. */
+  reminders?: number[];
 };
 
 export type EventChanges = Partial<Omit<EventInput, 'end'>> & { end?: Date | null };
@@ -49,6 +52,7 @@ export function toCalendarEvent(row: repo.CalendarEventRow, occurrence?: { start
     recurrence: row.rrule,
     timeZone: row.timeZone,
     calendarName: row.calendarName,
+    reminders: row.reminderMinutes,
   };
 }
 
@@ -129,7 +133,7 @@ export async function createEvent(ctx: AppContext, user: CalendarUser, input: Ev
   const rrule = checkRule(ctx, input.recurrence, times.start, user.timezone);
   if (rrule) await checkSeriesLimit(ctx, user.id);
   // The REST schema caps lengths; a title read from a long chat message is cut to fit.
-  return repo.insertEvent(ctx.db, user.id, {
+  const row = await repo.insertEvent(ctx.db, user.id, {
     title: input.title.trim().slice(0, 500),
     startsAt: times.start,
     endsAt: times.end,
@@ -139,7 +143,24 @@ export async function createEvent(ctx: AppContext, user: CalendarUser, input: Ev
     rrule,
     timeZone: user.timezone,
     source: 'local',
+    reminderMinutes: uniqueMinutes(input.reminders),
   });
+  await syncEventReminders(ctx, user.id, [row]);
+  return row;
+}
+
+const uniqueMinutes = (minutes: number[] | undefined) => [...new Set(minutes ?? [])].sort((a, b) => a - b);
+
+/** Schedules an event's reminders again (after one was delivered, or the event changed outside these functions). */
+export async function resyncEventReminders(ctx: AppContext, userId: string, eventId: string): Promise<void> {
+  const row = await repo.findEvent(ctx.db, userId, eventId);
+  if (row) await syncEventReminders(ctx, userId, [row]);
+}
+
+/** After a connected calendar was read again: the reminders of its events (their VALARMs) follow the copies. */
+export async function syncConnectedEventReminders(ctx: AppContext, userId: string, connectionId: string): Promise<void> {
+  const rows = await repo.listConnectionEvents(ctx.db, userId, connectionId);
+  await syncEventReminders(ctx, userId, rows);
 }
 
 export async function getEvent(ctx: AppContext, user: CalendarUser, id: string): Promise<repo.CalendarEventRow> {
@@ -158,7 +179,7 @@ export async function updateEvent(ctx: AppContext, user: CalendarUser, id: strin
   const times = normalizeTimes(start, end, allDay, row.timeZone);
   if (row.source !== 'local') {
     if (changes.recurrence !== undefined) throw invalid('recurrence', 'The repeat rule of an event from a connected calendar is changed in that calendar');
-    return updateExternalEvent(ctx, user, row, {
+    let external = await updateExternalEvent(ctx, user, row, {
       ...(changes.title !== undefined ? { title: changes.title.trim() } : {}),
       ...(changes.location !== undefined ? { location: changes.location } : {}),
       ...(changes.notes !== undefined ? { notes: changes.notes } : {}),
@@ -166,6 +187,9 @@ export async function updateEvent(ctx: AppContext, user: CalendarUser, id: strin
       end: times.end,
       allDay,
     });
+    if (changes.reminders !== undefined) external = (await repo.updateEvent(ctx.db, user.id, id, { reminderMinutes: uniqueMinutes(changes.reminders) })) ?? external;
+    await syncEventReminders(ctx, user.id, [external]);
+    return external;
   }
   // A new rule, or a series that moves, is checked again from its (new) start.
   const rrule = changes.recurrence !== undefined ? changes.recurrence : row.rrule;
@@ -176,11 +200,13 @@ export async function updateEvent(ctx: AppContext, user: CalendarUser, id: strin
     ...(changes.location !== undefined ? { location: changes.location?.trim() || null } : {}),
     ...(changes.notes !== undefined ? { notes: changes.notes } : {}),
     ...(changes.recurrence !== undefined ? { rrule: checked ?? null } : {}),
+    ...(changes.reminders !== undefined ? { reminderMinutes: uniqueMinutes(changes.reminders) } : {}),
     startsAt: times.start,
     endsAt: times.end,
     allDay,
   });
   if (!updated) throw notFound('Event');
+  await syncEventReminders(ctx, user.id, [updated]);
   return updated;
 }
 
@@ -199,6 +225,7 @@ export async function removeOccurrence(ctx: AppContext, user: CalendarUser, id: 
   const exdates = [...new Set([...row.exdates, occurrenceStart.toISOString()])];
   const updated = await repo.updateEvent(ctx.db, user.id, id, { exdates });
   if (!updated) throw notFound('Event');
+  await syncEventReminders(ctx, user.id, [updated]);
   return updated;
 }
 
@@ -232,6 +259,7 @@ export async function feedForToken(ctx: AppContext, token: string): Promise<stri
       rrule: r.rrule,
       timeZone: r.timeZone,
       exdates: r.exdates.map((d) => new Date(d)),
+      reminders: r.reminderMinutes,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
     })),

@@ -17,6 +17,7 @@ import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
 import * as connectionsRepo from '../connections/connections.repo.ts';
 import * as repo from './calendar.repo.ts';
 import { RECURRENCE_LIMITS, RecurrenceBudget, safeRecurrence, validateRecurrence } from './recurrence.ts';
+import { syncConnectedEventReminders } from './calendar.service.ts';
 import {
   createGoogleEvent,
   deleteGoogleEvent,
@@ -129,6 +130,7 @@ function toRows(events: RemoteEvent[], calendarName: string, rules = new Recurre
     externalEtag: e.etag,
     externalCalendar: e.calendarUrl,
     calendarName,
+    reminderMinutes: e.alarms ?? [],
   }));
 }
 
@@ -151,6 +153,7 @@ async function syncConnection(ctx: AppContext, user: CalendarUser, row: connecti
     // The same UID may be listed by two calendars; the first copy wins.
     const unique = [...new Map(rows.map((r) => [r.externalId, r])).values()];
     await repo.replaceExternalEvents(ctx.db, user.id, row.id, unique);
+    await syncConnectedEventReminders(ctx, user.id, row.id);
     if (row.status === 'error') await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'ok', null);
     logEvent(ctx, 'calendar.synced', { userId: user.id, connectionId: row.id, events: unique.length });
   } catch (err) {

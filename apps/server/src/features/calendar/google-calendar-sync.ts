@@ -16,6 +16,7 @@ import * as connectionsRepo from '../connections/connections.repo.ts';
 import { googleAccessToken } from '../connections/mailboxes.ts';
 import * as repo from './calendar.repo.ts';
 import { safeFetch } from '../../lib/host-policy.ts';
+import { syncConnectedEventReminders } from './calendar.service.ts';
 
 export const GOOGLE = 'google';
 const PRIMARY = 'primary';
@@ -70,6 +71,7 @@ function toRow(e: GoogleEvent, calendarName: string, timeZone: string): repo.New
     externalEtag: e.etag,
     externalCalendar: e.calendarId,
     calendarName,
+    reminderMinutes: e.reminders ?? [],
   };
 }
 
@@ -81,6 +83,7 @@ export async function syncGoogleConnection(ctx: AppContext, user: CalendarUser, 
     const events = await clientFor(ctx, user, row).listEvents(PRIMARY, range);
     const rows = [...new Map(events.map((e) => [e.id, toRow(e, CALENDAR_NAME, user.timezone)])).values()];
     await repo.replaceExternalEvents(ctx.db, user.id, row.id, rows);
+    await syncConnectedEventReminders(ctx, user.id, row.id);
     logEvent(ctx, 'calendar.synced', { userId: user.id, connectionId: row.id, events: rows.length });
   } catch (err) {
     if (!isGoogleFailure(err)) throw err;

@@ -1,4 +1,4 @@
-import ical from 'ical-generator';
+import ical, { ICalAlarmType } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
 
@@ -16,6 +16,8 @@ export type FeedEvent = {
   rrule: string | null;
   timeZone: string;
   exdates?: Date[] | null;
+  /** Minutes before the start to alert (each a VALARM). */
+  reminders?: number[];
   createdAt: Date;
   updatedAt: Date;
 };
@@ -78,7 +80,7 @@ export function buildICalFeed(events: FeedEvent[], opts: FeedOptions): string {
       });
       repeating = [`RRULE:${rule.replace(/^RRULE:/i, '')}`, ...exdates].join('\r\n');
     }
-    calendar.createEvent({
+    const event = calendar.createEvent({
       id: e.uid ?? `${e.id}@${opts.uidDomain}`,
       start: at(e.start),
       end: at(e.end),
@@ -92,6 +94,9 @@ export function buildICalFeed(events: FeedEvent[], opts: FeedOptions): string {
       lastModified: e.updatedAt,
       stamp: e.updatedAt,
     });
+    for (const minutes of e.reminders ?? []) {
+      event.createAlarm({ type: ICalAlarmType.display, trigger: minutes * 60, description: e.title });
+    }
   }
   // Calendar properties first, then VTIMEZONEs, then events (RFC 5545 3.4 and 3.6.5).
   const text = calendar.toString();

@@ -42,6 +42,16 @@ export async function insertMessage(db: Db, values: NewMessage): Promise<Message
   }
 }
 
+/** Inserts a message under a given id; null when a message with that id exists already. */
+export async function insertMessageOnce(db: Db, values: NewMessage & { id: string }): Promise<MessageRow | null> {
+  const [row] = await db
+    .insert(messages)
+    .values({ ...values, clientId: null, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
+    .onConflictDoNothing({ target: messages.id })
+    .returning();
+  return row ?? null;
+}
+
 export async function findByClientId(db: Db, userId: string, clientId: string) {
   const rows = await db
     .select()

@@ -29,6 +29,22 @@ export async function publishMessage(ctx: AppContext, userId: string, row: repo.
   }
 }
 
+/**
+ * A message LifeOS starts itself (a reminder, the daily briefing): stored under `id`
+ * and streamed to every device. Null when a message with that id exists, so a
+ * retried delivery cannot say the same thing twice.
+ */
+export async function postAssistantMessage(
+  ctx: AppContext,
+  userId: string,
+  input: { id: string; content: string; agentName: AgentName | null; metadata: Record<string, unknown> },
+): Promise<Message | null> {
+  const row = await repo.insertMessageOnce(ctx.db, { ...input, userId, role: 'assistant' });
+  if (!row) return null;
+  await publishMessage(ctx, userId, row);
+  return repo.toMessage(row);
+}
+
 /** Stores the user's message, runs the routed agent, stores and returns its reply. */
 export async function postMessage(
   ctx: AppContext,

@@ -18,7 +18,23 @@ export type ParsedEvent = {
   /** Set on a changed single occurrence of a series: the occurrence it replaces. */
   recurrenceId: Date | null;
   cancelled: boolean;
+  /** Minutes before the start of each VALARM triggered relative to the start (at most 5). */
+  alarms: number[];
 };
+
+/** VALARMs with a TRIGGER relative to the start, as minutes before it (0 to four weeks). */
+function alarmMinutes(vevent: ICAL.Component): number[] {
+  const minutes = new Set<number>();
+  for (const alarm of vevent.getAllSubcomponents('valarm')) {
+    const trigger = alarm.getFirstProperty('trigger');
+    const value = trigger?.getFirstValue();
+    if (!(value instanceof ICAL.Duration)) continue;
+    if (String(trigger!.getParameter('related') ?? 'START').toUpperCase() !== 'START') continue;
+    const before = Math.round(-value.toSeconds() / 60);
+    if (before >= 0 && before <= 40_320) minutes.add(before);
+  }
+  return [...minutes].sort((a, b) => a - b).slice(0, 5);
+}
 
 function isIanaZone(zone: string): boolean {
   return DateTime.now().setZone(zone).isValid;
@@ -89,6 +105,7 @@ export function parseICalendar(text: string, fallbackZone: string): ParsedEvent[
       exdates: vevent.getAllProperties('exdate').flatMap((p) => timesOf(p, calendar, zone)),
       recurrenceId: recurrenceId ? (timesOf(recurrenceId, calendar, zone)[0] ?? null) : null,
       cancelled: String(vevent.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED',
+      alarms: alarmMinutes(vevent),
     });
   }
   return events;

@@ -27,6 +27,8 @@ export type GoogleEvent = {
   /** Set on an occurrence of a series: the series' id. */
   recurringEventId: string | null;
   etag: string | null;
+  /** Minutes before the start of the event's own popup reminders (the calendar's defaults are not read). */
+  reminders: number[];
 };
 
 export type GoogleEventInput = {
@@ -93,6 +95,7 @@ export function googleCalendarClient(opts: GoogleCalendarOptions) {
       notes: e.description ?? null,
       recurringEventId: e.recurringEventId ?? null,
       etag: e.etag ?? null,
+      reminders: [...new Set((e.reminders?.overrides ?? []).map((o) => o.minutes).filter((m): m is number => typeof m === 'number' && m >= 0 && m <= 40_320))].slice(0, 5),
     };
   }
 
