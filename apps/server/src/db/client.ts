@@ -3,6 +3,7 @@
 // driver for Neon hosts (or DATABASE_DRIVER=neon).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
@@ -58,20 +59,21 @@ export async function createDatabase(config: Config, options: DatabaseOptions = 
 }
 
 async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const { PgliteThread } = await import('./pglite-thread.ts');
   if (!dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = await PGlite.create(dataDir, { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
-  const db = drizzle(client, { schema });
+  // PGlite runs in a worker thread: its queries no longer hold the HTTP thread.
+  const client = await PgliteThread.start({ dataDir, ...(loadDataDir ? { loadDataDir: await loadDataDir.arrayBuffer() } : {}) });
+  // The thread speaks the part of PGlite's interface Drizzle uses (query, transaction).
+  const db = drizzle({ client: client as unknown as PGlite, schema });
   return {
     db: db as unknown as Db,
     driver: 'pglite',
     async ping() {
       await client.query('select 1');
     },
-    listen: (channel, onPayload) => client.listen(channel, onPayload).then((stop) => () => stop()),
+    listen: (channel, onPayload) => client.listen(channel, onPayload),
     // One process owns an embedded database, so every event was published here, and
     // revocations are applied locally before they are published: nothing to wait for.
     listenBarrier: async () => undefined,
@@ -79,14 +81,9 @@ async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<Databa
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async execute(text, values) {
-      try {
-        if (values?.length) return { rows: (await client.query(text, values)).rows };
-        return { rows: (await client.exec(text)).flatMap((result) => result.rows) };
-      } catch (err) {
-        // One connection: a failed multi-statement block must not leave it inside an aborted transaction.
-        await client.query('rollback').catch(() => undefined);
-        throw err;
-      }
+      if (values?.length) return { rows: (await client.query(text, values)).rows };
+      // One connection: a failed multi-statement block must not leave it inside an aborted transaction.
+      return { rows: (await client.exec(text, { rollbackOnError: true })).flatMap((result) => result.rows) };
     },
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
