@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_API: positiveInt(600),
   METRICS_TOKEN: optionalString,
   WEB_DIR: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -87,6 +88,8 @@ export interface Config {
   rateLimits: { login: number; register: number; api: number };
   metricsToken: string | undefined;
   webDir: string | undefined;
+  /** OTLP/HTTP collector base URL; traces are exported only when set. */
+  otlpEndpoint: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: { login: e.RATE_LIMIT_LOGIN, register: e.RATE_LIMIT_REGISTER, api: e.RATE_LIMIT_API },
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
   };
 }
 

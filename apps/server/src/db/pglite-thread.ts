@@ -11,6 +11,9 @@ export interface WorkerStart {
   loadDataDir?: ArrayBuffer;
 }
 
+/** Observes each statement (tracing): called as it is sent, and the returned function when it is done. */
+export type StatementObserver = (text: string) => ((err?: unknown) => void) | undefined;
+
 export type WorkerRequest =
   | { id: number; op: 'query'; text: string; params?: unknown[]; rowMode?: 'array' | 'object'; rawTypes?: number[] }
   | { id: number; op: 'exec'; text: string; rollbackOnError?: boolean }
@@ -53,18 +56,20 @@ export class PgliteThread {
   #transaction: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
   #dead: Error | undefined;
+  readonly #observe: StatementObserver | undefined;
 
-  private constructor(worker: Worker) {
+  private constructor(worker: Worker, observe: StatementObserver | undefined) {
     this.#worker = worker;
+    this.#observe = observe;
   }
 
   /** Starts the worker and resolves once the database is open. */
-  static async start(start: WorkerStart): Promise<PgliteThread> {
+  static async start(start: WorkerStart, observe?: StatementObserver): Promise<PgliteThread> {
     const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
       workerData: start,
       transferList: start.loadDataDir ? [start.loadDataDir] : [],
     });
-    const thread = new PgliteThread(worker);
+    const thread = new PgliteThread(worker, observe);
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the database thread exited (code ${code}) while opening`));
       worker.once('error', reject);
@@ -113,11 +118,15 @@ export class PgliteThread {
   #call<T>(request: WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never): Promise<T> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
+    const done = this.#observe && 'text' in request ? this.#observe(request.text) : undefined;
+    const sent = new Promise<T>((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.#worker.postMessage({ ...request, id });
     });
+    if (!done) return sent;
+    sent.then(() => done(), (err: unknown) => done(err));
+    return sent;
   }
 
   #query(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult> {
