@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { metricsRoute, requestMetrics } from './http/metrics.ts';
 import { buildOpenApi, renderDocsPage } from './http/openapi.ts';
 import { createLimiter } from './http/rate-limit.ts';
+import { requestSpans } from './http/tracing.ts';
 import { webApp } from './http/web-app.ts';
 import { loggablePath, serializeError } from './lib/logger.ts';
 
@@ -44,6 +45,7 @@ export function createApp(ctx: AppContext): Express {
       },
     }),
   );
+  app.use(requestSpans());
   app.use(helmet({ crossOriginEmbedderPolicy: false }));
   app.use('/api', cors(corsOptions(ctx)));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));

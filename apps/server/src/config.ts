@@ -71,6 +71,7 @@ const EnvSchema = z.object({
   EXPO_PUSH_URL: z.url().default('https://exp.host'),
   EXPO_RECEIPT_DELAY_SECONDS: z.coerce.number().int().min(0).default(900),
   REMINDER_SCAN_MS: positiveInt(1_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -136,6 +137,8 @@ export interface Config {
   };
   /** How often each instance looks for due reminders. */
   reminderScanMs: number;
+  /** OTLP/HTTP collector base URL; traces are exported only when set. */
+  otlpEndpoint: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
       expo: { enabled: e.EXPO_PUSH === 'true', accessToken: e.EXPO_ACCESS_TOKEN, url: e.EXPO_PUSH_URL, receiptDelaySeconds: e.EXPO_RECEIPT_DELAY_SECONDS },
     },
     reminderScanMs: e.REMINDER_SCAN_MS,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
   };
 }
 

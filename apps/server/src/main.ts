@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import { boot } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startJobs } from './jobs/job-runner.ts';
+import { startTelemetry } from './lib/telemetry.ts';
 
 process.env.MASTRA_TELEMETRY_DISABLED ??= '1';
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -21,6 +22,7 @@ try {
 }
 
 const started = performance.now();
+const telemetry = await startTelemetry(config);
 const booted = await boot(config);
 const { ctx } = booted;
 const app = createApp(ctx);
@@ -62,6 +64,7 @@ async function stop(signal: string): Promise<void> {
   clearInterval(idle);
   await jobRunner.stop().catch((err: unknown) => ctx.log.warn({ err }, 'job queue did not stop cleanly'));
   await booted.close();
+  await telemetry.shutdown().catch((err: unknown) => ctx.log.warn({ err }, 'traces were not all sent'));
   clearTimeout(force);
   ctx.log.info('stopped');
   process.exit(0);

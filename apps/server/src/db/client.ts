@@ -3,10 +3,12 @@
 // driver for Neon hosts (or DATABASE_DRIVER=neon).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Logger } from '../lib/logger.ts';
+import { startStatementSpan, tracingEnabled } from '../lib/telemetry.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -58,20 +60,24 @@ export async function createDatabase(config: Config, options: DatabaseOptions = 
 }
 
 async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const { PgliteThread } = await import('./pglite-thread.ts');
   if (!dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = await PGlite.create(dataDir, { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
-  const db = drizzle(client, { schema });
+  // PGlite runs in a worker thread: its queries no longer hold the HTTP thread.
+  const client = await PgliteThread.start(
+    { dataDir, ...(loadDataDir ? { loadDataDir: await loadDataDir.arrayBuffer() } : {}) },
+    tracingEnabled() ? (text) => startStatementSpan('postgresql', text) : undefined,
+  );
+  // The thread speaks the part of PGlite's interface Drizzle uses (query, transaction).
+  const db = drizzle({ client: client as unknown as PGlite, schema });
   return {
     db: db as unknown as Db,
     driver: 'pglite',
     async ping() {
       await client.query('select 1');
     },
-    listen: (channel, onPayload) => client.listen(channel, onPayload).then((stop) => () => stop()),
+    listen: (channel, onPayload) => client.listen(channel, onPayload),
     // One process owns an embedded database, so every event was published here, and
     // revocations are applied locally before they are published: nothing to wait for.
     listenBarrier: async () => undefined,
@@ -79,14 +85,9 @@ async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<Databa
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async execute(text, values) {
-      try {
-        if (values?.length) return { rows: (await client.query(text, values)).rows };
-        return { rows: (await client.exec(text)).flatMap((result) => result.rows) };
-      } catch (err) {
-        // One connection: a failed multi-statement block must not leave it inside an aborted transaction.
-        await client.query('rollback').catch(() => undefined);
-        throw err;
-      }
+      if (values?.length) return { rows: (await client.query(text, values)).rows };
+      // One connection: a failed multi-statement block must not leave it inside an aborted transaction.
+      return { rows: (await client.exec(text, { rollbackOnError: true })).flatMap((result) => result.rows) };
     },
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
@@ -100,6 +101,7 @@ interface PgLikePool {
   query(text: string, values?: unknown[]): Promise<unknown>;
   end(): Promise<void>;
   on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'connect', listener: (client: PgLikeClient) => void): unknown;
   totalCount: number;
   idleCount: number;
   waitingCount: number;
@@ -156,6 +158,7 @@ function wrapPool(
 ): Database {
   // An idle client losing its connection (e.g. the server restarting) must not crash the process.
   pool.on('error', (err) => options.log?.warn({ err: err.message }, 'database connection lost'));
+  if (tracingEnabled()) pool.on('connect', (client) => traceStatements(client));
   const listener = createListener(pool, options.log);
   return {
     db,
@@ -264,6 +267,30 @@ function createListener(pool: PgLikePool, log: Logger | undefined) {
       client?.release();
       client = undefined;
     },
+  };
+}
+
+/** A span per statement on a pooled client: wraps its `query` (promise and callback forms; a pool's own query is a client's). */
+function traceStatements(client: PgLikeClient): void {
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const first = args[0] as string | { text?: string; submit?: unknown } | undefined;
+    // A cursor or stream (submittable) reports on its own events; left as it is.
+    if (typeof first === 'object' && typeof first?.submit === 'function') return original(...args);
+    const done = startStatementSpan('postgresql', typeof first === 'string' ? first : first?.text);
+    if (!done) return original(...args);
+    const last = args.length - 1;
+    if (typeof args[last] === 'function') {
+      const callback = args[last] as (err: unknown, result: unknown) => void;
+      args[last] = (err: unknown, result: unknown) => {
+        done(err ?? undefined);
+        callback(err, result);
+      };
+      return original(...args);
+    }
+    const result = original(...args) as Promise<unknown>;
+    result.then(() => done(), (err: unknown) => done(err));
+    return result;
   };
 }
 

@@ -26,7 +26,7 @@ export function requestMetrics(ctx: AppContext): RequestHandler {
   };
 }
 
-function routeOf(req: Request): string {
+export function routeOf(req: Request): string {
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
   if (req.path === METRICS_PATH) return METRICS_PATH;

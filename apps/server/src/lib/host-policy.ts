@@ -9,6 +9,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, type Dispatcher } from 'undici';
+import { outboundSpan } from './telemetry.ts';
 
 export type Resolver = (host: string) => Promise<LookupAddress[]>;
 
@@ -184,7 +185,8 @@ export function safeFetch(policy: HostPolicy): typeof globalThis.fetch {
       assertAllowedUrl(url, policy);
       let res: Response;
       try {
-        res = await fetch(url, { ...init, method, headers, body, redirect: 'manual', dispatcher: dispatcherFor(policy) } as RequestInit);
+        const target = url;
+        res = await outboundSpan(method, target, () => fetch(target, { ...init, method, headers, body, redirect: 'manual', dispatcher: dispatcherFor(policy) } as RequestInit));
       } catch (err) {
         throw hostRefusal(err) ?? err;
       }

@@ -7,6 +7,7 @@ import { composeMail } from '../mail/compose.ts';
 import { parseRawMessage } from '../mail/parse-message.ts';
 import { bodyAsText, previewOf } from '../mail/mail-text.ts';
 import { checkedConnectTarget, HostNotAllowedError, type HostPolicy } from '../../lib/host-policy.ts';
+import { inSpan } from '../../lib/telemetry.ts';
 
 export interface ServerSettings {
   host: string;
@@ -202,7 +203,7 @@ export class ImapSmtpMailbox implements MailProvider {
     // Without a listener a dropped socket would crash the process.
     client.on('error', () => {});
     try {
-      await client.connect();
+      await inSpan('imap connect', { 'server.address': this.#settings.imap.host }, () => client.connect(), 'client');
     } catch (err) {
       throw imapFailure(err, this.#settings.imap.host, this.#settings.imap.port);
     }
@@ -344,7 +345,7 @@ export class ImapSmtpMailbox implements MailProvider {
     const transport = await smtpTransport(this.#settings.smtp, this.#settings.hosts);
     let info;
     try {
-      info = await transport.sendMail({ envelope: mail.envelope, raw: mail.raw });
+      info = await inSpan('smtp send', { 'server.address': this.#settings.smtp.host }, () => transport.sendMail({ envelope: mail.envelope, raw: mail.raw }), 'client');
     } catch (err) {
       throw smtpFailure(err, this.#settings.smtp.host, this.#settings.smtp.port);
     } finally {
