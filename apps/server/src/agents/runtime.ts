@@ -2,8 +2,9 @@
 // run's time, and turns any failure into a plain reply instead of an error.
 import type { AgentName, PendingAction } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
-import { insertPendingAction } from '../features/actions/actions.repo.ts';
-import { getAgentState, setAgentState } from '../features/agents/agent-state.repo.ts';
+import { storePendingAction } from '../features/actions/actions.service.ts';
+import { loadAgentState, saveAgentState } from '../features/agents/agent-state.service.ts';
+import { DomainError } from '../lib/errors.ts';
 import { logEvent } from '../lib/events.ts';
 import { generalAssistant } from './assistant/assistant.ts';
 import { chooseEngine } from './engine.ts';
@@ -52,11 +53,11 @@ export function createAgentContext(
     signal: input.signal,
     proposed,
     state: {
-      get: async <T extends Record<string, unknown>>() => (await getAgentState(app.db, input.user.id, stateKey)) as T | undefined,
-      set: (value) => setAgentState(app.db, input.user.id, stateKey, value),
+      get: async <T extends Record<string, unknown>>() => (await loadAgentState(app, input.user.id, stateKey)) as T | undefined,
+      set: (value) => saveAgentState(app, input.user.id, stateKey, value),
     },
     async proposeAction({ kind, summary, payload, ttlMs }) {
-      const row = await insertPendingAction(app.db, {
+      const row = await storePendingAction(app, {
         userId: input.user.id,
         agentName: input.agentName,
         kind,
@@ -117,11 +118,10 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
 export function failureReply(agentName: AgentName | null, err: unknown, engine: string): AgentReply {
   const who = agentName ?? 'The assistant';
   const timeout = err instanceof AgentTimeoutError;
-  const reason =
-    (err as { userMessage?: string })?.userMessage ??
-    (timeout ? 'it took too long to answer' : 'something went wrong while working on it');
+  const domain = err instanceof DomainError && err.category !== 'SYSTEM' ? err : null;
+  const reason = domain?.userMessage ?? (timeout ? 'it took too long to answer' : 'something went wrong while working on it');
   return {
     content: `Sorry — ${who} couldn't finish that: ${reason}. Your message is saved; please try again in a moment.`,
-    metadata: { status: 'error', error: timeout ? 'timeout' : ((err as { code?: string })?.code ?? 'agent_failed'), engine },
+    metadata: { status: 'error', error: timeout ? 'timeout' : (domain?.code ?? 'agent_failed'), engine },
   };
 }

@@ -4,6 +4,7 @@
 import type * as z from 'zod';
 import type { AgentName, PendingAction } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
+import { DomainError, type ErrorCategory } from '../lib/errors.ts';
 
 export interface AgentUser {
   id: string;
@@ -82,12 +83,13 @@ export interface AgentDefinition {
   actions: Record<string, (payload: Record<string, unknown>, ctx: AgentContext) => Promise<AgentReply>>;
 }
 
-/** An error whose message is safe and useful to show the user (e.g. "the mail server refused the login"). */
-export class AgentError extends Error {
+/**
+ * The domain error agents throw when only a message is known (e.g. "the mail server refused the login").
+ * A shorthand: the runtime maps every DomainError the same way.
+ */
+export class AgentError extends DomainError {
   override name = 'AgentError';
-  readonly userMessage: string;
-  constructor(userMessage: string, options?: { cause?: unknown }) {
-    super(userMessage, options);
-    this.userMessage = userMessage;
+  constructor(userMessage: string, options?: { cause?: unknown; code?: string; category?: ErrorCategory }) {
+    super({ code: options?.code ?? 'agent_failed', category: options?.category ?? 'USER', userMessage, cause: options?.cause });
   }
 }

@@ -5,7 +5,7 @@ import type { EventOccurrence } from '../../features/calendar/calendar.service.t
 import { listConnectedCalendars } from '../../features/calendar/external-calendars.ts';
 import { matchEvents } from '../../features/calendar/event-match.ts';
 import { conflictsWith, WORKING_HOURS } from '../../features/calendar/free-slots.ts';
-import { dayInterval, wallDateOf, type Interval } from '../../features/calendar/zoned-time.ts';
+import { dayInterval, wallDateOf, type Interval } from '../../lib/time/zoned-time.ts';
 import type { AgentContext, AgentReply, BuiltinRequest } from '../types.ts';
 import {
   createLocalEvent,

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { parseRRule } from '../../features/calendar/recurrence.ts';
-import { zoned } from '../../features/calendar/zoned-time.ts';
+import { zoned } from '../../lib/time/zoned-time.ts';
 
 // Replies are short, in the user's zone, 24-hour clock, English day and month names.
 const LOCALE = 'en-GB';

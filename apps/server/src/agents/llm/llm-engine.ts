@@ -2,10 +2,11 @@
 // language model, with the agent's tools, its agent_state and the recent
 // conversation as context. If the model cannot be reached at all, the built-in
 // engine answers instead; any other model failure becomes an error reply.
-import { recentHistory } from '../../features/messages/messages.repo.ts';
-import { logEvent } from '../../lib/events.ts';
+import { recentConversation } from '../../features/messages/messages.service.ts';
+import { toolCalled } from '../../lib/events.ts';
 import type { Engine, EngineRun } from '../engine.ts';
 import { AgentError, type AgentReply, type ToolDef } from '../types.ts';
+import { agentOfTool } from '../registry.ts';
 import { buildInstructions, HISTORY_LIMIT, redactSecrets, toHistory } from './llm-context.ts';
 import { describeLlmError, LlmEngineError, runLlmAgent, type LlmErrorKind, type LlmModelConfig } from './run-llm-agent.ts';
 
@@ -32,10 +33,8 @@ const ERROR_CODES: Record<LlmErrorKind, string> = {
 /** A failed model run, safe to show (`userMessage`) and machine-readable (`code`). */
 export class LlmRunError extends AgentError {
   override name = 'LlmRunError';
-  readonly code: string;
   constructor(error: LlmEngineError) {
-    super(describeLlmError(error), { cause: error });
-    this.code = ERROR_CODES[error.kind];
+    super(describeLlmError(error), { cause: error, code: ERROR_CODES[error.kind], category: error.kind === 'tool' ? 'USER' : 'THIRD_PARTY' });
   }
 }
 
@@ -53,7 +52,7 @@ export function llmEngine(model: LlmModelConfig, options: LlmEngineOptions): Eng
     async run(run): Promise<AgentReply> {
       const { agent, ctx } = run;
       const [rows, state] = await Promise.all([
-        recentHistory(ctx.app.db, ctx.user.id, HISTORY_LIMIT + 1, { agent: agent?.name }),
+        recentConversation(ctx.app, ctx.user.id, HISTORY_LIMIT + 1, { agent: agent?.name }),
         ctx.state.get(),
       ]);
       try {
@@ -77,7 +76,7 @@ export function llmEngine(model: LlmModelConfig, options: LlmEngineOptions): Eng
           // Tools return data for the model; a stray credential in it stops here.
           toModel: redactSecrets,
           onToolCall: (call) =>
-            logEvent(ctx.app, 'tool.call', { userId: ctx.user.id, agent: agent?.name ?? 'assistant', engine: 'llm', ...call }),
+            toolCalled(ctx.app, { userId: ctx.user.id, agent: agentOfTool(call.name) ?? agent?.name ?? 'assistant', engine: 'llm', ...call }),
         });
         const content = result.text.trim() || (result.toolCalls.length > 0 ? 'Done.' : '');
         if (!content) throw new LlmEngineError('provider', 'the model returned no text', { toolCalls: [], streamed: false });

@@ -2,7 +2,11 @@ import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { AgentName, Message } from '@lifeos/contract';
 import type { Db } from '../../db/client.ts';
 import { agentState, messages } from '../../db/schema/index.ts';
-import { isUniqueViolation } from '../auth/auth.repo.ts';
+
+const isUniqueViolation = (err: unknown): boolean => {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+};
 
 export type MessageRow = typeof messages.$inferSelect;
 

@@ -5,7 +5,7 @@ import type { AuthInfo } from '../../http/auth.ts';
 import { runAgent } from '../../agents/runtime.ts';
 import { extractInBackground, shouldExtract } from '../../agents/mem/mem-extract.ts';
 import { logEvent } from '../../lib/events.ts';
-import { linkPendingActionMessage } from '../actions/actions.repo.ts';
+import { linkActionToMessage } from '../actions/actions.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { replyDeltas } from './reply-deltas.ts';
 import * as repo from './messages.repo.ts';
@@ -84,7 +84,7 @@ async function answer(
     const existing = await repo.findByClientId(ctx.db, auth.userId, clientId!);
     return existing.reply!;
   }
-  if (result.pendingAction) await linkPendingActionMessage(ctx.db, auth.userId, result.pendingAction.id, replyRow.id);
+  if (result.pendingAction) await linkActionToMessage(ctx, auth.userId, result.pendingAction.id, replyRow.id);
   await publishMessage(ctx, auth.userId, replyRow);
   // Opted-in facts from ordinary messages; @mem already handles its own, and the reply does not wait.
   if (shouldExtract(ctx, auth.user, agentName)) extractInBackground(ctx, auth.user, userRow);
@@ -122,6 +122,10 @@ async function replayIdempotent(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Recent turns for an agent's context, oldest first; with `agent`, only that agent's thread. */
+export const recentConversation = (ctx: Pick<AppContext, 'db'>, userId: string, limit: number, options: { agent?: AgentName | undefined } = {}) =>
+  repo.recentHistory(ctx.db, userId, limit, options);
 
 export async function listMessages(
   ctx: AppContext,

@@ -5,6 +5,8 @@ import { cut, squash } from './words.ts';
 import { firstStart } from '../../../features/calendar/recurrence.ts';
 import { WORKING_HOURS, type DayHours } from '../../../features/calendar/free-slots.ts';
 import { formatDay } from '../reply-format.ts';
+import { cleanText, fixTypos } from '../../../lib/nl/normalize.ts';
+import { canonicalTimePhrases } from '../../../lib/time/house-rules.ts';
 import {
   addDays,
   assertTimeZone,
@@ -18,7 +20,7 @@ import {
   type Interval,
   type WallDate,
   type WallTime,
-} from '../../../features/calendar/zoned-time.ts';
+} from '../../../lib/time/zoned-time.ts';
 
 export type { ParseContext } from './when.ts';
 
@@ -117,7 +119,7 @@ const GENERIC_WORDS = new Set(
 );
 
 function normalize(raw: string): { text: string; question: boolean } {
-  let t = raw.replace(/[’‘]/g, "'").replace(/[“”]/g, '"');
+  let t = canonicalTimePhrases(fixTypos(cleanText(raw)));
   t = squash(t.replace(/(^|\s)@cal\b[:,]?/gi, ' '));
   const question = /\?\s*$/.test(t);
   t = t.replace(/[\s?!.]+$/, '');
