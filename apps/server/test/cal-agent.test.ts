@@ -141,7 +141,7 @@ describe('@cal asks when it is not sure', () => {
     const ask = await say(api, '@cal move the meeting to 3pm');
     assert.equal(
       ask.content,
-      'Which one do you mean?\n1. **Meeting with Jo** — Mon 30 Nov, 16:00–17:00\n2. **Team meeting** — Tue 1 Dec, 09:00–10:00\nReply with its number, e.g. "@cal 1".',
+      'Which one do you mean?\n1. **Meeting with Jo** — Mon 30 Nov, 16:00–17:00\n2. **Team meeting** — Tue 1 Dec, 09:00–10:00\nReply with its number, e.g. "1", or "the one on Mon".',
     );
     assert.equal(ask.metadata?.pendingAction, undefined);
     const proposal = await say(api, '@cal 2');

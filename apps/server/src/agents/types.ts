@@ -5,6 +5,8 @@ import type * as z from 'zod';
 import type { AgentName, PendingAction } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
 import { DomainError, type ErrorCategory } from '../lib/errors.ts';
+import type { ConversationNotes, ConversationState } from './conversation.ts';
+import type { ChosenIntent } from './intents.ts';
 
 export interface AgentUser {
   id: string;
@@ -43,6 +45,12 @@ export interface AgentContext {
   readonly state: AgentStateStore;
   /** Stores an action that runs only when the user confirms; the reply carries it. */
   proposeAction(input: ProposeActionInput): Promise<PendingAction>;
+  /** What the last turns showed (referents already expired are gone). */
+  readonly conversation: ConversationState;
+  /** Records what this turn showed or changed, for follow-ups; saved once at the end of the turn. */
+  note(notes: ConversationNotes): void;
+  /** The same run as another agent (its own state and actions), for work that spans agents. */
+  forAgent(name: AgentName): AgentContext;
 }
 
 export interface ToolDef<I extends z.ZodType = z.ZodType, O = unknown> {
@@ -67,6 +75,8 @@ export interface BuiltinRequest {
   content: string;
   /** The message without the @mention, trimmed. */
   text: string;
+  /** The row of the agent's intent table the classifier chose, with what it parsed (built-in engine). */
+  intent?: ChosenIntent | null;
 }
 
 export interface AgentDefinition {

@@ -17,6 +17,8 @@ import { bold, formatSpan, whenText } from './reply-format.ts';
 export const UPDATE_ACTION = 'cal.update_event';
 export const DELETE_ACTION = 'cal.delete_event';
 export const CREATE_EXTERNAL_ACTION = 'cal.create_external';
+/** An event read from elsewhere (a mail) goes into the local calendar only once the user confirms. */
+export const CREATE_LOCAL_ACTION = 'cal.create_event';
 
 const DAY_MS = 86_400_000;
 

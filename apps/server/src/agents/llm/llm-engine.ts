@@ -5,7 +5,8 @@
 import { recentConversation } from '../../features/messages/messages.service.ts';
 import { toolCalled } from '../../lib/events.ts';
 import type { Engine, EngineRun } from '../engine.ts';
-import { AgentError, type AgentReply, type ToolDef } from '../types.ts';
+import { AgentError, type AgentContext, type AgentReply, type ToolDef } from '../types.ts';
+import { describeConversation } from '../conversation.ts';
 import { agentOfTool } from '../registry.ts';
 import { buildInstructions, HISTORY_LIMIT, redactSecrets, toHistory } from './llm-context.ts';
 import { describeLlmError, LlmEngineError, runLlmAgent, type LlmErrorKind, type LlmModelConfig } from './run-llm-agent.ts';
@@ -13,8 +14,8 @@ import { describeLlmError, LlmEngineError, runLlmAgent, type LlmErrorKind, type 
 export interface LlmEngineOptions {
   /** Answers when the model cannot be reached (the built-in engine). */
   fallback: Engine;
-  /** Instructions and tools of the general assistant (messages without a mention). */
-  assistant: { instructions: string; tools: ToolDef[] };
+  /** Instructions and tools of the general assistant (messages without a mention): the ready agents' tools. */
+  assistant: { instructions: string; tools: (ctx: AgentContext) => Promise<ToolDef[]> };
   /** Cap of one run; the runtime enforces the same limit around every engine. */
   timeoutMs: number;
   maxSteps?: number;
@@ -51,22 +52,24 @@ export function llmEngine(model: LlmModelConfig, options: LlmEngineOptions): Eng
     name: 'llm',
     async run(run): Promise<AgentReply> {
       const { agent, ctx } = run;
-      const [rows, state] = await Promise.all([
+      const [rows, state, tools] = await Promise.all([
         recentConversation(ctx.app, ctx.user.id, HISTORY_LIMIT + 1, { agent: agent?.name }),
         ctx.state.get(),
+        agent ? Promise.resolve(agent.tools) : assistant.tools(ctx),
       ]);
+      const referents = describeConversation(ctx.conversation);
       try {
         const result = await runLlmAgent({
           model,
           instructions: buildInstructions({
-            instructions: agent?.instructions ?? assistant.instructions,
+            instructions: `${agent?.instructions ?? assistant.instructions}${referents ? `\n\nWhat the conversation just showed (for "it", "the second one"):\n${referents}` : ''}`,
             user: ctx.user,
             now: ctx.now,
             state,
           }),
           history: toHistory(rows, ctx.sourceMessageId),
           input: run.request.text || run.request.content,
-          tools: agent?.tools ?? assistant.tools,
+          tools,
           toolContext: ctx,
           onDelta: run.onDelta,
           signal: ctx.signal,

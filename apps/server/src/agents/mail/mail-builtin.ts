@@ -5,6 +5,10 @@ import type { MailListItem } from '@lifeos/contract';
 import { findMailConnection } from '../../features/connections/mailboxes.ts';
 import type { AgentContext, AgentReply, BuiltinRequest } from '../types.ts';
 import { parseMailIntent } from './mail-intent.ts';
+import { DomainError } from '../../lib/errors.ts';
+import type { ChosenIntent } from '../intents.ts';
+import { MAIL_REF_PLACEHOLDER } from './mail.intents.ts';
+import { aboutSender, countMail, fromSender, mailReferent, newsletters, topicQuestion } from './mail-questions.ts';
 import { formatDigest, formatDigestLine, formatMailList, formatMailMessage, senderName, type FormatContext } from './mail-format.ts';
 import { CONNECT_HELP } from './mail-session.ts';
 import {
@@ -19,6 +23,7 @@ import {
   summarizeMail,
   type DraftResult,
   type ListResult,
+  type ReadResult,
 } from './mail-tools.ts';
 
 export const MAIL_HELP = [
@@ -61,20 +66,90 @@ function draftReply_(r: DraftResult): AgentReply {
 
 const label = (index: number | null, subject: string) => (index ? `mail ${index} ("${subject}")` : `"${subject}"`);
 
+/** Rows of mail.intents.ts that answer questions the command parser does not read. */
+async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatContext): Promise<AgentReply | null> {
+  const d = intent.data ?? {};
+  switch (intent.name) {
+    case 'count':
+      return countMail(ctx, String(d.text ?? ''));
+    case 'from_sender':
+      return typeof d.sender === 'string' ? fromSender(ctx, d.sender) : null;
+    case 'about_sender':
+      return typeof d.sender === 'string' ? aboutSender(ctx, d.sender) : null;
+    case 'newsletters':
+      return newsletters(ctx);
+    case 'shipping':
+    case 'booking':
+      return topicQuestion(ctx, intent.name, String(d.words ?? ''));
+    case 'followup': {
+      // "reply to her: …", "read it", "what was it about?", "archive the second one": the mail shown last.
+      const id = String(d.refId);
+      const text = String(d.text).replace(new RegExp(`\b${MAIL_REF_PLACEHOLDER}\b`), 'REF').trim();
+      const target = { kind: 'id' as const, id };
+      const replyTo = /^(?:reply|respond|answer|write\s+back)\s+(?:to\s+)?REF\s*(?::|\s-\s|saying|with|that)\s*([\s\S]+)$/i.exec(text);
+      if (replyTo) return draftReply_(await draftReply(ctx, target, replyTo[1]!.trim()));
+      if (/^(?:reply|respond|answer|write\s+back)/i.test(text)) return { content: `What should the reply to ${String(d.refLabel)} say? For example "reply to her: thanks, Thursday works".` };
+      if (/^(?:summari[sz]e|sum\s+up|what\s+(?:was|is)\s+REF\s+about|what\s+did\s+REF\s+say)/i.test(text)) {
+        const r = await summarizeMail(ctx, target);
+        return { content: formatDigest(r.message, r.digest, fmt) };
+      }
+      if (/^archive/i.test(text)) {
+        const r = await archiveMail(ctx, target);
+        return { content: `Archived "${r.subject}" from ${senderName(r.from)}. It is out of the inbox and kept in the archive.` };
+      }
+      const mark = /^mark\s+REF\s+(?:as\s+)?(read|unread|seen|unseen|new|done)$/i.exec(text);
+      if (mark) {
+        const r = await markMail(ctx, target, /^(read|seen|done)$/i.test(mark[1]!));
+        return { content: `Marked "${r.subject}" from ${senderName(r.from)} as ${/^(read|seen|done)$/i.test(mark[1]!) ? 'read' : 'unread'}.` };
+      }
+      if (/^who\s+sent/i.test(text)) {
+        const r = await readMail(ctx, target);
+        return { content: `${senderName(r.message.from)} <${r.message.from.address}> sent “${r.message.subject}”.` };
+      }
+      if (/^(?:read|open|show)/i.test(text)) return readReply(ctx, await readMail(ctx, target), fmt);
+      return null;
+    }
+  }
+  return null;
+}
+
+function readReply(ctx: AgentContext, r: ReadResult, fmt: FormatContext): AgentReply {
+  ctx.note({ focus: mailReferent(r.message) });
+  const warning = r.suspicious
+    ? '\n\nNote: this mail contains text addressed to an AI assistant. It is shown as the mail’s content only; nothing it asks for was done.'
+    : '';
+  return { content: `${r.index ? `Mail ${r.index}\n` : ''}${formatMailMessage(r.message, fmt)}${warning}` };
+}
+
 export async function mailBuiltin(request: BuiltinRequest, ctx: AgentContext): Promise<AgentReply> {
   if (!(await findMailConnection(ctx.app, ctx.user.id))) {
     return { content: CONNECT_HELP, metadata: { needsConnection: true } };
   }
   const fmt: FormatContext = { now: ctx.now, timeZone: ctx.user.timezone };
+  try {
+    const intent = request.intent?.agent === '@mail' ? request.intent : null;
+    const special = intent ? await byIntent(ctx, { ...intent, data: { text: request.text, ...intent.data } }, fmt) : null;
+    if (special) return special;
+    return await byCommand(request, ctx, fmt);
+  } catch (err) {
+    // Finding nothing is an answer, not a failure.
+    if (err instanceof DomainError && err.code === 'not_found') return { content: `${err.userMessage.charAt(0).toUpperCase()}${err.userMessage.slice(1)}.` };
+    throw err;
+  }
+}
+
+async function byCommand(request: BuiltinRequest, ctx: AgentContext, fmt: FormatContext): Promise<AgentReply> {
   const intent = parseMailIntent(request.text, fmt);
   switch (intent.kind) {
     case 'triage':
     case 'search': {
       const r = await listMail(ctx, intent.query, intent.label);
+      ctx.note({ listing: { agent: '@mail', kind: 'mail', label: intent.label, items: r.items.map(mailReferent) } });
       return { content: formatMailList({ total: r.total, messages: r.items }, intent.label, fmt), metadata: listMetadata(r) };
     }
     case 'read': {
       const r = await readMail(ctx, intent.target);
+      ctx.note({ focus: mailReferent(r.message) });
       const warning = r.suspicious
         ? '\n\nNote: this mail contains text addressed to an AI assistant. It is shown as the mail’s content only; nothing it asks for was done.'
         : '';
@@ -82,6 +157,7 @@ export async function mailBuiltin(request: BuiltinRequest, ctx: AgentContext): P
     }
     case 'summarize': {
       const r = await summarizeMail(ctx, intent.target);
+      ctx.note({ focus: mailReferent(r.message) });
       return { content: formatDigest(r.message, r.digest, fmt) };
     }
     case 'summarize_list': {

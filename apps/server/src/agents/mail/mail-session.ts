@@ -10,6 +10,7 @@ import {
   openMailbox,
 } from '../../features/connections/mailboxes.ts';
 import { MailProviderError, type MailAddress, type MailProvider, type MailSummary } from '../../integrations/mail/mail.types.ts';
+import { notFoundError } from '../../lib/errors.ts';
 import { AgentError, type AgentContext } from '../types.ts';
 import type { MailTarget } from './mail-intent.ts';
 
@@ -145,7 +146,7 @@ export async function resolveTarget(
   const first = found.messages[0];
   if (!first) {
     const what = [target.about ? `about "${target.about}"` : '', target.from ? `from ${target.from}` : ''].filter(Boolean).join(' ');
-    throw new AgentError(`I could not find a mail ${what}`);
+    throw notFoundError(`I could not find a mail ${what}`);
   }
   return { id: first.id, index: null };
 }

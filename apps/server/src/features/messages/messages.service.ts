@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { runAgent } from '../../agents/runtime.ts';
 import { extractInBackground, shouldExtract } from '../../agents/mem/mem-extract.ts';
-import { logEvent } from '../../lib/events.ts';
+import { messageSent } from '../../lib/events.ts';
 import { linkActionToMessage } from '../actions/actions.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { replyDeltas } from './reply-deltas.ts';
@@ -46,7 +46,7 @@ export async function postMessage(
     clientId: input.clientId ?? null,
   });
   if (!userRow) return replayIdempotent(ctx, auth, input.clientId!, agentName);
-  logEvent(ctx, 'message.sent', { userId: auth.userId, agent: agentName ?? 'assistant' });
+  messageSent(ctx, { userId: auth.userId, agent: agentName ?? 'assistant' });
   await publishMessage(ctx, auth.userId, userRow);
   const reply = await answer(ctx, auth, userRow, agentName, input.clientId ?? null);
   return { status: 201, message: repo.toMessage(userRow), reply: repo.toMessage(reply) };
@@ -75,7 +75,8 @@ async function answer(
     userId: auth.userId,
     role: 'assistant',
     content: result.reply.content,
-    agentName,
+    // The agent that handled it; without a mention, the one the assistant handed the message to (null for none or several).
+    agentName: result.handledBy,
     metadata: { ...result.reply.metadata, replyTo: userRow.id },
     clientId,
   });
@@ -87,7 +88,7 @@ async function answer(
   if (result.pendingAction) await linkActionToMessage(ctx, auth.userId, result.pendingAction.id, replyRow.id);
   await publishMessage(ctx, auth.userId, replyRow);
   // Opted-in facts from ordinary messages; @mem already handles its own, and the reply does not wait.
-  if (shouldExtract(ctx, auth.user, agentName)) extractInBackground(ctx, auth.user, userRow);
+  if (shouldExtract(ctx, auth.user, result.handledBy)) extractInBackground(ctx, auth.user, userRow);
   return replyRow;
 }
 

@@ -3,7 +3,7 @@
 // matched by edit distance, so "tommorow" and "calender" work and names stay).
 
 /** The longest text the language layer reads; anything after it is ignored (bounded, linear work). */
-export const MAX_UNDERSTOOD_CHARS = 600;
+export const MAX_UNDERSTOOD_CHARS = 1200;
 
 const VOCABULARY = [
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',

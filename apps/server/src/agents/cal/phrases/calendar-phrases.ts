@@ -519,3 +519,29 @@ export function resolveMoveTarget(eventStart: Date, target: MoveTarget, timeZone
   const time = target.time ?? wallTimeOf(eventStart, timeZone);
   return wallToInstant(date, time, timeZone);
 }
+
+/** "4pm", "Saturday", "Friday at 10", "the 14th": a pure day and/or time (for corrections like "no, 4pm"). */
+export function parseTargetPhrase(raw: string, ctx: ParseContext): MoveTarget | null {
+  const { text } = normalize(raw);
+  return text ? parseMoveTarget(text, ctx) : null;
+}
+
+/** The length a phrase sets or the change it makes: "30 minutes", "an hour longer", "15 minutes shorter", "by 20 minutes". */
+export function parseLengthChange(raw: string): { kind: 'set' | 'longer' | 'shorter'; minutes: number } | null {
+  const { text } = normalize(raw);
+  const m = new RegExp(`(?<d>${DURATION_SOURCE})`, 'i').exec(text);
+  if (!m) return null;
+  const minutes = parseDuration(m.groups!.d!);
+  if (!minutes || minutes <= 0 || minutes > 24 * 60) return null;
+  const after = text.slice(m.index + m[0].length);
+  const before = text.slice(0, m.index);
+  if (/^\s*(?:longer|more|extra)\b/i.test(after) || /\b(?:extend|lengthen|add)\b/i.test(before)) return { kind: 'longer', minutes };
+  if (/^\s*(?:shorter|less)\b/i.test(after) || /\b(?:shorten|cut|trim|reduce)\b/i.test(before)) return { kind: 'shorter', minutes };
+  return { kind: 'set', minutes };
+}
+
+/** The words naming an event in a rename/resize command, without the command words. */
+export function eventWords(raw: string, ctx: ParseContext): EventRef {
+  const { text } = normalize(raw);
+  return eventRef(text, ctx);
+}
