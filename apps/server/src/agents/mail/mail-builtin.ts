@@ -86,14 +86,14 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
       const id = String(d.refId);
       const text = String(d.text).replace(new RegExp(`\b${MAIL_REF_PLACEHOLDER}\b`), 'REF').trim();
       const target = { kind: 'id' as const, id };
-      const replyTo = /^(?:reply|respond|answer|write\s+back)\s+(?:to\s+)?REF\s*(?::|\s-\s|saying|with|that)\s*([\s\S]+)$/i.exec(text);
+      const replyTo = /^(?:reply|respond|answer|write\s+back)\s+(?:to\s+)?REF\s*(?::|\s-\s|\bsaying\b|\bwith\b|\bthat\b)\s*([\s\S]+)$/i.exec(text);
       if (replyTo) return draftReply_(await draftReply(ctx, target, replyTo[1]!.trim()));
-      if (/^(?:reply|respond|answer|write\s+back)/i.test(text)) return { content: `What should the reply to ${String(d.refLabel)} say? For example "reply to her: thanks, Thursday works".` };
-      if (/^(?:summari[sz]e|sum\s+up|what\s+(?:was|is)\s+REF\s+about|what\s+did\s+REF\s+say)/i.test(text)) {
+      if (/^(?:reply|respond|answer|write\s+back)\b/i.test(text)) return { content: `What should the reply to ${String(d.refLabel)} say? For example "reply to her: thanks, Thursday works".` };
+      if (/^(?:summari[sz]e|sum\s+up|what\s+(?:was|is)\s+REF\s+about|what\s+did\s+REF\s+say)\b/i.test(text)) {
         const r = await summarizeMail(ctx, target);
         return { content: formatDigest(r.message, r.digest, fmt) };
       }
-      if (/^archive/i.test(text)) {
+      if (/^archive\b/i.test(text)) {
         const r = await archiveMail(ctx, target);
         return { content: `Archived "${r.subject}" from ${senderName(r.from)}. It is out of the inbox and kept in the archive.` };
       }
@@ -102,11 +102,11 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
         const r = await markMail(ctx, target, /^(read|seen|done)$/i.test(mark[1]!));
         return { content: `Marked "${r.subject}" from ${senderName(r.from)} as ${/^(read|seen|done)$/i.test(mark[1]!) ? 'read' : 'unread'}.` };
       }
-      if (/^who\s+sent/i.test(text)) {
+      if (/^who\s+sent\b/i.test(text)) {
         const r = await readMail(ctx, target);
         return { content: `${senderName(r.message.from)} <${r.message.from.address}> sent “${r.message.subject}”.` };
       }
-      if (/^(?:read|open|show)/i.test(text)) return readReply(ctx, await readMail(ctx, target), fmt);
+      if (/^(?:read|open|show)\b/i.test(text)) return readReply(ctx, await readMail(ctx, target), fmt);
       return null;
     }
   }
