@@ -84,7 +84,7 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
     case 'followup': {
       // "reply to her: …", "read it", "what was it about?", "archive the second one": the mail shown last.
       const id = String(d.refId);
-      const text = String(d.text).replace(new RegExp(`\b${MAIL_REF_PLACEHOLDER}\b`), 'REF').trim();
+      const text = String(d.text).replace(new RegExp(`\\b${MAIL_REF_PLACEHOLDER}\\b`), 'REF').trim();
       const target = { kind: 'id' as const, id };
       const replyTo = /^(?:reply|respond|answer|write\s+back)\s+(?:to\s+)?REF\s*(?::|\s-\s|\bsaying\b|\bwith\b|\bthat\b)\s*([\s\S]+)$/i.exec(text);
       if (replyTo) return draftReply_(await draftReply(ctx, target, replyTo[1]!.trim()));
