@@ -99,3 +99,38 @@ export function describeConversation(state: ConversationState): string {
   }
   return lines.join('\n');
 }
+
+type EventLike = { id?: unknown; title?: unknown; start?: unknown; end?: unknown };
+type MailLike = { id?: unknown; subject?: unknown; receivedAt?: unknown; from?: { name?: unknown; address?: unknown } };
+
+const eventRef = (e: EventLike): Referent | null =>
+  typeof e?.id === 'string' && typeof e.title === 'string'
+    ? { agent: '@cal', kind: 'event', id: e.id, label: e.title, at: typeof e.start === 'string' ? e.start : null, end: typeof e.end === 'string' ? e.end : null }
+    : null;
+const mailRef = (m: MailLike): Referent | null => {
+  if (typeof m?.id !== 'string') return null;
+  const from = String(m.from?.name || m.from?.address || '');
+  return { agent: '@mail', kind: 'mail', id: m.id, label: `${from} — ${String(m.subject ?? '')}`, at: typeof m.receivedAt === 'string' ? m.receivedAt : null, from };
+};
+
+/** The referents a tool's result shows (LLM engine), so follow-ups work the same on both engines. */
+export function notesFromToolOutput(output: unknown): ConversationNotes {
+  const o = (output ?? {}) as Record<string, unknown>;
+  if (o.created) {
+    const ref = eventRef(o.created as EventLike);
+    return ref ? { focus: ref } : {};
+  }
+  if (Array.isArray(o.events)) {
+    const items = (o.events as EventLike[]).map(eventRef).filter((r): r is Referent => r !== null);
+    return { listing: { agent: '@cal', kind: 'event', label: 'events', items }, ...(items.length === 1 ? { focus: items[0]! } : {}) };
+  }
+  if (Array.isArray(o.items)) {
+    const items = (o.items as MailLike[]).map(mailRef).filter((r): r is Referent => r !== null);
+    return items.length ? { listing: { agent: '@mail', kind: 'mail', label: String(o.label ?? 'mail'), items } } : {};
+  }
+  if (o.message && typeof o.message === 'object') {
+    const ref = mailRef(o.message as MailLike);
+    return ref ? { focus: ref } : {};
+  }
+  return {};
+}

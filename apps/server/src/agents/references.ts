@@ -9,6 +9,8 @@ export interface FoundReference {
   /** The text with the reference replaced by `placeholder`. */
   text: string;
   how: 'pronoun' | 'ordinal' | 'description';
+  /** 1-based position in the last listing, when the referent came from it. */
+  position: number | null;
 }
 
 const NOUNS: Record<ReferentKind, string> = {
@@ -37,7 +39,7 @@ export function findReference(text: string, conversation: ConversationState, kin
     if (ord) {
       const k = ord[1] ? parseOrdinal(ord[1])! : ord[2] ? parseOrdinal(ord[2])! : Number(ord[3]);
       const item = items[k === -1 ? items.length - 1 : k - 1];
-      if (item) return { referent: item, text: clip(text, ord.index, ord.index + ord[0].length, placeholder), how: 'ordinal' };
+      if (item) return { referent: item, text: clip(text, ord.index, ord.index + ord[0].length, placeholder), how: 'ordinal', position: items.indexOf(item) + 1 };
     }
     // "the one on Sunday", "the one from Anna", "the dentist one"
     const desc = new RegExp(`\\bthe\\s+one\\s+(?:on|from|at|with|about|for|in)\\s+([\\p{L}\\p{N}' ]{2,40}?)(?=$|[,.!?]|\\s+(?:to|by|for|until|till|at|as|and|from)\\b)|\\bthe\\s+([\\p{L}\\p{N}']{2,30}(?:\\s+[\\p{L}\\p{N}']{2,30})?)\\s+one\\b`, 'iu').exec(text);
@@ -45,13 +47,16 @@ export function findReference(text: string, conversation: ConversationState, kin
       const answer = desc[1] ?? desc[2]!;
       const options = items.map((it) => ({ label: `${it.label} ${it.from ?? ''}`, at: it.at ? new Date(it.at) : null }));
       const pick = pickOption(answer, options, timeZone);
-      if (pick.kind === 'index') return { referent: items[pick.index]!, text: clip(text, desc.index, desc.index + desc[0].length, placeholder), how: 'description' };
+      if (pick.kind === 'index') return { referent: items[pick.index]!, text: clip(text, desc.index, desc.index + desc[0].length, placeholder), how: 'description', position: pick.index + 1 };
     }
   }
   const pro = pronounRe(kind).exec(text);
   if (pro) {
     const newest = focus && (!listing || focus.turn >= listing.turn) ? focus : listing?.items.length === 1 ? listing.items[0] : focus;
-    if (newest) return { referent: newest, text: clip(text, pro.index, pro.index + pro[0].length, placeholder), how: 'pronoun' };
+    if (newest) {
+      const position = listing ? listing.items.findIndex((it) => it.id === newest.id) + 1 : 0;
+      return { referent: newest, text: clip(text, pro.index, pro.index + pro[0].length, placeholder), how: 'pronoun', position: position || null };
+    }
   }
   return null;
 }

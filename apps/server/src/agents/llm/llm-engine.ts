@@ -6,7 +6,7 @@ import { recentConversation } from '../../features/messages/messages.service.ts'
 import { toolCalled } from '../../lib/events.ts';
 import type { Engine, EngineRun } from '../engine.ts';
 import { AgentError, type AgentContext, type AgentReply, type ToolDef } from '../types.ts';
-import { describeConversation } from '../conversation.ts';
+import { describeConversation, notesFromToolOutput } from '../conversation.ts';
 import { agentOfTool } from '../registry.ts';
 import { buildInstructions, HISTORY_LIMIT, redactSecrets, toHistory } from './llm-context.ts';
 import { describeLlmError, LlmEngineError, runLlmAgent, type LlmErrorKind, type LlmModelConfig } from './run-llm-agent.ts';
@@ -58,6 +58,15 @@ export function llmEngine(model: LlmModelConfig, options: LlmEngineOptions): Eng
         agent ? Promise.resolve(agent.tools) : assistant.tools(ctx),
       ]);
       const referents = describeConversation(ctx.conversation);
+      // What a tool showed becomes the next turn's "it" / "the second one", as on the built-in engine.
+      const noting = tools.map((tool) => ({
+        ...tool,
+        execute: async (input: unknown, c: AgentContext) => {
+          const output = await tool.execute(input, c);
+          ctx.note(notesFromToolOutput(output));
+          return output;
+        },
+      }));
       try {
         const result = await runLlmAgent({
           model,
@@ -69,7 +78,7 @@ export function llmEngine(model: LlmModelConfig, options: LlmEngineOptions): Eng
           }),
           history: toHistory(rows, ctx.sourceMessageId),
           input: run.request.text || run.request.content,
-          tools,
+          tools: noting,
           toolContext: ctx,
           onDelta: run.onDelta,
           signal: ctx.signal,

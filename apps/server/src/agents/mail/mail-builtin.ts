@@ -85,7 +85,8 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
       // "reply to her: …", "read it", "what was it about?", "archive the second one": the mail shown last.
       const id = String(d.refId);
       const text = String(d.text).replace(new RegExp(`\\b${MAIL_REF_PLACEHOLDER}\\b`), 'REF').trim();
-      const target = { kind: 'id' as const, id };
+      // A position in the last listing keeps "Mail 2" in the reply; the id is the fallback.
+      const target = typeof d.position === 'number' ? { kind: 'index' as const, index: d.position } : { kind: 'id' as const, id };
       const replyTo = /^(?:reply|respond|answer|write\s+back)\s+(?:to\s+)?REF\s*(?::|\s-\s|\bsaying\b|\bwith\b|\bthat\b)\s*([\s\S]+)$/i.exec(text);
       if (replyTo) return draftReply_(await draftReply(ctx, target, replyTo[1]!.trim()));
       if (/^(?:reply|respond|answer|write\s+back)\b/i.test(text)) return { content: `What should the reply to ${String(d.refLabel)} say? For example "reply to her: thanks, Thursday works".` };

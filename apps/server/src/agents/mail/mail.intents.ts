@@ -23,7 +23,7 @@ function followUp(i: IntentInput): Record<string, unknown> | null {
   if (!MAIL_VERB.test(i.u.text) || !hasMailContext(i)) return null;
   const ref = findReference(i.u.text, i.conversation, 'mail', i.timeZone, MAIL_REF_PLACEHOLDER);
   if (!ref) return null;
-  return { refId: ref.referent.id, refLabel: ref.referent.label, text: ref.text };
+  return { refId: ref.referent.id, refLabel: ref.referent.label, position: ref.position, text: ref.text };
 }
 
 const row = (name: string, match: IntentRow['match'], parse?: IntentRow['parse']): IntentRow => (parse ? { name, match, parse } : { name, match });
