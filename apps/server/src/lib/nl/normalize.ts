@@ -21,6 +21,8 @@ const VOCAB_SET = new Set(VOCABULARY);
 const KEEP = new Set([
   'chance', 'diner', 'mourning', 'remain', 'renamed', 'extent', 'marches', 'hourly', 'mindful', 'reply', 'replay', 'emails',
   'meting', 'sunday', 'tonights', 'messaged', 'forgets', 'removed', 'canceled', 'cancelled', 'deleted', 'extended',
+  'delegate', 'delegates', 'template', 'relaxing', 'reminded', 'remembered', 'scheduled', 'messenger', 'forwarded', 'shortened', 'extended',
+  'marching', 'meetings', 'minutes', 'mornings', 'evenings', 'weekends', 'hourly', 'monthly', 'calendars', 'schedules', 'appointed',
 ]);
 
 // Shorthands no edit distance finds.
@@ -55,11 +57,11 @@ export function correctWord(token: string): string | null {
   const t = token.toLowerCase();
   if (t in SHORTHANDS) return SHORTHANDS[t]!;
   if (t.length < 5 || VOCAB_SET.has(t) || KEEP.has(t) || !/^[a-z']+$/.test(t)) return null;
-  const max = t.length >= 9 ? 2 : 1;
+  const max = t.length >= 8 ? 2 : 1;
   let best: string | null = null;
   let bestDistance = max + 1;
   for (const word of VOCABULARY) {
-    if (Math.abs(word.length - t.length) > max || word[0] !== t[0] && t.length < 9) continue;
+    if (Math.abs(word.length - t.length) > max || (word[0] !== t[0] && t.length < 9)) continue;
     const d = editDistance(t, word, max);
     if (d < bestDistance) {
       best = word;
