@@ -213,7 +213,8 @@ async function resolveAndPerform(ctx: AgentContext, ref: EventRef, operation: Op
 
 /** "2", "the second one", "the one on Sunday", "the dentist one": an answer to "which one?" asked in the last few minutes. */
 async function answerToChoice(ctx: AgentContext, text: string): Promise<AgentReply | null> {
-  if (text.length > 80) return null;
+  // An answer to "which one?" is a few words; anything longer is a new request (and skips the state read).
+  if (text.length > 60 || text.trim().split(/\s+/).length > 6) return null;
   const state = await ctx.state.get<{ choice?: SavedChoice }>();
   const choice = state?.choice;
   if (!choice || ctx.now.getTime() - new Date(choice.savedAt).getTime() > CHOICE_TTL_MS) return null;

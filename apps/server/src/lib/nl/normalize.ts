@@ -30,7 +30,7 @@ const SHORTHANDS: Record<string, string> = {
   tmrw: 'tomorrow', tmr: 'tomorrow', tmrow: 'tomorrow', '2moro': 'tomorrow', '2morrow': 'tomorrow', tomoz: 'tomorrow',
   tonite: 'tonight', '2nite': 'tonight', tdy: 'today', '2day': 'today', pls: 'please', plz: 'please',
   mins: 'minutes', hrs: 'hours', appt: 'appointment', appts: 'appointments', mtg: 'meeting',
-  weds: 'wednesday', thurs: 'thursday', tues: 'tuesday', msgs: 'messages', msg: 'message', wk: 'week',
+  weds: 'wednesday', wensday: 'wednesday', wendsday: 'wednesday', wednsday: 'wednesday', thurs: 'thursday', thursdy: 'thursday', tues: 'tuesday', msgs: 'messages', msg: 'message', wk: 'week',
 };
 
 /** Damerau-Levenshtein distance with an early exit above `max` (words are short: O(n·m) is tiny). */
