@@ -129,7 +129,7 @@ async function findCandidates(ctx: AgentContext, ref: EventRef, pinned?: Pin | n
 
 function notFound(ref: EventRef): string {
   const what = ref.query ? bold(ref.query) : 'that';
-  return `I couldn't find ${what} on your calendar${ref.range ? ' then' : ''}. Try "@cal what's my week look like" to see what's there.`;
+  return `I couldn't find ${what} on your calendar${ref.range ? ' then' : ''}. Ask "what's my week look like?" to see what's there.`;
 }
 
 async function askWhich(ctx: AgentContext, operation: Operation, options: Candidate[]): Promise<AgentReply> {
@@ -326,7 +326,7 @@ async function upcoming(ctx: AgentContext, words: string): Promise<Candidate[]> 
 function listReply(ctx: AgentContext, found: Candidate[], head: string): AgentReply {
   const shown = found.slice(0, MAX_LISTED);
   ctx.note({ listing: { agent: '@cal', kind: 'event', label: head, items: shown.map(referentOf) }, ...(shown.length === 1 ? { focus: referentOf(shown[0]!) } : {}) });
-  if (shown.length === 1) return { content: `${head}: ${describe(shown[0]!, ctx)}.` };
+  if (shown.length === 1) return { content: head ? `${head}: ${describe(shown[0]!, ctx)}.` : `${describe(shown[0]!, ctx)}.` };
   return { content: `${head}:\n${shown.map((c, i) => `${i + 1}. ${describe(c, ctx)}`).join('\n')}` };
 }
 
@@ -389,6 +389,23 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, text: string): 
       }
       return null;
     }
+    case 'find': {
+      if (typeof d.rewritten === 'string') {
+        const req = parseCalendarRequest(d.rewritten, pc);
+        if (req.intent !== 'find') return null;
+        const found = await findCandidates(ctx, req.ref);
+        if (found.length === 0) return { content: `No — I don't see ${bold(req.ref.query)} on your calendar.` };
+        return listReply(ctx, found, found.length === 1 ? 'Yes' : `Yes, ${found.length}`);
+      }
+      // "how long is the team sync?", "what time does the party start?": the event, with its span.
+      const m = /^(?:how\s+long|what\s+time|which\s+day|what\s+day)\s+(?:is|are|'s|does|do)\s+(.+?)(?:\s+(?:start|begin|end|finish|take|last))?$/i.exec(text.replace(/[?!.\s]+$/, ''));
+      if (!m) return null;
+      const req = parseCalendarRequest(`when is ${m[1]}`, pc);
+      if (req.intent !== 'find') return null;
+      const found = await findCandidates(ctx, req.ref);
+      if (found.length === 0) return { content: notFound(req.ref) };
+      return listReply(ctx, found, found.length === 1 ? (/^how\s+long/i.test(text) ? `${lengthWords(found[0]!.end.getTime() - found[0]!.start.getTime())}` : '') : `I found ${found.length}`);
+    }
     case 'rename':
       return renameOrAsk(ctx, text, focusPin(ctx));
     case 'resize':
@@ -411,6 +428,9 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, text: string): 
   return null;
 }
 
+const FILLER_TITLE_RE =
+  /^(?:the\s+)?(?:one|ones|it|that|this|them|those|these|thing|things|something|anything|stuff|same|other|event|meeting|appointment)(?:\s+one)?$|^(?:what|when|where|which|who|how|why|whether|remind\s+me\s+(?:what|when|where|if|whether)|do\s+i|did\s+i|is\s+there|are\s+there|can\s+you|could\s+you|check|tell\s+me|show\s+me)\b/i;
+
 /** A change verb the parser could not complete is a question back, never a new event. */
 const CHANGE_COMMAND_RE = /^(?:move|reschedule|re-schedule|change|shift|push|postpone|bump|delay|cancel|delete|remove|drop|rename|retitle|extend|shorten|lengthen)\b/i;
 
@@ -426,13 +446,21 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
     const names = (await listConnectedCalendars(ctx.app, ctx.user.id)).map((c) => c.name).join(', ');
     return { content: `I don't see a calendar called ${bold(external.unknownName)}. Your connected calendars: ${names}.` };
   }
-  const req = parseCalendarRequest(external.text, { now: ctx.now, timeZone: tz });
+  const rewritten = intent?.name === 'free' && typeof intent.data?.rewritten === 'string' ? intent.data.rewritten : null;
+  let req = parseCalendarRequest(rewritten ?? external.text, { now: ctx.now, timeZone: tz });
+  // The classifier heard a question about the agenda; the phrase parser must not turn it into an event.
+  if (intent?.name === 'agenda' && ((req.intent === 'create' && FILLER_TITLE_RE.test(req.title)) || req.intent === 'unknown')) {
+    const asAgenda = parseCalendarRequest(`what's on ${external.text}`, { now: ctx.now, timeZone: tz });
+    if (asAgenda.intent === 'agenda') req = asAgenda;
+  }
   if ((req.intent === 'create' || req.intent === 'unknown') && CHANGE_COMMAND_RE.test(external.text.trim())) {
     return { content: 'Which event should I change, and how? For example: "move the dentist to Friday at 10", "cancel the bank call" or "make the standup 15 minutes".' };
   }
 
   switch (req.intent) {
     case 'create': {
+      // "the one on Thursday", "it tomorrow": no title worth an event, so ask.
+      if (FILLER_TITLE_RE.test(req.title.trim())) return { content: 'What should I put on your calendar? For example: "add dentist on Thursday at 10".' };
       if (external.target) {
         const proposal = await proposeExternalCreate(
           ctx,
@@ -477,6 +505,7 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
     }
 
     case 'free_at': {
+      const askedBusy = /\b(?:busy|booked|taken|occupied|tied\s+up)\b/i.test(request.text);
       const day = dayInterval(wallDateOf(req.start, tz), tz);
       const occurrences = await listEvents(ctx, { start: day.start, end: new Date(Math.max(day.end.getTime(), req.end.getTime())) });
       const busy = occurrences.map((o) => ({ title: o.event.title, start: o.start, end: o.end, allDay: o.event.allDay }));
@@ -485,13 +514,13 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
       if (clashes.length === 0) {
         const next = busy.filter((b) => !b.allDay && b.start >= req.end && b.start < day.end).sort((a, b) => a.start.getTime() - b.start.getTime())[0];
         const after = next ? ` Next up that day: ${bold(next.title)} at ${formatTime(next.start, tz)}.` : '';
-        return { content: `Yes — you're free on ${when}.${after}` };
+        return { content: `${askedBusy ? 'No' : 'Yes'} — you're free on ${when}.${after}` };
       }
       const minutes = Math.round((req.end.getTime() - req.start.getTime()) / 60_000);
       const slots = freeSlots(ctx, occurrences, day, { minutes }).slice(0, 4);
       const names = clashes.map((c) => `${bold(c.title)} (${formatClockSpan(c.start, c.end, false, tz)})`).join(' and ');
       const offer = slots.length ? ` Free that day: ${freeList(slots, ctx, false)}.` : ' The rest of that day is full too.';
-      return { content: `No — on ${when} you have ${names}.${offer}` };
+      return { content: `${askedBusy ? 'Yes' : 'No'} — on ${when} you have ${names}.${offer}` };
     }
 
     case 'free_slots': {

@@ -115,7 +115,7 @@ const QUESTION_START_RE = /^(?:what|when|where|which|who|why|how|do|does|did|is|
 
 // Words that say "any event" rather than naming one.
 const GENERIC_WORDS = new Set(
-  'anything something stuff things plans plan any events appointments meetings planned scheduled booked on going happening coming up lined in my calendar schedule agenda much a lot lots of busy else there for'.split(' '),
+  'anything something stuff things plans plan any events event appointments appointment meetings meeting planned scheduled booked on going happening coming up lined in my calendar schedule agenda much a lot lots of busy else there for'.split(' '),
 );
 
 function normalize(raw: string): { text: string; question: boolean } {
@@ -147,8 +147,11 @@ function periodInterval(p: Period, ctx: ParseContext): Interval {
   switch (p.kind) {
     case 'week':
       return days(t, 7);
-    case 'this_week':
-      return { start: startOfDay(t, tz), end: startOfDay(mondayOfNextWeek(t), tz) };
+    case 'this_week': {
+      // On a Sunday "this week" is the week ahead, not the one day left of it.
+      const end = isoWeekday(t) === 7 ? addDays(t, 7) : mondayOfNextWeek(t);
+      return { start: startOfDay(t, tz), end: startOfDay(end, tz) };
+    }
     case 'next_week':
       return days(mondayOfNextWeek(t), 7);
     case 'weekend': {
@@ -239,6 +242,8 @@ function cleanTitle(s: string): string {
     t = stripDangling(
       t
         .replace(CREATE_VERB_RE, '')
+        // "I'm meeting Jo" is "Meeting Jo".
+        .replace(/^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?=(?:meeting|seeing|visiting|having|going|playing|doing|hosting|taking)\b)/i, '')
         .replace(/^(?:a|an|the|my|our|new|another)\s+/i, '')
         .replace(/^(?:event|appointment|entry|reminder|meeting)\s+(?:called|named|titled|for|about)\s+/i, '')
         .replace(/^(?:called|named|titled)\s+/i, ''),
