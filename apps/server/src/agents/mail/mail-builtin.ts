@@ -4,7 +4,7 @@
 import type { MailListItem } from '@lifeos/contract';
 import { findMailConnection } from '../../features/connections/mailboxes.ts';
 import type { AgentContext, AgentReply, BuiltinRequest } from '../types.ts';
-import { parseMailIntent } from './mail-intent.ts';
+import { parseAddressList, parseMailIntent, parseNaturalQuery } from './mail-intent.ts';
 import { DomainError } from '../../lib/errors.ts';
 import type { ChosenIntent } from '../intents.ts';
 import { MAIL_REF_PLACEHOLDER } from './mail.intents.ts';
@@ -73,9 +73,20 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
     case 'count':
       return countMail(ctx, String(d.text ?? ''));
     case 'from_sender':
+      if (typeof d.refId === 'string') return readReply(ctx, await readMail(ctx, { kind: 'id', id: d.refId }), fmt);
       return typeof d.sender === 'string' ? fromSender(ctx, d.sender) : null;
     case 'about_sender':
+      if (typeof d.refId === 'string') {
+        const r = await summarizeMail(ctx, { kind: 'id', id: d.refId });
+        return { content: formatDigest(r.message, r.digest, fmt) };
+      }
       return typeof d.sender === 'string' ? aboutSender(ctx, d.sender) : null;
+    case 'who_wrote':
+      return whoWrote(ctx, String(d.text ?? ''));
+    case 'new_mail':
+      return whoWrote(ctx, String(d.text ?? ''), true);
+    case 'latest':
+      return latestMail(ctx, fmt);
     case 'newsletters':
       return newsletters(ctx);
     case 'shipping':
@@ -86,13 +97,19 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
       const id = String(d.refId);
       const text = String(d.text).replace(new RegExp(`\\b${MAIL_REF_PLACEHOLDER}\\b`), 'REF').trim();
       // A position in the last listing keeps "Mail 2" in the reply; the id is the fallback.
-      const target = typeof d.position === 'number' ? { kind: 'index' as const, index: d.position } : { kind: 'id' as const, id };
+      const target = typeof d.position === 'number' && d.how !== 'pronoun' ? { kind: 'index' as const, index: d.position } : { kind: 'id' as const, id };
       const replyTo = /^(?:reply|respond|answer|write\s+back)\s+(?:to\s+)?REF\s*(?::|\s-\s|\bsaying\b|\bwith\b|\bthat\b)\s*([\s\S]+)$/i.exec(text);
       if (replyTo) return draftReply_(await draftReply(ctx, target, replyTo[1]!.trim()));
       if (/^(?:reply|respond|answer|write\s+back)\b/i.test(text)) return { content: `What should the reply to ${String(d.refLabel)} say? For example "reply to her: thanks, Thursday works".` };
       if (/^(?:summari[sz]e|sum\s+up|what\s+(?:was|is)\s+REF\s+about|what\s+did\s+REF\s+say)\b/i.test(text)) {
         const r = await summarizeMail(ctx, target);
         return { content: formatDigest(r.message, r.digest, fmt) };
+      }
+      const forward = /^(?:forward|fwd|fw|pass\s+on|send\s+on)\s+REF\s+to\s+(.+?)(?:\s*(?::|\bsaying\b|\bwith the note\b|\bwith\b)\s*([\s\S]+))?$/i.exec(text);
+      if (forward) {
+        const { addresses, unresolved } = parseAddressList(forward[1]!);
+        if (unresolved.length > 0 || addresses.length === 0) return { content: `I need an email address for ${unresolved.join(', ') || 'the recipient'}, for example "forward it to anna@example.com".` };
+        return draftReply_(await draftForward(ctx, target, addresses, (forward[2] ?? '').trim()));
       }
       if (/^archive\b/i.test(text)) {
         const r = await archiveMail(ctx, target);
@@ -113,6 +130,28 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
   }
   return null;
 }
+
+/** "who emailed me today?", "any new mail?": the listing of that period (unread when asked for what is new). */
+async function whoWrote(ctx: AgentContext, text: string, unread = false): Promise<AgentReply> {
+  const { query, label } = parseNaturalQuery(text.replace(/^(?:who|did|has)\s+\S+\s+\S+(?:\s+to\b)?(?:\s+me\b)?/i, ' '), fmt(ctx));
+  delete query.text;
+  if (unread) query.unread = true;
+  const name = [unread ? 'unread' : '', label].filter(Boolean).join(', ') || 'recent';
+  const r = await listMail(ctx, query, name);
+  ctx.note({ listing: { agent: '@mail', kind: 'mail', label: name, items: r.items.map(mailReferent) } });
+  if (r.total === 0) return { content: unread ? 'No new mail. You are all caught up.' : `No mail (${name}).` };
+  return { content: formatMailList({ total: r.total, messages: r.items }, name, fmt(ctx)), metadata: listMetadata(r) };
+}
+
+async function latestMail(ctx: AgentContext, format: FormatContext): Promise<AgentReply> {
+  const r = await listMail(ctx, {}, 'latest', 1);
+  const first = r.items[0];
+  ctx.note({ listing: { agent: '@mail', kind: 'mail', label: 'latest', items: r.items.map(mailReferent) } });
+  if (!first) return { content: 'Your mailbox is empty.' };
+  return readReply(ctx, await readMail(ctx, { kind: 'index', index: 1 }), format);
+}
+
+const fmt = (ctx: AgentContext): FormatContext => ({ now: ctx.now, timeZone: ctx.user.timezone });
 
 function readReply(ctx: AgentContext, r: ReadResult, fmt: FormatContext): AgentReply {
   ctx.note({ focus: mailReferent(r.message) });

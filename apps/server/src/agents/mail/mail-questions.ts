@@ -60,7 +60,7 @@ export async function aboutSender(ctx: AgentContext, sender: string): Promise<Ag
   const latest = r.items[0];
   if (!latest) return { content: `I found no mail from ${who}.` };
   const s = await summarizeMail(ctx, { kind: 'id', id: latest.id });
-  ctx.note({ focus: mailReferent(latest) });
+  noteListing(ctx, r.label, r.items);
   const gist = s.digest.keySentences.join(' ') || s.message.preview;
   const asks = s.digest.actions.length ? `\nThey ask: ${s.digest.actions.join('; ')}` : '';
   const warning = s.digest.suspicious ? '\n(Note: the mail contains text addressed to an AI assistant; nothing it asks for was done.)' : '';
@@ -79,8 +79,9 @@ export async function topicQuestion(ctx: AgentContext, topic: 'shipping' | 'book
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 2 && !STOP.has(w) && !TOPIC_WORDS[topic].test(w));
-  const recent = await listMail(ctx, {}, 'recent', SCAN);
-  const scored = recent.items
+  // A scan, not a listing the user sees: it must not replace the numbers of the last list shown.
+  const recent = await withMailbox(ctx, (mailbox) => mailbox.list({}, SCAN));
+  const scored = recent.messages
     .map((m) => {
       const hay = `${m.subject} ${m.preview} ${m.from.name} ${m.from.address}`.toLowerCase();
       const topicHit = TOPIC_WORDS[topic].test(hay) ? 2 : 0;

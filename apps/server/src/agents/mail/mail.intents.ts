@@ -17,13 +17,25 @@ const NEWSLETTER = /\b(?:newsletters?|subscriptions?|mailing\s+lists?|promotions
 const COMPOSE = /^(?:reply|respond|answer|write\s+back|forward|fwd|write\s+(?:an?\s+(?:e-?mail|mail)\s+)?to|e-?mail\s+\S+@|send\s+(?:an?\s+)?(?:e-?mail|mail|message)\s+to)\b/i;
 const MAIL_VERB = /^(?:read|open|show|summari[sz]e|sum\s+up|archive|mark|reply|respond|answer|forward|delete|who\s+sent|what\s+(?:was|is)\s+(?:it|that)\s+about|what\s+did\s+(?:it|that)\s+say)\b/i;
 
+const NEW_MAIL = /^what(?:'s|s|\s+is)\s+new\b|\b(?:new|unread|fresh)\s+(?:e-?mails?|mails?|messages?)\b|^(?:anything|something)\s+new\b|^(?:any\s+)?new\s+(?:mail|e-?mail)s?\b/i;
+const LATEST = /\b(?:latest|last|newest|most\s+recent)\s+(?:e-?mail|mail|message)\b/i;
+const WHO_WROTE = /^(?:who\s+(?:has\s+|have\s+)?(?:e-?mailed|mailed|written|wrote|messaged|sent|contacted)|(?:did|has)\s+(?:anyone|anybody|someone|somebody)\s+(?:e-?mailed|e-?mail|mailed|written|write|wrote|messaged|sent|send|contacted|replied|reply))\b/i;
+const PRONOUN_SENDER = /^(?:he|she|they|him|her|them|it)$/i;
+
+/** "what did he want?": the sender of the mail just shown. */
+function pronounSender(i: IntentInput, sender: string): Record<string, unknown> | null {
+  if (!PRONOUN_SENDER.test(sender)) return null;
+  const focus = i.conversation.focus?.kind === 'mail' ? i.conversation.focus : i.conversation.listing?.kind === 'mail' && i.conversation.listing.items.length === 1 ? i.conversation.listing.items[0] : null;
+  return focus ? { refId: focus.id, sender: focus.from ?? sender } : { sender };
+}
+
 const hasMailContext = (i: IntentInput) => i.conversation.focus?.kind === 'mail' || i.conversation.listing?.kind === 'mail';
 
 function followUp(i: IntentInput): Record<string, unknown> | null {
   if (!MAIL_VERB.test(i.u.text) || !hasMailContext(i)) return null;
   const ref = findReference(i.u.text, i.conversation, 'mail', i.timeZone, MAIL_REF_PLACEHOLDER);
   if (!ref) return null;
-  return { refId: ref.referent.id, refLabel: ref.referent.label, position: ref.position, text: ref.text };
+  return { refId: ref.referent.id, refLabel: ref.referent.label, position: ref.position, how: ref.how, text: ref.text };
 }
 
 const row = (name: string, match: IntentRow['match'], parse?: IntentRow['parse']): IntentRow => (parse ? { name, match, parse } : { name, match });
@@ -35,12 +47,17 @@ export const mailIntents: IntentTable = {
     row('count', (i) => (COUNT_Q.test(i.u.text) ? 0.9 : 0)),
     row('about_sender', (i) => (ABOUT_Q.test(i.u.text) ? 0.88 : 0), (i) => {
       const m = ABOUT_Q.exec(i.u.text)!;
-      return { sender: (m[1] ?? m[2] ?? m[3])!.replace(/^(?:the|my)\s+/i, '') };
+      const sender = (m[1] ?? m[2] ?? m[3])!.replace(/^(?:the|my)\s+/i, '');
+      return pronounSender(i, sender) ?? { sender };
     }),
+    row('who_wrote', (i) => (WHO_WROTE.test(i.u.text) ? 0.88 : 0)),
     row('from_sender', (i) => (SENDER_Q.test(i.u.text) ? 0.86 : 0), (i) => {
       const m = SENDER_Q.exec(i.u.text)!;
-      return { sender: (m[1] ?? m[2])!.replace(/^(?:the|my|our)\s+/i, '').replace(/\s+(?:yet|recently|lately|today|this\s+week)$/i, '') };
+      const sender = (m[1] ?? m[2])!.replace(/^(?:the|my|our)\s+/i, '').replace(/\s+(?:yet|recently|lately|today|this\s+week)$/i, '');
+      return pronounSender(i, sender) ?? { sender };
     }),
+    row('new_mail', (i) => (NEW_MAIL.test(i.u.text) ? 0.87 : 0)),
+    row('latest', (i) => (LATEST.test(i.u.text) && !/\bfrom\b/i.test(i.u.text) ? 0.87 : 0)),
     row('newsletters', (i) => (NEWSLETTER.test(i.u.text) ? 0.86 : 0)),
     row('compose', (i) => (COMPOSE.test(i.u.text) ? 0.85 : 0)),
     row('mail_words', (i) => (MAIL_NOUN.test(i.u.text) ? 0.84 : 0)),
