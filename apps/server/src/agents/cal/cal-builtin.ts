@@ -50,12 +50,12 @@ const MAX_LISTED = 6;
 
 export const CAL_HELP = [
   'I look after your calendar. For example:',
-  '- "@cal add haircut next Thursday at 10"',
-  '- "@cal piano lesson every Tuesday at 17:00"',
-  '- "@cal what\'s my week look like" or "@cal anything today?"',
-  '- "@cal when is my haircut?"',
-  '- "@cal am I free on Thursday at 10:30?" or "@cal when am I free tomorrow afternoon?"',
-  '- "@cal move the haircut to 11", "@cal push the bank call by 30 minutes", "@cal delete the bank call"',
+  '- "add haircut next Thursday at 10"',
+  '- "piano lesson every Tuesday at 17:00"',
+  '- "what\'s my week look like" or "anything today?"',
+  '- "when is my haircut?"',
+  '- "am I free on Thursday at 10:30?" or "when am I free tomorrow afternoon?"',
+  '- "move the haircut to 11", "push the bank call by 30 minutes", "delete the bank call"',
 ].join('\n');
 
 type Candidate = { row: CalendarEventRow; start: Date; end: Date };
@@ -186,11 +186,11 @@ async function perform(ctx: AgentContext, operation: Operation, c: Candidate): P
   else {
     if (row.rrule && operation.target.date) {
       return {
-        content: `${bold(row.title)} repeats (${whenText({ ...row, start: row.startsAt, end: row.endsAt, rrule: row.rrule, timeZone: row.timeZone }, tz, ctx.now)}). I can change its time for every occurrence ("@cal move the ${row.title.toLowerCase()} to 18:00") or cancel one day ("@cal delete the ${row.title.toLowerCase()} on ${formatDay(c.start, tz, ctx.now)}").`,
+        content: `${bold(row.title)} repeats (${whenText({ ...row, start: row.startsAt, end: row.endsAt, rrule: row.rrule, timeZone: row.timeZone }, tz, ctx.now)}). I can change its time for every occurrence ("move the ${row.title.toLowerCase()} to 18:00") or cancel one day ("delete the ${row.title.toLowerCase()} on ${formatDay(c.start, tz, ctx.now)}").`,
       };
     }
     if (row.allDay && operation.target.time) {
-      return { content: `${bold(row.title)} is an all-day event; tell me the new day, e.g. "@cal move ${row.title.toLowerCase()} to Friday".` };
+      return { content: `${bold(row.title)} is an all-day event; tell me the new day, e.g. "move ${row.title.toLowerCase()} to Friday".` };
     }
     // A series keeps its first day and changes its clock time; a single event goes to the target.
     start = resolveMoveTarget(row.rrule ? row.startsAt : c.start, operation.target, tz);
@@ -553,9 +553,9 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
 
     case 'unknown': {
       if (req.missing === 'time' && req.title) {
-        return { content: `When should I put ${bold(req.title)}? For example: "@cal add ${req.title.toLowerCase()} next Friday at 11".` };
+        return { content: `When should I put ${bold(req.title)}? For example: "add ${req.title.toLowerCase()} next Friday at 11".` };
       }
-      if (req.missing === 'title') return { content: 'What should I call it? For example: "@cal add dentist tomorrow at 10".' };
+      if (req.missing === 'title') return { content: 'What should I call it? For example: "add dentist tomorrow at 10".' };
       return { content: CAL_HELP };
     }
   }

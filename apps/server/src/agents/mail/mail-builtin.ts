@@ -139,7 +139,7 @@ async function whoWrote(ctx: AgentContext, text: string, unread = false): Promis
   const name = [unread ? 'unread' : '', label].filter(Boolean).join(', ') || 'recent';
   const r = await listMail(ctx, query, name);
   ctx.note({ listing: { agent: '@mail', kind: 'mail', label: name, items: r.items.map(mailReferent) } });
-  if (r.total === 0) return { content: unread ? 'No new mail. You are all caught up.' : `No mail (${name}).` };
+  if (r.total === 0) return { content: unread ? 'No unread mail. You are all caught up.' : `No mail (${name}).` };
   return { content: formatMailList({ total: r.total, messages: r.items }, name, fmt(ctx)), metadata: listMetadata(r) };
 }
 

@@ -18,7 +18,7 @@ export const CONNECT_HELP = [
   '@mail is not connected to a mailbox yet. Connect one:',
   '- In the app: Settings → Connections → "Gmail" (sign in with Google) or "Other mailbox" (IMAP/SMTP server settings and an app password).',
   '- By API: GET /api/connections/google/start and open the returned url, or POST /api/connections/imap with { email, imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password } — the login is checked before anything is stored.',
-  'Then ask me "@mail anything new?".',
+  'Then ask me "anything new?".',
 ].join('\n');
 
 export class MailNotConnectedError extends AgentError {
