@@ -173,7 +173,7 @@ describe('@cal asks when it is not sure', () => {
     const reply = await say(api, '@cal hello there');
     assert.match(reply.content, /^I look after your calendar\. For example:/);
     assert.match(reply.content, /add haircut next Thursday at 10/);
-    assert.equal((await say(api, '@cal add dentist')).content, 'When should I put **Dentist**? For example: "@cal add dentist next Friday at 11".');
+    assert.equal((await say(api, '@cal add dentist')).content, 'When should I put **Dentist**? For example: "add dentist next Friday at 11".');
   });
 
   it('when a title is longer than an event title may be, then it is cut to fit', async () => {

@@ -12,6 +12,8 @@ const CHANGE_VERB = /^(?:move|reschedule|re-schedule|change|shift|push|postpone|
 const CREATE_VERB = /^(?:add|schedule|book|put|set\s+up|plan|arrange|create|pencil(?:\s+in)?|block(?:\s+out|\s+off)?|insert|enter|new\s+(?:event|appointment|meeting)|remind\s+me\s+(?:to|about|of)|i\s+(?:need|have|want|'ve\s+got|got)\s+to|i\s+have\s+an?|i'?ve\s+got\s+an?|i'?m\s+(?:meeting|seeing|having)|we'?re\s+(?:meeting|having)|there'?s\s+an?)\b/i;
 const CAL_NOUN = /\b(?:calendar|schedule|agenda|diary|appointments?|meetings?|events?|plans|busy|free|available|booked)\b/i;
 const AGENDA_Q = /^(?:what(?:'s|s|\s+is|\s+are)?\s+(?:on|happening|planned|up|going\s+on|coming\s+up|next)|what\s+do\s+i\s+have|what\s+have\s+i\s+got|anything|do\s+i\s+have\s+(?:anything|something|plans|any\s+plans)|am\s+i\s+doing\s+anything|how(?:'s|\s+is|\s+does)\s+(?:my\s+)?(?:week|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)|show\s+me\s+(?:my\s+)?(?:week|day|tomorrow|today))\b/i;
+const LOOKS_LIKE = /\b(?:look|looks|looking|shaping\s+up)(?:\s+like)?\b.*$|^how\s+(?:busy|full|packed)\b/i;
+const QUESTION_WORD = /^(?:what|when|which|anything|any|do\s+i|have\s+i|am\s+i|is\s+there|are\s+there|how)\b/i;
 const AGENDA_LOOSE = /\b(?:anything|something|plans?|busy|stuff|events?|appointments?|meetings?|what\s+(?:i|we)\s+(?:have|got|'ve\s+got))\b|^(?:show|list|give|tell)\s+(?:me\s+)?(?:my\s+|the\s+)?(?:next|this|coming|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend)\b/i;
 const DID_I_ADD = /^(?:did|have)\s+i\s+(?:already\s+)?(?:add|put|schedule|book|enter)(?:ed)?\s+(.+?)(?:\s+(?:already|yet|in(?:to)?\s+(?:my|the)\s+calendar))?$/i;
 const FIND_Q = /^(?:when(?:'s|s|\s+is|\s+are|\s+was|\s+do\s+i\s+have)\s+(?:my|the|our)\b|(?:what\s+time|what\s+day|which\s+day|how\s+long)\s+(?:is|are|'s|does|do)\s+\S)/i;
@@ -90,6 +92,8 @@ export const calIntents: IntentTable = {
       if (AGENDA_Q.test(t) && (mentionsDay(t) || CAL_NOUN.test(t) || /\b(?:on|next|coming\s+up)\b/i.test(t))) return 0.82;
       if (CAL_NOUN.test(t)) return 0.78;
       if (AGENDA_LOOSE.test(t) && mentionsDay(t)) return 0.76;
+      if (LOOKS_LIKE.test(t) && (mentionsDay(t) || /\b(?:schedule|calendar|diary)\b/i.test(t))) return 0.82;
+      if (QUESTION_WORD.test(t) && mentionsDay(t) && t.split(/\s+/).length <= 8) return 0.66;
       if ((i.u.question || /^(?:and\s+)?(?:today|tomorrow|tonight)\b/i.test(t)) && mentionsDay(t) && t.split(/\s+/).length <= 6) return 0.6;
       return 0;
     }),
