@@ -12,6 +12,7 @@ import { startScriptedLlmServer, type ScriptedLlmServer } from './helpers/script
 import { startDovecot, type Dovecot } from './helpers/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink.ts';
 import { buildMail } from './helpers/mail-fixtures.ts';
+import { metricValue, scrape } from './helpers/metrics.ts';
 
 const NOW = new Date('2026-11-29T09:00:00Z');
 const ALICE = { email: 'alice@example.test', password: 'secret' };
@@ -55,8 +56,14 @@ describe('the orchestrator on the LLM engine', () => {
       { type: 'tool', calls: [{ name: 'list_events', args: { from: '2026-11-29T23:00:00Z', to: '2026-11-30T23:00:00Z' } }] },
       { type: 'text', text: 'Tomorrow you have **Dentist** at 15:00.' },
     ]);
+    const countOf = async (labels: Record<string, string>) => metricValue(await scrape(server.url), 'lifeos_tool_call_duration_seconds_count', labels) ?? 0;
+    const before = await countOf({ agent: '@cal', tool: 'list_events' });
+    const unknownBefore = await countOf({ tool: 'unknown' });
     const reply = await say(api, "what's on tomorrow?");
     assert.equal(reply.agentName, '@cal');
+    // The tool call is counted once, under its agent and name.
+    assert.equal((await countOf({ agent: '@cal', tool: 'list_events' })) - before, 1);
+    assert.equal(await countOf({ tool: 'unknown' }), unknownBefore);
     assert.deepEqual(reply.metadata?.agents, ['@cal']);
     // Every ready agent's tools were offered; @mail is not connected, so its tools were not.
     assert.ok(toolNames(0).includes('list_events') && toolNames(0).includes('remember'));
