@@ -9,7 +9,7 @@ import { findReference } from '../references.ts';
 export const REF_PLACEHOLDER = 'REFEVENT';
 
 const CHANGE_VERB = /^(?:move|reschedule|re-schedule|change|shift|push|postpone|bump|delay|put\s+off|bring|pull|cancel|delete|remove|drop|scrap|call\s+off|rename|retitle|extend|lengthen|shorten|make|set|update)\b/i;
-const CREATE_VERB = /^(?:add|schedule|book|put|set\s+up|plan|arrange|create|pencil(?:\s+in)?|block(?:\s+out|\s+off)?|insert|enter|new\s+(?:event|appointment|meeting)|remind\s+me\s+(?:to|about|of)|i\s+(?:need|have|want|'ve\s+got|got)\s+to|i\s+have\s+an?|i'?ve\s+got\s+an?|i'?m\s+(?:meeting|seeing|having)|we'?re\s+(?:meeting|having)|there'?s\s+an?)\b/i;
+const CREATE_VERB = /^(?:add|schedule|book|put|set\s+up|set(?=\s+an?\s)|plan|arrange|create|pencil(?:\s+in)?|block(?:\s+out|\s+off)?|insert|enter|new\s+(?:event|appointment|meeting)|remind\s+me\s+(?:to|about|of)|i\s+(?:need|have|want|'ve\s+got|got)\s+to|i\s+have\s+an?|i'?ve\s+got\s+an?|i'?m\s+(?:meeting|seeing|having)|we'?re\s+(?:meeting|having)|there'?s\s+an?)\b/i;
 const CAL_NOUN = /\b(?:calendar|schedule|agenda|diary|appointments?|meetings?|events?|plans|busy|free|available|booked)\b/i;
 const AGENDA_Q = /^(?:what(?:'s|s|\s+is|\s+are)?\s+(?:on|happening|planned|up|going\s+on|coming\s+up|next)|what\s+do\s+i\s+have|what\s+have\s+i\s+got|anything|do\s+i\s+have\s+(?:anything|something|plans|any\s+plans)|am\s+i\s+doing\s+anything|how(?:'s|\s+is|\s+does)\s+(?:my\s+)?(?:week|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)|show\s+me\s+(?:my\s+)?(?:week|day|tomorrow|today))\b/i;
 const LOOKS_LIKE = /\b(?:look|looks|looking|shaping\s+up)(?:\s+like)?\b.*$|^how\s+(?:busy|full|packed)\b/i;
@@ -91,7 +91,7 @@ export const calIntents: IntentTable = {
       if (/\b(?:e-?mails?|mails?|inbox|unread)\b/i.test(t)) return 0.2;
       if (AGENDA_Q.test(t) && (mentionsDay(t) || CAL_NOUN.test(t) || /\b(?:on|next|coming\s+up)\b/i.test(t))) return 0.82;
       if (CAL_NOUN.test(t)) return 0.78;
-      if (AGENDA_LOOSE.test(t) && mentionsDay(t)) return 0.76;
+      if (AGENDA_LOOSE.test(t) && mentionsTime(t)) return 0.76;
       if (LOOKS_LIKE.test(t) && (mentionsDay(t) || /\b(?:schedule|calendar|diary)\b/i.test(t))) return 0.82;
       if (QUESTION_WORD.test(t) && mentionsDay(t) && t.split(/\s+/).length <= 8) return 0.66;
       if ((i.u.question || /^(?:and\s+)?(?:today|tomorrow|tonight)\b/i.test(t)) && mentionsDay(t) && t.split(/\s+/).length <= 6) return 0.6;
@@ -104,7 +104,7 @@ export const calIntents: IntentTable = {
     row('change', (i) => {
       if (!CHANGE_VERB.test(i.u.text) || /^(?:make|set|update)\b/i.test(i.u.text)) return 0;
       if (/\b(?:e-?mails?|mails?|messages?|memory|memories|note)\b/i.test(i.u.text)) return 0.3;
-      return mentionsTime(i.u.text) || CAL_NOUN.test(i.u.text) ? 0.78 : 0.6;
+      return mentionsTime(i.u.text) || CAL_NOUN.test(i.u.text) ? 0.8 : 0.6;
     }),
     row('implicit_create', (i) => {
       const t = i.u.text;

@@ -9,7 +9,8 @@ export const MAIL_REF_PLACEHOLDER = 'REFMAIL';
 const MAIL_NOUN = /\b(?:e-?mails?|mails?|inbox|unread|newsletters?|mailbox|spam)\b/i;
 const SENDER_Q =
   /^(?:has|have|did)\s+(.+?)\s+(?:sent|send|written|write|wrote|e-?mailed|e-?mail|mailed|replied|reply|responded|respond|answered|answer|gotten\s+back|got\s+back|get\s+back|been\s+in\s+touch|contacted|messaged)\b|^(?:did\s+i\s+(?:get|receive|hear)\s+(?:anything|something|back|a\s+reply|an?\s+(?:answer|e-?mail|mail|message))\s+from|(?:any(?:thing)?|something|news|word|a\s+reply|an?\s+answer)\s+(?:new\s+)?from|have\s+i\s+heard\s+(?:back\s+)?from|is\s+there\s+(?:anything|something|a\s+reply|an?\s+(?:e-?mail|mail|message))\s+from)\s+(.+)$/i;
-const ABOUT_Q = /^what\s+(?:was|is|were|'s)\s+(.+?)(?:'s|s')?\s+(?:latest\s+|last\s+)?(?:e-?mails?|mails?|messages?|note)\s+about$|^what\s+did\s+(.+?)\s+(?:want|say|write|ask(?:\s+for)?|need|send(?:\s+me)?)$|^what\s+(?:does|do)\s+(.+?)\s+want$/i;
+const ABOUT_Q = /^what\s+(?:was|is|were|'s)\s+(.+?)(?:'s|s')?\s+(?:latest\s+|last\s+)?(?:e-?mails?|mails?|messages?|note)\s+about$|^what\s+(?:does|did|do)\s+(?:the\s+|my\s+)?(.+?)(?:'s|s')\s+(?:latest\s+|last\s+)?(?:e-?mail|mail|message|note)\s+say$|^what(?:'s|\s+is)\s+the\s+(?:latest|news)\s+from\s+(.+)$|^what\s+did\s+(.+?)\s+(?:want|say|write|ask(?:\s+for)?|need|send(?:\s+me)?)$|^what\s+(?:does|do)\s+(.+?)\s+want$/i;
+const WHEN_LAST = /^when\s+did\s+(.+?)\s+(?:last\s+)?(?:write|e-?mail|mail|reply|message|send|get\s+back)\b/i;
 const COUNT_Q = /^how\s+many\b.*\b(?:unread|e-?mails?|mails?|messages?|new\s+ones?)\b/i;
 const SHIPPING = /\b(?:package|parcel|order|shipment|shipped|shipping|delivery|delivered|deliver|tracking|dispatched|arrive|arriving|courier)\b/i;
 const BOOKING = /\b(?:booking|reservation|reserved|confirmation|itinerary|e-?ticket|tickets?|check-?in|boarding\s+pass|flight|hotel|train)\b/i;
@@ -47,13 +48,15 @@ export const mailIntents: IntentTable = {
     row('count', (i) => (COUNT_Q.test(i.u.text) ? 0.9 : 0)),
     row('about_sender', (i) => (ABOUT_Q.test(i.u.text) ? 0.88 : 0), (i) => {
       const m = ABOUT_Q.exec(i.u.text)!;
-      const sender = (m[1] ?? m[2] ?? m[3])!.replace(/^(?:the|my)\s+/i, '');
+      const sender = m.slice(1).find((g) => g !== undefined)!.replace(/^(?:the|my)\s+/i, '');
       return pronounSender(i, sender) ?? { sender };
     }),
     row('who_wrote', (i) => (WHO_WROTE.test(i.u.text) ? 0.88 : 0)),
-    row('from_sender', (i) => (SENDER_Q.test(i.u.text) ? 0.86 : 0), (i) => {
-      const m = SENDER_Q.exec(i.u.text)!;
-      const sender = (m[1] ?? m[2])!.replace(/^(?:the|my|our)\s+/i, '').replace(/\s+(?:yet|recently|lately|today|this\s+week)$/i, '');
+    row('from_sender', (i) => (SENDER_Q.test(i.u.text) || WHEN_LAST.test(i.u.text) ? 0.86 : 0), (i) => {
+      const m = WHEN_LAST.exec(i.u.text) ?? SENDER_Q.exec(i.u.text)!;
+      // "did I get a reply from Sarah?": the sender is after "from", not the "I".
+      const from = /^(?:did|have)\s+i\b/i.test(i.u.text) ? /\bfrom\s+(.+)$/i.exec(i.u.text)?.[1] : undefined;
+      const sender = (from ?? m[1] ?? m[2])!.replace(/^(?:the|my|our)\s+/i, '').replace(/\s+(?:yet|recently|lately|today|this\s+week)$/i, '');
       return pronounSender(i, sender) ?? { sender };
     }),
     row('new_mail', (i) => (NEW_MAIL.test(i.u.text) ? 0.87 : 0)),

@@ -18,7 +18,9 @@ export const memIntents: IntentTable = {
   agent: '@mem',
   rows: [
     row('remember', (i) => (REMEMBER.test(i.u.text) && parseMemIntent(i.u.text).kind === 'remember' ? 0.9 : 0)),
-    row('forget', (i) => (/^forget\b/i.test(i.u.text) ? 0.85 : 0)),
+    row('forget', (i) =>
+      /^forget\b/i.test(i.u.text) || /^(?:delete|remove|erase|wipe|clear)\b.*\b(?:memor(?:y|ies)|you\s+know|about\s+me|notes?|facts?)\b/i.test(i.u.text) ? 0.88 : 0,
+    ),
     row('list', (i) => (LIST.test(i.u.text) ? 0.88 : 0)),
     row('ask_memory', (i) => (ASK_MEMORY.test(i.u.text) ? 0.8 : 0)),
     row('recall', (i) => {

@@ -85,7 +85,7 @@ const POLITE_RE =
   /^(?:hey|hi|hello|ok(?:ay)?|so|um+|please|pls|plz|kindly|(?:can|could|would|will)\s+you(?:\s+please)?|i(?:'d|\s+would)\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|let's|lets|go\s+ahead\s+and|just)\b[,\s]*/i;
 
 const CREATE_VERB_RE =
-  /^(?:add|schedule|create|book(?!\s+(?:club|group|fair|signing|launch|reading|swap)\b)|put|set\s+up|setup|make|plan|arrange|organi[sz]e|block(?:\s+out|\s+off)?|pencil(?:\s+in)?|insert|enter|save|note(?:\s+down)?|new|remind\s+me\s+(?:about|of|to)|i\s+have|i've\s+got|ive\s+got|i\s+got|i'm\s+having|im\s+having|there's|there\s+is|i\s+need)\b\s*/i;
+  /^(?:add|schedule|create|book(?!\s+(?:club|group|fair|signing|launch|reading|swap)\b)|put|set\s+up|setup|set(?=\s+an?\s)|make|plan|arrange|organi[sz]e|block(?:\s+out|\s+off)?|pencil(?:\s+in)?|insert|enter|save|note(?:\s+down)?|new|remind\s+me\s+(?:about|of|to)|i\s+have|i've\s+got|ive\s+got|i\s+got|i'm\s+having|im\s+having|there's|there\s+is|i\s+need)\b\s*/i;
 const DELETE_RE = /^(?:delete|remove|cancel|drop|scrap|erase|clear|call\s+off|get\s+rid\s+of|take\s+(?:off|out))\s+(?<rest>.+)$/i;
 const SHIFT_VERB_RE =
   /^(?<verb>push(?:\s+back)?|move(?:\s+back)?|shift|delay|postpone|bump|slide|bring(?:\s+forward)?|pull(?:\s+forward)?|put\s+off|set\s+back|nudge|make)\s+/i;
@@ -115,7 +115,7 @@ const QUESTION_START_RE = /^(?:what|when|where|which|who|why|how|do|does|did|is|
 
 // Words that say "any event" rather than naming one.
 const GENERIC_WORDS = new Set(
-  'anything something stuff things plans plan any events event appointments appointment meetings meeting planned scheduled booked on going happening coming up lined in my calendar schedule agenda much a lot lots of busy else there for'.split(' '),
+  'got have i we do anything something stuff things plans plan any events event appointments appointment meetings meeting planned scheduled booked on going happening coming up lined in my calendar schedule agenda much a lot lots of busy else there for'.split(' '),
 );
 
 function normalize(raw: string): { text: string; question: boolean } {
