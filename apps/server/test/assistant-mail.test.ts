@@ -117,6 +117,22 @@ describe('@mail questions without a mention', () => {
     assert.notEqual(r.metadata?.status, 'error');
   });
 
+  it('when asked who wrote today or for the latest mail, then the answer lists or opens it', async () => {
+    const who = await say('who emailed me today?');
+    assert.equal(who.agentName, '@mail');
+    assert.match(who.content, /IT Support/);
+    assert.doesNotMatch(who.content, /Rent from January/);
+    const latest = await say("what's the latest email?");
+    assert.match(latest.content, /Subject: Action required/);
+  });
+
+  it('when a sender was just named, then "what did she want?" is about that sender\'s mail', async () => {
+    await say('did I get anything from Anna?');
+    const r = await say('what did she want?');
+    assert.equal(r.agentName, '@mail');
+    assert.match(r.content, /We moved!/);
+  });
+
   it('when it could be the calendar or the mail, then one short question comes back and the answer routes it', async () => {
     const q = await say('when is my flight?');
     assert.equal(q.content, 'Your calendar or your mail?');
