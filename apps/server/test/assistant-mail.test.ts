@@ -140,6 +140,10 @@ describe('@mail questions without a mention', () => {
     const a = await say('mail');
     assert.equal(a.agentName, '@mail');
     assert.match(a.content, /14:30|12 December/);
+    // "it" is the mail just shown: its date goes to the calendar once confirmed.
+    const add = await say('put it in my calendar');
+    assert.match(add.content, /^Add \*\*.*\*\* — Sat 12 Dec, 14:30/);
+    assert.ok(add.metadata?.pendingAction);
   });
 });
 

@@ -10,6 +10,8 @@ const OVERVIEW =
   /\b(?:my|the)\s+day\s+(?:look|looking|shaping\s+up)(?:\s+like)?\b|\bhow(?:'s|\s+is|\s+does)\s+(?:my\s+)?(?:day|today)\s+(?:look|looking)\b|\bbrief\s+me\b|\b(?:daily\s+)?briefing\b|\bcatch\s+me\s+up\b|\brundown\b|\bwhat(?:'s|\s+is)\s+(?:up|happening)\s+today\b|\bwhat\s+should\s+i\s+know\s+(?:about\s+)?today\b|\bplan\s+for\s+(?:the\s+)?day\b/i;
 const MAIL_TO_CAL = /\b(?:add|put|copy|save|create|schedule|enter)\b.{0,80}?\b(?:from|in)\s+(?:my|the|that|this|her|his|their|[\p{L}'-]+'s)\s+(?:[\p{L}-]+\s+){0,3}(?:e-?mail|mail|message|inbox)\b.{0,60}\b(?:to|in|into|on)\s+(?:my|the)\s+(?:calendar|cal|diary|schedule|agenda)\b/iu;
 const MAIL_TO_MEM = /^(?:remember|note(?:\s+down)?|save|store|keep)\b.{1,80}?\bfrom\s+(?:my|the|that|this|her|his|their|[\p{L}'-]+'s)\s+(?:[\p{L}-]+\s+){0,3}(?:e-?mail|mail|message)\b/iu;
+/** "add it to my calendar" right after a mail was read: the event in that mail. */
+const IT_TO_CAL = /^(?:add|put|save|copy|enter)\s+(?:it|that|this|the\s+date|the\s+event|the\s+appointment)\s+(?:to|in|into|on)\s+(?:my\s+|the\s+)?(?:calendar|cal|diary|schedule)\b/i;
 const ROUTE_ANSWER: Array<[RegExp, AgentName]> = [
   [/^(?:the\s+|my\s+)?(?:calendar|cal|agenda|schedule|diary)\b/i, '@cal'],
   [/^(?:the\s+|my\s+)?(?:mail|e-?mail|e-?mails|inbox|mailbox)\b/i, '@mail'],
@@ -44,7 +46,9 @@ export const assistantIntents: IntentTable = {
     row('thanks', (i) => (THANKS.test(i.u.text) ? 0.95 : 0)),
     row('help', (i) => (HELP.test(i.u.text) || i.u.text.length === 0 ? 0.9 : 0)),
     row('day_overview', (i) => (OVERVIEW.test(i.u.text) ? 0.92 : 0)),
-    row('mail_to_calendar', (i) => (MAIL_TO_CAL.test(i.u.text) ? 0.97 : 0)),
+    row('mail_to_calendar', (i) => (MAIL_TO_CAL.test(i.u.text) || (IT_TO_CAL.test(i.u.text) && i.conversation.focus?.kind === 'mail') ? 0.97 : 0), (i) =>
+      IT_TO_CAL.test(i.u.text) && i.conversation.focus?.kind === 'mail' ? { mailId: i.conversation.focus.id } : null,
+    ),
     row('mail_to_memory', (i) => (MAIL_TO_MEM.test(i.u.text) ? 0.97 : 0)),
   ],
 };

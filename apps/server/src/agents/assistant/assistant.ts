@@ -129,7 +129,7 @@ export async function generalAssistant(request: BuiltinRequest, ctx: AgentContex
     case 'day_overview':
       return dayOverview(ctx);
     case 'mail_to_calendar':
-      return mailToCalendar(input.u.text, ctx);
+      return mailToCalendar(input.u.text, ctx, typeof intent.data?.mailId === 'string' ? intent.data.mailId : null);
     case 'mail_to_memory':
       return mailToMemory(input.u.text, ctx);
     default:

@@ -61,24 +61,41 @@ function capitalize(s: string): string {
 function firstDateTime(text: string, ctx: AgentContext): { start: Date; end: Date | null } | null {
   const tz = ctx.user.timezone;
   const results = houseChrono.parse(text.slice(0, MAIL_SCAN_CHARS), { instant: toFloating(ctx.now, tz), timezone: 0 }, { forwardDate: true });
-  const hit = results.find((r) => r.start.isCertain('day') && r.start.isCertain('hour'));
-  if (!hit) return null;
-  return { start: fromFloating(hit.start.date(), tz), end: hit.end?.isCertain('hour') ? fromFloating(hit.end.date(), tz) : null };
+  for (const [i, r] of results.entries()) {
+    if (!r.start.isCertain('day')) continue;
+    if (r.start.isCertain('hour')) return { start: fromFloating(r.start.date(), tz), end: r.end?.isCertain('hour') ? fromFloating(r.end.date(), tz) : null };
+    // "Thursday 3 December between 10:00 and 14:00": the day, then the clock times just after it.
+    const next = results[i + 1];
+    if (next && next.start.isCertain('hour') && !next.start.isCertain('day') && next.index - (r.index + r.text.length) <= 40) {
+      const at = (c: typeof next.start) => fromFloating(new Date(Date.UTC(r.start.get('year')!, r.start.get('month')! - 1, r.start.get('day')!, c.get('hour')!, c.get('minute') ?? 0)), tz);
+      const after = results[i + 2];
+      const end = next.end?.isCertain('hour') ? at(next.end) : after && after.start.isCertain('hour') && !after.start.isCertain('day') && after.index - (next.index + next.text.length) <= 8 ? at(after.start) : null;
+      return { start: at(next.start), end };
+    }
+  }
+  return null;
 }
 
-export async function mailToCalendar(text: string, ctx: AgentContext): Promise<AgentReply> {
+const GENERIC_SUBJECT = /^(?:your\s+)?(?:reservation|booking|order|package|parcel|ticket|appointment)?\s*(?:is\s+|has\s+(?:been\s+)?)?(?:confirmed|confirmation|on\s+its\s+way|shipped|booked|reminder)?[!.]*$/i;
+
+export async function mailToCalendar(text: string, ctx: AgentContext, mailId: string | null = null): Promise<AgentReply> {
   if (!(await findMailConnection(ctx.app, ctx.user.id))) return { content: 'I would need your mailbox for that, and no mailbox is connected yet (Settings → Connections).' };
   const { what, mailWords } = describeMailEvent(text);
   const mail = ctx.forAgent('@mail');
-  const whatWords = what.split(/\s+/).filter((w) => w.length > 2).slice(0, 2);
-  let found = await listMail(mail, { text: whatWords }, `"${what}"`, 5);
-  if (found.items.length === 0 && mailWords.length) found = await listMail(mail, { text: mailWords.slice(0, 2) }, `"${mailWords.join(' ')}"`, 5);
-  const first = found.items[0];
-  if (!first) return { content: `I couldn't find a mail about ${bold(what)}. Which mail do you mean?` };
-  const read = await readMail(mail, { kind: 'id', id: first.id });
+  let id = mailId;
+  if (!id) {
+    const whatWords = what.split(/\s+/).filter((w) => w.length > 2).slice(0, 2);
+    let found = await listMail(mail, { text: whatWords }, `"${what}"`, 5);
+    if (found.items.length === 0 && mailWords.length) found = await listMail(mail, { text: mailWords.slice(0, 2) }, `"${mailWords.join(' ')}"`, 5);
+    id = found.items[0]?.id ?? null;
+  }
+  if (!id) return { content: `I couldn't find a mail about ${bold(what)}. Which mail do you mean?` };
+  const read = await readMail(mail, { kind: 'id', id });
   const when = firstDateTime(`${read.message.subject}\n${read.message.text}`, ctx);
   const subject = read.message.subject.replace(/^(?:re|fwd?|aw|wg):\s*/i, '').replace(/^(?:your\s+)?(?:booking\s+)?confirmation(?:\s+for)?[:\s-]*/i, '').trim();
-  const title = subject.length > 2 && subject.length <= 80 ? subject : capitalize(what);
+  const generic = GENERIC_SUBJECT.test(subject) || subject.length > 80;
+  const named = /^(?:it|that|this|event|the\s+(?:date|event|appointment))$/i.test(what) ? senderName(read.message.from) : capitalize(what);
+  const title = generic ? named : subject;
   if (!when) {
     return { content: `I found “${read.message.subject}” from ${senderName(read.message.from)}, but no date and time in it. When should I put ${bold(title)}?` };
   }
