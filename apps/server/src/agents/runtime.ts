@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { storePendingAction } from '../features/actions/actions.service.ts';
 import { loadAgentState, saveAgentState } from '../features/agents/agent-state.service.ts';
 import { DomainError } from '../lib/errors.ts';
-import { agentRan, logEvent } from '../lib/events.ts';
+import { actionProposed, agentRan } from '../lib/events.ts';
 import { generalAssistant } from './assistant/assistant.ts';
 import { advanceConversation, CONVERSATION_KEY, liveConversation, type ConversationNotes, type ConversationState } from './conversation.ts';
 import { chooseEngine } from './engine.ts';
@@ -95,7 +95,7 @@ export function createAgentContext(
       const action: PendingAction = { id: row.id, kind, summary, expiresAt: row.expiresAt.toISOString() };
       shared.proposed.push(action);
       if (owner) shared.agentsUsed.add(owner);
-      logEvent(app, 'action.proposed', { userId: input.user.id, kind });
+      actionProposed(app, { userId: input.user.id, kind, agent: owner });
       return action;
     },
   };
@@ -108,7 +108,12 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
   const timeoutMs = app.config.agentTimeoutMs;
   const timer = setTimeout(() => controller.abort(new AgentTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
   const started = performance.now();
-  const conversation = liveConversation(await loadAgentState(app, input.user.id, CONVERSATION_KEY), app.now());
+  // Without its state the turn still runs; only follow-ups lose their referents.
+  const stored = await loadAgentState(app, input.user.id, CONVERSATION_KEY).catch((err: unknown) => {
+    app.log.warn({ err }, 'could not load the conversation state');
+    return undefined;
+  });
+  const conversation = liveConversation(stored, app.now());
   const ctx = createAgentContext(app, { ...input, signal: controller.signal, conversation });
   if (input.agentName) ctx.shared.agentsUsed.add(input.agentName);
   let outcome: 'ok' | 'error' | 'timeout' = 'ok';

@@ -66,3 +66,8 @@ export function intentChosen(
 export function messageSent(ctx: Pick<AppContext, 'log'>, f: { userId: string; agent: string }): void {
   logEvent(ctx, 'message.sent', f);
 }
+
+/** An agent proposed an action that waits for the user's confirmation. */
+export function actionProposed(ctx: Pick<AppContext, 'log'>, f: { userId: string; kind: string; agent: string | null }): void {
+  logEvent(ctx, 'action.proposed', f);
+}
