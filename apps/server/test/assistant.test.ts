@@ -119,6 +119,21 @@ for (const tz of ZONES) {
       assert.match(after.content, /Sat|Saturday/);
     });
 
+    it('when an evening event was just added, then "no, make it 8" keeps the evening and "actually Saturday" keeps the time', async () => {
+      await say(api, 'add dinner with Sam on Friday at 7pm');
+      const later = (await say(api, 'no, make it 8')).reply;
+      assert.match(later.content, /Dinner with Sam.* to Fri 4 Dec, 20:00–21:00/);
+      const day = (await say(api, 'actually Saturday')).reply;
+      assert.match(day.content, /Dinner with Sam.* to Sat 5 Dec, 19:00–20:00/);
+    });
+
+    it('when a free-time question was answered, then "and Friday?" asks the same about Friday', async () => {
+      await say(api, 'am I free Thursday at 3?');
+      const r = (await say(api, 'and Friday?')).reply;
+      assert.equal(r.agentName, '@cal');
+      assert.match(r.content, /Fri 4 Dec at 15:00/);
+    });
+
     it('when a change command cannot be parsed, then it is a question back and no event is created', async () => {
       const before = (await events(api)).length;
       const r = (await say(api, 'move the thing to whenever works')).reply;

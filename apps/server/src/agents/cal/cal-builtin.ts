@@ -26,7 +26,7 @@ import {
   type MoveTarget,
 } from './phrases/calendar-phrases.ts';
 import { getEvent } from '../../features/calendar/calendar.service.ts';
-import { addDays } from '../../lib/time/zoned-time.ts';
+import { addDays, wallTimeOf } from '../../lib/time/zoned-time.ts';
 import type { Referent } from '../conversation.ts';
 import type { ChosenIntent } from '../intents.ts';
 import { pickOption } from '../../lib/nl/choice.ts';
@@ -285,6 +285,14 @@ function refFromWords(words: string, ctx: AgentContext): EventRef {
   return eventWords(words, { now: ctx.now, timeZone: ctx.user.timezone });
 }
 
+/** "make it 8" about a 19:00 event is 20:00: a bare hour from 7 to 11 keeps the event's half of the day. */
+function keepHalfOfDay(target: MoveTarget, said: string, c: Candidate, tz: string): MoveTarget {
+  if (!target.time || /\b(?:am|pm|a\.m\.|p\.m\.|morning|noon|midnight)\b|\d:\d\d|\b\d{3,4}\b/i.test(said)) return target;
+  const current = wallTimeOf(c.start, tz).hour;
+  const h = target.time.hour;
+  return h >= 7 && h <= 11 && current >= 12 ? { ...target, time: { ...target.time, hour: h + 12 } } : target;
+}
+
 const focusPin = (ctx: AgentContext): Pin | null =>
   ctx.conversation.focus?.kind === 'event' ? { id: ctx.conversation.focus.id, at: ctx.conversation.focus.at ?? null } : null;
 
@@ -356,11 +364,11 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, text: string): 
       if (req.intent === 'move' && req.ref.query.includes(REF_PLACEHOLDER)) return resolveAndPerform(ctx, req.ref, { kind: 'move', target: req.target }, pin);
       if (req.intent === 'shift' && req.ref.query.includes(REF_PLACEHOLDER)) return resolveAndPerform(ctx, req.ref, { kind: 'shift', minutes: req.minutes }, pin);
       if (req.intent === 'delete' && req.ref.query.includes(REF_PLACEHOLDER)) return resolveAndPerform(ctx, req.ref, { kind: 'delete', onlyOccurrence: false }, pin);
-      const to = /\b(?:to|until|till|for|at|on)\s+(.+)$/i.exec(t);
+      const to = /\b(?:to|until|till|for|at|on)\s+(.+)$/i.exec(t) ?? new RegExp(`^(?:make|change|put)\\s+${REF_PLACEHOLDER}\\s+(.+)$`, 'i').exec(t);
       const target = to ? parseTargetPhrase(to[1]!, pc) : null;
       const c = await pinnedCandidate(ctx, pin.id, pin.at);
       if (!c) return { content: 'That event has changed or is gone; which one do you mean?' };
-      if (target) return perform(ctx, { kind: 'move', target }, c);
+      if (target) return perform(ctx, { kind: 'move', target: keepHalfOfDay(target, to![1]!, c, tz) }, c);
       return { content: `What should I change about ${bold(c.row.title)}? For example "move it to 4pm", "push it back an hour" or "make it 30 minutes".` };
     }
     case 'correction': {
@@ -371,7 +379,7 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, text: string): 
       const rename = /^(?:call|name)\s+it\s+(.+)$/i.exec(rest);
       if (rename) return perform(ctx, { kind: 'rename', title: stripQuotes(rename[1]!) }, c);
       const target = parseTargetPhrase(rest, pc);
-      if (target) return perform(ctx, { kind: 'move', target }, c);
+      if (target) return perform(ctx, { kind: 'move', target: keepHalfOfDay(target, rest, c, tz) }, c);
       const length = parseLengthChange(rest);
       if (length && !/\b(?:at|am|pm)\b|:/i.test(rest)) return perform(ctx, { kind: 'resize', change: length.kind, minutes: length.minutes }, c);
       return null;
@@ -382,6 +390,11 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, text: string): 
         const date = addDays(wallDateOf(new Date(last.day), tz), Number(d.dayAfter));
         const range = dayInterval(date, tz);
         return agendaFor(ctx, range, formatDay(range.start, tz, ctx.now).replace(/^/, 'on '));
+      }
+      if (typeof d.phrase === 'string' && last?.intent === 'free_at' && typeof (last as { label?: string }).label === 'string') {
+        // "am I free Thursday at 3?" … "and Friday?": the same clock time that day.
+        const req = parseCalendarRequest(`am I free ${d.phrase} at ${(last as { label: string }).label}`, pc);
+        if (req.intent === 'free_at') return freeAtReply(ctx, req.start, req.end, 'am I free');
       }
       if (typeof d.phrase === 'string') {
         const req = parseCalendarRequest(`what's on ${d.phrase}`, pc);
@@ -430,6 +443,29 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, text: string): 
 
 const FILLER_TITLE_RE =
   /^(?:the\s+)?(?:one|ones|it|that|this|them|those|these|thing|things|something|anything|stuff|same|other|event|meeting|appointment)(?:\s+one)?$|^(?:what|when|where|which|who|how|why|whether|remind\s+me\s+(?:what|when|where|if|whether)|do\s+i|did\s+i|is\s+there|are\s+there|can\s+you|could\s+you|check|tell\s+me|show\s+me)\b/i;
+
+/** "Am I free on Thursday at 10:30?" (or "busy"): yes or no, what clashes, and free time that day. */
+async function freeAtReply(ctx: AgentContext, reqStart: Date, reqEnd: Date, said: string): Promise<AgentReply> {
+  const tz = ctx.user.timezone;
+  const req = { start: reqStart, end: reqEnd };
+  ctx.note({ last: { agent: '@cal', intent: 'free_at', label: formatTime(req.start, tz) } });
+  const askedBusy = /\b(?:busy|booked|taken|occupied|tied\s+up)\b/i.test(said);
+  const day = dayInterval(wallDateOf(req.start, tz), tz);
+  const occurrences = await listEvents(ctx, { start: day.start, end: new Date(Math.max(day.end.getTime(), req.end.getTime())) });
+  const busy = occurrences.map((o) => ({ title: o.event.title, start: o.start, end: o.end, allDay: o.event.allDay }));
+  const clashes = conflictsWith(busy, req.start, req.end);
+  const when = `${formatDay(req.start, tz, ctx.now)} at ${formatTime(req.start, tz)}`;
+  if (clashes.length === 0) {
+    const next = busy.filter((b) => !b.allDay && b.start >= req.end && b.start < day.end).sort((a, b) => a.start.getTime() - b.start.getTime())[0];
+    const after = next ? ` Next up that day: ${bold(next.title)} at ${formatTime(next.start, tz)}.` : '';
+    return { content: `${askedBusy ? 'No' : 'Yes'} — you're free on ${when}.${after}` };
+  }
+  const minutes = Math.round((req.end.getTime() - req.start.getTime()) / 60_000);
+  const slots = freeSlots(ctx, occurrences, day, { minutes }).slice(0, 4);
+  const names = clashes.map((c) => `${bold(c.title)} (${formatClockSpan(c.start, c.end, false, tz)})`).join(' and ');
+  const offer = slots.length ? ` Free that day: ${freeList(slots, ctx, false)}.` : ' The rest of that day is full too.';
+  return { content: `${askedBusy ? 'Yes' : 'No'} — on ${when} you have ${names}.${offer}` };
+}
 
 /** A change verb the parser could not complete is a question back, never a new event. */
 const CHANGE_COMMAND_RE = /^(?:move|reschedule|re-schedule|change|shift|push|postpone|bump|delay|cancel|delete|remove|drop|rename|retitle|extend|shorten|lengthen)\b/i;
@@ -504,24 +540,8 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
       return { content: lines.length === 1 ? lines[0]! : `I found ${found.length}:\n${lines.map((l) => `- ${l}`).join('\n')}` };
     }
 
-    case 'free_at': {
-      const askedBusy = /\b(?:busy|booked|taken|occupied|tied\s+up)\b/i.test(request.text);
-      const day = dayInterval(wallDateOf(req.start, tz), tz);
-      const occurrences = await listEvents(ctx, { start: day.start, end: new Date(Math.max(day.end.getTime(), req.end.getTime())) });
-      const busy = occurrences.map((o) => ({ title: o.event.title, start: o.start, end: o.end, allDay: o.event.allDay }));
-      const clashes = conflictsWith(busy, req.start, req.end);
-      const when = `${formatDay(req.start, tz, ctx.now)} at ${formatTime(req.start, tz)}`;
-      if (clashes.length === 0) {
-        const next = busy.filter((b) => !b.allDay && b.start >= req.end && b.start < day.end).sort((a, b) => a.start.getTime() - b.start.getTime())[0];
-        const after = next ? ` Next up that day: ${bold(next.title)} at ${formatTime(next.start, tz)}.` : '';
-        return { content: `${askedBusy ? 'No' : 'Yes'} — you're free on ${when}.${after}` };
-      }
-      const minutes = Math.round((req.end.getTime() - req.start.getTime()) / 60_000);
-      const slots = freeSlots(ctx, occurrences, day, { minutes }).slice(0, 4);
-      const names = clashes.map((c) => `${bold(c.title)} (${formatClockSpan(c.start, c.end, false, tz)})`).join(' and ');
-      const offer = slots.length ? ` Free that day: ${freeList(slots, ctx, false)}.` : ' The rest of that day is full too.';
-      return { content: `${askedBusy ? 'Yes' : 'No'} — on ${when} you have ${names}.${offer}` };
-    }
+    case 'free_at':
+      return freeAtReply(ctx, req.start, req.end, request.text);
 
     case 'free_slots': {
       const occurrences = await listEvents(ctx, req.range);
