@@ -192,3 +192,36 @@ describe('follow-ups and work across agents', () => {
     assert.equal(afterCount, before);
   });
 });
+
+for (const tz of ['America/Los_Angeles', 'Asia/Kolkata']) {
+  describe(`@mail questions without a mention, in ${tz}`, () => {
+    let other: ReturnType<typeof as>;
+    const ask = async (content: string) => {
+      const res = await other.post('/api/messages', { content });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.reply as Message;
+    };
+    before(async () => {
+      other = as(server.url, (await registerUser(server.url, { timezone: tz })).accessToken);
+      const res = await other.post('/api/connections/imap', {
+        email: ALICE.email, imapHost: dovecot.host, imapPort: dovecot.port, imapSecure: false,
+        smtpHost: sink.host, smtpPort: sink.port, smtpSecure: false, username: ALICE.email, password: ALICE.password,
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    });
+
+    it('when asked whether the landlord wrote, then the landlord\'s mail is the answer', async () => {
+      const r = await ask('did my landlord email me?');
+      assert.equal(r.agentName, '@mail');
+      assert.match(r.content, /Rent from January/);
+    });
+
+    it('when asked how many unread there are, then the count is the answer', async () => {
+      assert.match((await ask('how many unread emails do I have?')).content, /^You have \d+ unread mails?/);
+    });
+
+    it('when asked about a package, then the shipping mail answers it', async () => {
+      assert.match((await ask('where is my parcel?')).content, /order #4411/);
+    });
+  });
+}
