@@ -59,6 +59,8 @@ const ROUTES: [string, string][] = [
   ['thanks!', 'assistant'],
   ['what can you do?', 'assistant'],
   ["what's my day look like?", 'assistant'],
+  ['anything I should know?', 'assistant'],
+  ["what's happening tomorrow?", '@cal'],
   ['add the flight from my confirmation mail to my calendar', 'assistant'],
   ["remember Anna's new address from her mail", 'assistant'],
 ];
