@@ -111,7 +111,8 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, fmt: FormatCont
         if (unresolved.length > 0 || addresses.length === 0) return { content: `I need an email address for ${unresolved.join(', ') || 'the recipient'}, for example "forward it to anna@example.com".` };
         return draftReply_(await draftForward(ctx, target, addresses, (forward[2] ?? '').trim()));
       }
-      if (/^archive\b/i.test(text)) {
+      if (/^(?:archive|delete|remove|trash|bin|get\s+rid\s+of)\b/i.test(text)) {
+        // Mail is never deleted from here: "delete it" archives it, which can be undone in the mailbox.
         const r = await archiveMail(ctx, target);
         return { content: `Archived "${r.subject}" from ${senderName(r.from)}. It is out of the inbox and kept in the archive.` };
       }
