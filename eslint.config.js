@@ -14,6 +14,36 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  // Boundaries: agents call feature services, never a repository; a feature uses
+  // only its own repository and reaches others through their services.
+  {
+    files: ['apps/server/src/agents/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/*.repo.ts', '**/*.repo'], allowTypeImports: true, message: 'Agents call feature services, not repositories.' }] },
+      ],
+    },
+  },
+  {
+    files: ['apps/server/src/features/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      // TODO: these still read another feature's repository; move the calls behind that feature's service.
+      'apps/server/src/features/account/**',
+      'apps/server/src/features/actions/actions.service.ts',
+      'apps/server/src/features/calendar/calendar.service.ts',
+      'apps/server/src/features/calendar/external-calendars.ts',
+      'apps/server/src/features/calendar/google-calendar-sync.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*/*.repo.ts', '../../features/*/*.repo.ts'], allowTypeImports: true, message: "A feature uses only its own repository; call the other feature's service." }] },
+      ],
+    },
+  },
   {
     files: ['scripts/**', 'bench/**', 'apps/server/src/db/*-cli.ts', '**/*.test.ts', 'apps/server/test/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },

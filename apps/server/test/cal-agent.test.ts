@@ -141,7 +141,7 @@ describe('@cal asks when it is not sure', () => {
     const ask = await say(api, '@cal move the meeting to 3pm');
     assert.equal(
       ask.content,
-      'Which one do you mean?\n1. **Meeting with Jo** — Mon 30 Nov, 16:00–17:00\n2. **Team meeting** — Tue 1 Dec, 09:00–10:00\nReply with its number, e.g. "@cal 1".',
+      'Which one do you mean?\n1. **Meeting with Jo** — Mon 30 Nov, 16:00–17:00\n2. **Team meeting** — Tue 1 Dec, 09:00–10:00\nReply with its number, e.g. "1", or "the one on Mon".',
     );
     assert.equal(ask.metadata?.pendingAction, undefined);
     const proposal = await say(api, '@cal 2');
@@ -173,7 +173,7 @@ describe('@cal asks when it is not sure', () => {
     const reply = await say(api, '@cal hello there');
     assert.match(reply.content, /^I look after your calendar\. For example:/);
     assert.match(reply.content, /add haircut next Thursday at 10/);
-    assert.equal((await say(api, '@cal add dentist')).content, 'When should I put **Dentist**? For example: "@cal add dentist next Friday at 11".');
+    assert.equal((await say(api, '@cal add dentist')).content, 'When should I put **Dentist**? For example: "add dentist next Friday at 11".');
   });
 
   it('when a title is longer than an event title may be, then it is cut to fit', async () => {

@@ -18,17 +18,18 @@ async function newUser() {
 }
 
 describe('POST /api/messages', () => {
-  it('when a message mentions an agent anywhere, then both messages carry that agent; without one the assistant answers', async () => {
+  it('when a message mentions an agent anywhere, then both messages carry that agent; without one the assistant hands it on', async () => {
     const { api } = await newUser();
-    const cases: [string, string | null][] = [
+    const cases: [string, string | null, (string | null)?][] = [
       ['@mem what do you know about me?', '@mem'],
       ['what is on tomorrow @CAL', '@cal'],
       ['please @mail and @cal', '@mail'],
-      ['write to jo@mail.com', null],
+      // No mention: the user's message has no agent; the reply is the agent's the assistant handed it to.
+      ['write to jo@mail.com', null, '@mail'],
       ['@bob hello', null],
       ['what can you do?', null],
     ];
-    for (const [content, agentName] of cases) {
+    for (const [content, agentName, replyAgent = agentName] of cases) {
       const res = await api.post('/api/messages', { content });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       const pair = MessagePair.parse(res.body);
@@ -36,7 +37,7 @@ describe('POST /api/messages', () => {
       assert.equal(pair.message.role, 'user');
       assert.equal(pair.reply.role, 'assistant');
       assert.equal(pair.message.agentName, agentName, content);
-      assert.equal(pair.reply.agentName, agentName, content);
+      assert.equal(pair.reply.agentName, replyAgent, content);
       assert.ok(pair.reply.content.length > 0);
     }
   });

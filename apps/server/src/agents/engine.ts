@@ -2,7 +2,7 @@
 // the built-in one. Both call the same tools.
 import type { AgentName } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
-import { ASSISTANT_INSTRUCTIONS, ASSISTANT_TOOLS } from './assistant/assistant.ts';
+import { ASSISTANT_INSTRUCTIONS, mentionedBuiltin, orchestratorTools } from './assistant/assistant.ts';
 import { llmEngine } from './llm/llm-engine.ts';
 import type { AgentContext, AgentDefinition, AgentReply, BuiltinRequest } from './types.ts';
 
@@ -24,7 +24,7 @@ export type GeneralAssistant = (request: BuiltinRequest, ctx: AgentContext) => P
 export function builtinEngine(assistant: GeneralAssistant): Engine {
   return {
     name: 'builtin',
-    run: ({ agent, request, ctx }) => (agent ? agent.builtin(request, ctx) : assistant(request, ctx)),
+    run: ({ agent, request, ctx }) => (agent ? mentionedBuiltin(agent, request, ctx) : assistant(request, ctx)),
   };
 }
 
@@ -34,7 +34,7 @@ export function chooseEngine(app: AppContext, assistant: GeneralAssistant): Engi
   if (!app.config.llm) return builtin;
   return llmEngine(app.config.llm, {
     fallback: builtin,
-    assistant: { instructions: ASSISTANT_INSTRUCTIONS, tools: ASSISTANT_TOOLS },
+    assistant: { instructions: ASSISTANT_INSTRUCTIONS, tools: orchestratorTools },
     timeoutMs: app.config.agentTimeoutMs,
   });
 }

@@ -8,3 +8,8 @@ import { memAgent } from './mem/index.ts';
 export const agents: readonly AgentDefinition[] = [mailAgent, calAgent, memAgent];
 
 export const findAgent = (name: AgentName): AgentDefinition | undefined => agents.find((a) => a.name === name);
+
+/** The agent a tool belongs to (tool names are unique across agents). */
+export function agentOfTool(toolName: string): AgentName | undefined {
+  return agents.find((a) => a.tools.some((t) => t.name === toolName))?.name;
+}

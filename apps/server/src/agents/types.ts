@@ -4,6 +4,9 @@
 import type * as z from 'zod';
 import type { AgentName, PendingAction } from '@lifeos/contract';
 import type { AppContext } from '../context.ts';
+import { DomainError, type ErrorCategory } from '../lib/errors.ts';
+import type { ConversationNotes, ConversationState } from './conversation.ts';
+import type { ChosenIntent } from './intents.ts';
 
 export interface AgentUser {
   id: string;
@@ -42,6 +45,12 @@ export interface AgentContext {
   readonly state: AgentStateStore;
   /** Stores an action that runs only when the user confirms; the reply carries it. */
   proposeAction(input: ProposeActionInput): Promise<PendingAction>;
+  /** What the last turns showed (referents already expired are gone). */
+  readonly conversation: ConversationState;
+  /** Records what this turn showed or changed, for follow-ups; saved once at the end of the turn. */
+  note(notes: ConversationNotes): void;
+  /** The same run as another agent (its own state and actions), for work that spans agents. */
+  forAgent(name: AgentName): AgentContext;
 }
 
 export interface ToolDef<I extends z.ZodType = z.ZodType, O = unknown> {
@@ -66,6 +75,8 @@ export interface BuiltinRequest {
   content: string;
   /** The message without the @mention, trimmed. */
   text: string;
+  /** The row of the agent's intent table the classifier chose, with what it parsed (built-in engine). */
+  intent?: ChosenIntent | null;
 }
 
 export interface AgentDefinition {
@@ -82,12 +93,13 @@ export interface AgentDefinition {
   actions: Record<string, (payload: Record<string, unknown>, ctx: AgentContext) => Promise<AgentReply>>;
 }
 
-/** An error whose message is safe and useful to show the user (e.g. "the mail server refused the login"). */
-export class AgentError extends Error {
+/**
+ * The domain error agents throw when only a message is known (e.g. "the mail server refused the login").
+ * A shorthand: the runtime maps every DomainError the same way.
+ */
+export class AgentError extends DomainError {
   override name = 'AgentError';
-  readonly userMessage: string;
-  constructor(userMessage: string, options?: { cause?: unknown }) {
-    super(userMessage, options);
-    this.userMessage = userMessage;
+  constructor(userMessage: string, options?: { cause?: unknown; code?: string; category?: ErrorCategory }) {
+    super({ code: options?.code ?? 'agent_failed', category: options?.category ?? 'USER', userMessage, cause: options?.cause });
   }
 }

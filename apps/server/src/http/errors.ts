@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ErrorCode, Problem } from '@lifeos/contract';
 import type * as z from 'zod';
+import { DomainError } from '../lib/errors.ts';
 
 const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'Validation failed',
@@ -22,10 +23,11 @@ const TITLES: Record<ErrorCode, string> = {
   internal: 'Internal server error',
 };
 
-export class HttpError extends Error {
+/** A DomainError that already knows its HTTP status; kept for the routes and services that use it. */
+export class HttpError extends DomainError {
   override name = 'HttpError';
   readonly status: number;
-  readonly code: ErrorCode;
+  declare readonly code: ErrorCode;
   readonly errors: { path: string; message: string }[] | undefined;
   readonly headers: Record<string, string> | undefined;
   /** Extra members of the problem body (e.g. `mfaToken` with `mfa_required`); never secrets of another user. */
@@ -37,9 +39,8 @@ export class HttpError extends Error {
     detail: string,
     extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string>; fields?: Record<string, string> } = {},
   ) {
-    super(detail);
+    super({ code, category: status >= 500 ? 'SYSTEM' : 'USER', userMessage: detail });
     this.status = status;
-    this.code = code;
     this.errors = extra.errors;
     this.headers = extra.headers;
     this.fields = extra.fields;
@@ -99,8 +100,19 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   sendProblem(res, problem);
 };
 
+const CATEGORY_STATUS = { USER: 400, THIRD_PARTY: 502, SYSTEM: 500 } as const;
+
+/** A domain error's problem: its code when the contract knows it, else one by category. */
+function fromDomainError(err: DomainError): HttpError {
+  const code = (err.code in TITLES ? err.code : undefined) as ErrorCode | undefined;
+  const status = code === 'not_found' ? 404 : code === 'conflict' ? 409 : CATEGORY_STATUS[err.category];
+  if (status >= 500) return new HttpError(status === 502 ? 503 : 500, status === 502 ? 'service_unavailable' : 'internal', status === 502 ? err.userMessage : 'Something went wrong on our side. Please try again.');
+  return new HttpError(status, code ?? 'validation_failed', err.detail);
+}
+
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) return fromDomainError(err);
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':

@@ -5,10 +5,18 @@ import * as calendar from '../../features/calendar/calendar.service.ts';
 import { createExternalEvent } from '../../features/calendar/external-calendars.ts';
 import { HttpError } from '../../http/errors.ts';
 import { AgentError, type AgentContext, type AgentReply } from '../types.ts';
-import { CREATE_EXTERNAL_ACTION, DELETE_ACTION, UPDATE_ACTION, userOf } from './cal-tools.ts';
+import { CREATE_EXTERNAL_ACTION, CREATE_LOCAL_ACTION, DELETE_ACTION, UPDATE_ACTION, userOf } from './cal-tools.ts';
 import { bold, formatSpan, whenText } from './reply-format.ts';
 
-const UpdatePayload = z.object({ eventId: z.uuid(), start: z.iso.datetime(), end: z.iso.datetime(), title: z.string().optional() });
+const UpdatePayload = z.object({
+  eventId: z.uuid(),
+  start: z.iso.datetime(),
+  end: z.iso.datetime(),
+  title: z.string().optional(),
+  change: z.enum(['move', 'rename', 'resize']).optional(),
+});
+const CreateLocalPayload = z.object({ title: z.string().min(1), start: z.iso.datetime(), end: z.iso.datetime(), allDay: z.boolean(), location: z.string().nullable() });
+const CHANGE_VERBS = { move: 'Moved', rename: 'Renamed it to', resize: 'Changed' } as const;
 const DeletePayload = z.object({ eventId: z.uuid(), occurrenceStart: z.iso.datetime().optional() });
 const CreateExternalPayload = z.object({
   connectionId: z.uuid(),
@@ -38,7 +46,20 @@ export const calActions: Record<string, (payload: Record<string, unknown>, ctx: 
       calendar.updateEvent(ctx.app, userOf(ctx), p.eventId, { start: new Date(p.start), end: new Date(p.end), ...(p.title ? { title: p.title } : {}) }),
     );
     const when = whenText({ ...row, start: row.startsAt, end: row.endsAt, rrule: row.rrule, timeZone: row.timeZone }, ctx.user.timezone, ctx.now);
-    return { content: `Moved ${bold(row.title)} — ${when}.`, metadata: { eventId: row.id } };
+    return { content: `${CHANGE_VERBS[p.change ?? 'move']} ${bold(row.title)} — ${when}.`, metadata: { eventId: row.id } };
+  },
+
+  async [CREATE_LOCAL_ACTION](payload, ctx) {
+    const p = CreateLocalPayload.parse(payload);
+    const row = await calendar.createEvent(ctx.app, userOf(ctx), {
+      title: p.title,
+      start: new Date(p.start),
+      end: new Date(p.end),
+      allDay: p.allDay,
+      location: p.location,
+      recurrence: null,
+    });
+    return { content: `Added ${bold(row.title)} — ${formatSpan(row.startsAt, row.endsAt, row.allDay, ctx.user.timezone, ctx.now)}.`, metadata: { eventId: row.id } };
   },
 
   async [DELETE_ACTION](payload, ctx) {

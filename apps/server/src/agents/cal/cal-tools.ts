@@ -5,19 +5,20 @@
 import * as z from 'zod';
 import type { PendingAction } from '@lifeos/contract';
 import { IsoDateTime } from '@lifeos/contract';
-import { logEvent } from '../../lib/events.ts';
 import { HttpError } from '../../http/errors.ts';
 import * as calendar from '../../features/calendar/calendar.service.ts';
 import type { CalendarEventRow } from '../../features/calendar/calendar.repo.ts';
 import { listConnectedCalendars } from '../../features/calendar/external-calendars.ts';
 import { conflictsWith, findFreeSlots, WORKING_HOURS } from '../../features/calendar/free-slots.ts';
-import type { Interval } from '../../features/calendar/zoned-time.ts';
+import type { Interval } from '../../lib/time/zoned-time.ts';
 import { AgentError, defineTool, type AgentContext } from '../types.ts';
 import { bold, formatSpan, whenText } from './reply-format.ts';
 
 export const UPDATE_ACTION = 'cal.update_event';
 export const DELETE_ACTION = 'cal.delete_event';
 export const CREATE_EXTERNAL_ACTION = 'cal.create_external';
+/** An event read from elsewhere (a mail) goes into the local calendar only once the user confirms. */
+export const CREATE_LOCAL_ACTION = 'cal.create_event';
 
 const DAY_MS = 86_400_000;
 
@@ -61,10 +62,6 @@ async function asAgentError<T>(work: () => Promise<T>): Promise<T> {
     if (err instanceof HttpError) throw new AgentError(err.message, { cause: err });
     throw err;
   }
-}
-
-function logTool(ctx: AgentContext, tool: string): void {
-  logEvent(ctx.app, 'tool.call', { userId: ctx.user.id, agent: '@cal', tool });
 }
 
 // ---- operations ----
@@ -202,7 +199,6 @@ export const calTools = [
       "`when` is already written in the user's time zone.",
     input: z.object({ from: Instant, to: Instant }),
     async execute(input, ctx) {
-      logTool(ctx, 'list_events');
       const occurrences = await listEvents(ctx, checkRange(input.from, input.to));
       return { events: occurrences.map((o) => viewOf(o.event, o, ctx)) };
     },
@@ -223,7 +219,6 @@ export const calTools = [
       calendar: z.string().max(255).optional(),
     }),
     async execute(input, ctx) {
-      logTool(ctx, 'create_event');
       const start = new Date(input.start);
       const end = input.end ? new Date(input.end) : null;
       if (input.calendar) {
@@ -249,7 +244,6 @@ export const calTools = [
       'A new start without an end keeps the length.',
     input: z.object({ id: z.uuid(), start: Instant.optional(), end: Instant.optional(), title: z.string().trim().min(1).max(500).optional() }),
     async execute(input, ctx) {
-      logTool(ctx, 'update_event');
       const row = await ownEvent(ctx, input.id);
       const start = input.start ? new Date(input.start) : row.startsAt;
       const end = input.end ? new Date(input.end) : new Date(start.getTime() + (row.endsAt.getTime() - row.startsAt.getTime()));
@@ -264,7 +258,6 @@ export const calTools = [
       '(the start of one occurrence, from list_events) deletes only that occurrence.',
     input: z.object({ id: z.uuid(), occurrenceStart: Instant.optional() }),
     async execute(input, ctx) {
-      logTool(ctx, 'delete_event');
       const row = await ownEvent(ctx, input.id);
       const start = input.occurrenceStart ? new Date(input.occurrenceStart) : row.startsAt;
       return proposeDelete(ctx, row, { start, end: new Date(start.getTime() + (row.endsAt.getTime() - row.startsAt.getTime())) }, Boolean(input.occurrenceStart));
@@ -283,7 +276,6 @@ export const calTools = [
       skipWeekends: z.boolean().optional(),
     }),
     async execute(input, ctx) {
-      logTool(ctx, 'find_free_slots');
       const range = checkRange(input.from, input.to);
       const busy = await listEvents(ctx, range);
       const dayHours = { from: input.dayStartHour ?? WORKING_HOURS.from, to: input.dayEndHour ?? WORKING_HOURS.to };

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { parseRRule } from '../../features/calendar/recurrence.ts';
-import { zoned } from '../../features/calendar/zoned-time.ts';
+import { zoned } from '../../lib/time/zoned-time.ts';
+import { formatClock, type TimeFormat } from '../../lib/time/format.ts';
 
 // Replies are short, in the user's zone, 24-hour clock, English day and month names.
 const LOCALE = 'en-GB';
@@ -31,8 +32,9 @@ export function formatDay(instant: Date, timeZone: string, now?: Date): string {
   return d.toFormat(sameYear ? 'ccc d LLL' : 'ccc d LLL yyyy');
 }
 
-export function formatTime(instant: Date, timeZone: string): string {
-  return dt(instant, timeZone).toFormat('HH:mm');
+/** A clock time in replies; the one formatter is lib/time's (the user's 12/24-hour setting goes there). */
+export function formatTime(instant: Date, timeZone: string, format: TimeFormat = '24h'): string {
+  return formatClock(instant, timeZone, format);
 }
 
 /** "Thu 3 Dec, 10:00–11:00", "Thu 3 Dec (all day)", "Fri 4 Dec, 22:00 – Sat 5 Dec, 01:00". */

@@ -1,7 +1,6 @@
 // @mail: triage, search, read, summarize, draft and (after confirmation) send,
 // for Gmail and any IMAP/SMTP mailbox.
-import { listConnections } from '../../features/connections/connections.repo.ts';
-import { MAIL_PROVIDERS } from '../../features/connections/connections.service.ts';
+import { findMailConnection } from '../../features/connections/mailboxes.ts';
 import type { AgentDefinition } from '../types.ts';
 import { mailBuiltin } from './mail-builtin.ts';
 import { MAIL_INSTRUCTIONS } from './mail-instructions.ts';
@@ -14,8 +13,7 @@ export const mailAgent: AgentDefinition = {
   description: 'Works your mailbox: what is new, search, read, summarize, reply and send after you confirm.',
   examples: ['@mail anything new?', '@mail find the invoice from Hetzner', '@mail summarize my unread', '@mail reply to 2: thanks, Thursday works'],
   async status(app, userId) {
-    const rows = await listConnections(app.db, userId);
-    return rows.some((r) => (MAIL_PROVIDERS as readonly string[]).includes(r.provider)) ? 'ready' : 'needs_connection';
+    return (await findMailConnection(app, userId)) ? 'ready' : 'needs_connection';
   },
   instructions: MAIL_INSTRUCTIONS,
   tools: mailTools,

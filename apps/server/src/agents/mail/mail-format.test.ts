@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatMailList, formatDraft } from './mail-format.ts';
-import { formatReceived, resolveDateRange, zonedMidnight } from './mail-dates.ts';
+import { formatReceived, resolveDateRange, zonedMidnight } from '../../lib/time/date-range.ts';
 import type { MailSummary } from '../../integrations/mail/mail.types.ts';
 
 const ctx = { now: new Date('2026-11-30T09:00:00.000Z'), timeZone: 'Europe/Berlin' };

@@ -1,5 +1,5 @@
 import type { MailAddress, MailQuery } from '../../integrations/mail/mail.types.ts';
-import { DATE_PHRASE, resolveDateRange, zonedMidnight } from './mail-dates.ts';
+import { DATE_PHRASE, resolveDateRange, zonedMidnight } from '../../lib/time/date-range.ts';
 
 /** Which mail a command is about: a number from the last listing, or a description. */
 export type MailTarget = { kind: 'index'; index: number } | { kind: 'match'; from?: string; about?: string };

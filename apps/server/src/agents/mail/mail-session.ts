@@ -10,6 +10,7 @@ import {
   openMailbox,
 } from '../../features/connections/mailboxes.ts';
 import { MailProviderError, type MailAddress, type MailProvider, type MailSummary } from '../../integrations/mail/mail.types.ts';
+import { notFoundError } from '../../lib/errors.ts';
 import { AgentError, type AgentContext } from '../types.ts';
 import type { MailTarget } from './mail-intent.ts';
 
@@ -17,7 +18,7 @@ export const CONNECT_HELP = [
   '@mail is not connected to a mailbox yet. Connect one:',
   '- In the app: Settings → Connections → "Gmail" (sign in with Google) or "Other mailbox" (IMAP/SMTP server settings and an app password).',
   '- By API: GET /api/connections/google/start and open the returned url, or POST /api/connections/imap with { email, imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password } — the login is checked before anything is stored.',
-  'Then ask me "@mail anything new?".',
+  'Then ask me "anything new?".',
 ].join('\n');
 
 export class MailNotConnectedError extends AgentError {
@@ -145,7 +146,7 @@ export async function resolveTarget(
   const first = found.messages[0];
   if (!first) {
     const what = [target.about ? `about "${target.about}"` : '', target.from ? `from ${target.from}` : ''].filter(Boolean).join(' ');
-    throw new AgentError(`I could not find a mail ${what}`);
+    throw notFoundError(`I could not find a mail ${what}`);
   }
   return { id: first.id, index: null };
 }

@@ -13,6 +13,13 @@ import { agentlessAction } from './agentless-actions.ts';
 import { insertMessage, toMessage, updateMessageMetadata } from '../messages/messages.repo.ts';
 import { MESSAGE_UPDATED, publishMessage } from '../messages/messages.service.ts';
 
+/** Stores an agent's proposal; it runs only when its user confirms. */
+export const storePendingAction = (ctx: AppContext, values: Parameters<typeof repo.insertPendingAction>[1]) => repo.insertPendingAction(ctx.db, values);
+
+/** Ties a proposal to the reply that shows it, so confirming updates that message. */
+export const linkActionToMessage = (ctx: AppContext, userId: string, actionId: string, messageId: string) =>
+  repo.linkPendingActionMessage(ctx.db, userId, actionId, messageId);
+
 async function load(ctx: AppContext, auth: AuthInfo, id: string) {
   const action = await repo.findPendingAction(ctx.db, auth.userId, id);
   if (!action) throw notFound('Action');

@@ -1,8 +1,12 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { AgentName, Message } from '@lifeos/contract';
 import type { Db } from '../../db/client.ts';
 import { agentState, messages } from '../../db/schema/index.ts';
-import { isUniqueViolation } from '../auth/auth.repo.ts';
+
+const isUniqueViolation = (err: unknown): boolean => {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+};
 
 export type MessageRow = typeof messages.$inferSelect;
 
@@ -77,7 +81,15 @@ export async function listMessages(
 ): Promise<MessageRow[]> {
   const conditions = [eq(messages.userId, userId)];
   if (options.beforeSeq !== undefined) conditions.push(lt(messages.seq, options.beforeSeq));
-  if (options.agent) conditions.push(eq(messages.agentName, options.agent));
+  // An agent's thread: its replies and the messages they answered (a message without a mention has no agent itself).
+  if (options.agent) {
+    conditions.push(
+      or(
+        eq(messages.agentName, options.agent),
+        sql`${messages.id}::text in (select r.metadata->>'replyTo' from ${messages} r where r.user_id = ${userId} and r.agent_name = ${options.agent} and r.metadata ? 'replyTo')`,
+      )!,
+    );
+  }
   return db
     .select()
     .from(messages)

@@ -4,8 +4,8 @@ import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { runAgent } from '../../agents/runtime.ts';
 import { extractInBackground, shouldExtract } from '../../agents/mem/mem-extract.ts';
-import { logEvent } from '../../lib/events.ts';
-import { linkPendingActionMessage } from '../actions/actions.repo.ts';
+import { messageSent } from '../../lib/events.ts';
+import { linkActionToMessage } from '../actions/actions.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { replyDeltas } from './reply-deltas.ts';
 import * as repo from './messages.repo.ts';
@@ -62,7 +62,7 @@ export async function postMessage(
     clientId: input.clientId ?? null,
   });
   if (!userRow) return replayIdempotent(ctx, auth, input.clientId!, agentName);
-  logEvent(ctx, 'message.sent', { userId: auth.userId, agent: agentName ?? 'assistant' });
+  messageSent(ctx, { userId: auth.userId, agent: agentName ?? 'assistant' });
   await publishMessage(ctx, auth.userId, userRow);
   const reply = await answer(ctx, auth, userRow, agentName, input.clientId ?? null);
   return { status: 201, message: repo.toMessage(userRow), reply: repo.toMessage(reply) };
@@ -91,7 +91,8 @@ async function answer(
     userId: auth.userId,
     role: 'assistant',
     content: result.reply.content,
-    agentName,
+    // The agent that handled it; without a mention, the one the assistant handed the message to (null for none or several).
+    agentName: result.handledBy,
     metadata: { ...result.reply.metadata, replyTo: userRow.id },
     clientId,
   });
@@ -100,10 +101,10 @@ async function answer(
     const existing = await repo.findByClientId(ctx.db, auth.userId, clientId!);
     return existing.reply!;
   }
-  if (result.pendingAction) await linkPendingActionMessage(ctx.db, auth.userId, result.pendingAction.id, replyRow.id);
+  if (result.pendingAction) await linkActionToMessage(ctx, auth.userId, result.pendingAction.id, replyRow.id);
   await publishMessage(ctx, auth.userId, replyRow);
   // Opted-in facts from ordinary messages; @mem already handles its own, and the reply does not wait.
-  if (shouldExtract(ctx, auth.user, agentName)) extractInBackground(ctx, auth.user, userRow);
+  if (shouldExtract(ctx, auth.user, result.handledBy)) extractInBackground(ctx, auth.user, userRow);
   return replyRow;
 }
 
@@ -138,6 +139,10 @@ async function replayIdempotent(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Recent turns for an agent's context, oldest first; with `agent`, only that agent's thread. */
+export const recentConversation = (ctx: Pick<AppContext, 'db'>, userId: string, limit: number, options: { agent?: AgentName | undefined } = {}) =>
+  repo.recentHistory(ctx.db, userId, limit, options);
 
 export async function listMessages(
   ctx: AppContext,

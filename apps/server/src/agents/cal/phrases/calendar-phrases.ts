@@ -5,6 +5,8 @@ import { cut, squash } from './words.ts';
 import { firstStart } from '../../../features/calendar/recurrence.ts';
 import { WORKING_HOURS, type DayHours } from '../../../features/calendar/free-slots.ts';
 import { formatDay } from '../reply-format.ts';
+import { cleanText, fixTypos } from '../../../lib/nl/normalize.ts';
+import { canonicalTimePhrases } from '../../../lib/time/house-rules.ts';
 import {
   addDays,
   assertTimeZone,
@@ -18,7 +20,7 @@ import {
   type Interval,
   type WallDate,
   type WallTime,
-} from '../../../features/calendar/zoned-time.ts';
+} from '../../../lib/time/zoned-time.ts';
 
 export type { ParseContext } from './when.ts';
 
@@ -83,7 +85,7 @@ const POLITE_RE =
   /^(?:hey|hi|hello|ok(?:ay)?|so|um+|please|pls|plz|kindly|(?:can|could|would|will)\s+you(?:\s+please)?|i(?:'d|\s+would)\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|let's|lets|go\s+ahead\s+and|just)\b[,\s]*/i;
 
 const CREATE_VERB_RE =
-  /^(?:add|schedule|create|book(?!\s+(?:club|group|fair|signing|launch|reading|swap)\b)|put|set\s+up|setup|make|plan|arrange|organi[sz]e|block(?:\s+out|\s+off)?|pencil(?:\s+in)?|insert|enter|save|note(?:\s+down)?|new|remind\s+me\s+(?:about|of|to)|i\s+have|i've\s+got|ive\s+got|i\s+got|i'm\s+having|im\s+having|there's|there\s+is|i\s+need)\b\s*/i;
+  /^(?:add|schedule|create|book(?!\s+(?:club|group|fair|signing|launch|reading|swap)\b)|put|set\s+up|setup|set(?=\s+an?\s)|make|plan|arrange|organi[sz]e|block(?:\s+out|\s+off)?|pencil(?:\s+in)?|insert|enter|save|note(?:\s+down)?|new|remind\s+me\s+(?:about|of|to)|i\s+have|i've\s+got|ive\s+got|i\s+got|i'm\s+having|im\s+having|there's|there\s+is|i\s+need)\b\s*/i;
 const DELETE_RE = /^(?:delete|remove|cancel|drop|scrap|erase|clear|call\s+off|get\s+rid\s+of|take\s+(?:off|out))\s+(?<rest>.+)$/i;
 const SHIFT_VERB_RE =
   /^(?<verb>push(?:\s+back)?|move(?:\s+back)?|shift|delay|postpone|bump|slide|bring(?:\s+forward)?|pull(?:\s+forward)?|put\s+off|set\s+back|nudge|make)\s+/i;
@@ -113,11 +115,11 @@ const QUESTION_START_RE = /^(?:what|when|where|which|who|why|how|do|does|did|is|
 
 // Words that say "any event" rather than naming one.
 const GENERIC_WORDS = new Set(
-  'anything something stuff things plans plan any events appointments meetings planned scheduled booked on going happening coming up lined in my calendar schedule agenda much a lot lots of busy else there for'.split(' '),
+  'got have i we do anything something stuff things plans plan any events event appointments appointment meetings meeting planned scheduled booked on going happening coming up lined in my calendar schedule agenda much a lot lots of busy else there for'.split(' '),
 );
 
 function normalize(raw: string): { text: string; question: boolean } {
-  let t = raw.replace(/[’‘]/g, "'").replace(/[“”]/g, '"');
+  let t = canonicalTimePhrases(fixTypos(cleanText(raw)));
   t = squash(t.replace(/(^|\s)@cal\b[:,]?/gi, ' '));
   const question = /\?\s*$/.test(t);
   t = t.replace(/[\s?!.]+$/, '');
@@ -145,8 +147,11 @@ function periodInterval(p: Period, ctx: ParseContext): Interval {
   switch (p.kind) {
     case 'week':
       return days(t, 7);
-    case 'this_week':
-      return { start: startOfDay(t, tz), end: startOfDay(mondayOfNextWeek(t), tz) };
+    case 'this_week': {
+      // On a Sunday "this week" is the week ahead, not the one day left of it.
+      const end = isoWeekday(t) === 7 ? addDays(t, 7) : mondayOfNextWeek(t);
+      return { start: startOfDay(t, tz), end: startOfDay(end, tz) };
+    }
     case 'next_week':
       return days(mondayOfNextWeek(t), 7);
     case 'weekend': {
@@ -237,6 +242,8 @@ function cleanTitle(s: string): string {
     t = stripDangling(
       t
         .replace(CREATE_VERB_RE, '')
+        // "I'm meeting Jo" is "Meeting Jo".
+        .replace(/^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?=(?:meeting|seeing|visiting|having|going|playing|doing|hosting|taking)\b)/i, '')
         .replace(/^(?:a|an|the|my|our|new|another)\s+/i, '')
         .replace(/^(?:event|appointment|entry|reminder|meeting)\s+(?:called|named|titled|for|about)\s+/i, '')
         .replace(/^(?:called|named|titled)\s+/i, ''),
@@ -516,4 +523,30 @@ export function resolveMoveTarget(eventStart: Date, target: MoveTarget, timeZone
   const date = target.date ?? wallDateOf(eventStart, timeZone);
   const time = target.time ?? wallTimeOf(eventStart, timeZone);
   return wallToInstant(date, time, timeZone);
+}
+
+/** "4pm", "Saturday", "Friday at 10", "the 14th": a pure day and/or time (for corrections like "no, 4pm"). */
+export function parseTargetPhrase(raw: string, ctx: ParseContext): MoveTarget | null {
+  const { text } = normalize(raw);
+  return text ? parseMoveTarget(text, ctx) : null;
+}
+
+/** The length a phrase sets or the change it makes: "30 minutes", "an hour longer", "15 minutes shorter", "by 20 minutes". */
+export function parseLengthChange(raw: string): { kind: 'set' | 'longer' | 'shorter'; minutes: number } | null {
+  const { text } = normalize(raw);
+  const m = new RegExp(`(?<d>${DURATION_SOURCE})`, 'i').exec(text);
+  if (!m) return null;
+  const minutes = parseDuration(m.groups!.d!);
+  if (!minutes || minutes <= 0 || minutes > 24 * 60) return null;
+  const after = text.slice(m.index + m[0].length);
+  const before = text.slice(0, m.index);
+  if (/^\s*(?:longer|more|extra)\b/i.test(after) || /\b(?:extend|lengthen|add)\b/i.test(before)) return { kind: 'longer', minutes };
+  if (/^\s*(?:shorter|less)\b/i.test(after) || /\b(?:shorten|cut|trim|reduce)\b/i.test(before)) return { kind: 'shorter', minutes };
+  return { kind: 'set', minutes };
+}
+
+/** The words naming an event in a rename/resize command, without the command words. */
+export function eventWords(raw: string, ctx: ParseContext): EventRef {
+  const { text } = normalize(raw);
+  return eventRef(text, ctx);
 }

@@ -1,6 +1,6 @@
 import { dateAt, type ParseContext } from './when.ts';
 import { cut, ordinal, SMALL_NUMBER_SOURCE, smallNumber, WEEKDAY_SOURCE, weekdayCode } from './words.ts';
-import type { WallDate } from '../../../features/calendar/zoned-time.ts';
+import type { WallDate } from '../../../lib/time/zoned-time.ts';
 
 export type Frequency = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
 

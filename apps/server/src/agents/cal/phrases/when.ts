@@ -1,4 +1,5 @@
-import * as chrono from 'chrono-node';
+import type * as chrono from 'chrono-node';
+import { houseChrono } from '../../../lib/time/chrono.ts';
 import {
   addDays,
   isoWeekday,
@@ -6,7 +7,7 @@ import {
   wallDateOf,
   type WallDate,
   type WallTime,
-} from '../../../features/calendar/zoned-time.ts';
+} from '../../../lib/time/zoned-time.ts';
 import { cut, SMALL_NUMBER_SOURCE, smallNumber } from './words.ts';
 
 export type ParseContext = { now: Date; timeZone: string };
@@ -123,7 +124,7 @@ function isDateResult(r: chrono.ParsedResult): boolean {
     r.start.isCertain('day') ||
     r.start.isCertain('weekday') ||
     r.start.isCertain('month') ||
-    /casualReference\/(?:today|tomorrow|yesterday|now)|result\/relativeDate/.test(tags)
+    /casualReference\/(?:today|tomorrow|yesterday|now|tonight)|result\/relativeDate|house\/ordinalDay/.test(tags)
   );
 }
 
@@ -140,7 +141,7 @@ export function mondayOfNextWeek(date: WallDate): WallDate {
 export function dateAt(text: string, index: number, ctx: ParseContext): { date: WallDate; end: number } | null {
   const tail = text.slice(index);
   const lead = tail.length - tail.trimStart().length;
-  const results = chrono.parse(tail, chronoReference(ctx), { forwardDate: true });
+  const results = houseChrono.parse(tail, chronoReference(ctx), { forwardDate: true });
   const first = results[0];
   if (!first || first.index !== lead || !isDateResult(first)) return null;
   return { date: componentsDate(first.start), end: index + first.index + first.text.length };
@@ -220,7 +221,7 @@ export function extractWhen(text: string, ctx: ParseContext): When {
     }
   }
 
-  const results = chrono.parse(rest, chronoReference(ctx), { forwardDate: true });
+  const results = houseChrono.parse(rest, chronoReference(ctx), { forwardDate: true });
   const dated = results.filter(isDateResult);
   const chosen = dated.at(-1);
   if (chosen) {

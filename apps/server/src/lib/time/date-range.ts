@@ -1,4 +1,7 @@
-/** Calendar arithmetic in the user's time zone, without a date library. */
+// Date ranges for searching (mail): "today", "last month", "since Monday", "in November", in the
+// user's zone, on the same zoned-time arithmetic as the calendar.
+import { formatClock } from './format.ts';
+import { addDays, isoWeekday, startOfDay as startOfWallDay, wallDateOf, zoned } from './zoned-time.ts';
 
 export interface DateRange {
   since?: string;
@@ -7,77 +10,32 @@ export interface DateRange {
   label: string;
 }
 
-interface LocalParts {
-  year: number;
-  month: number; // 1..12
-  day: number;
-  hour: number;
-  minute: number;
-  weekday: number; // 0 = Sunday
-}
-
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
-const partsCache = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = partsCache.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      weekday: 'short',
-    });
-    partsCache.set(timeZone, f);
-  }
-  return f;
+/** Sunday-based weekday (0 = Sunday) of the user's day containing `instant`. */
+function weekdayOf(instant: Date, timeZone: string): number {
+  return isoWeekday(wallDateOf(instant, timeZone)) % 7;
 }
 
-export function localParts(date: Date, timeZone: string): LocalParts {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(date).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour) % 24,
-    minute: Number(parts.minute),
-    weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!),
-  };
-}
-
-/** The UTC instant of local midnight on a calendar day (month may overflow, as in Date.UTC). */
+/** The UTC instant of local midnight on a calendar day (month and day may overflow, as in Date.UTC). */
 export function zonedMidnight(year: number, month: number, day: number, timeZone: string): Date {
-  const guess = Date.UTC(year, month - 1, day);
-  const offsetAt = (t: number) => {
-    const p = localParts(new Date(t), timeZone);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(t / 60000) * 60000;
-  };
-  let t = guess - offsetAt(guess);
-  // A second pass settles days where the offset changes (DST).
-  t = guess - offsetAt(t);
-  return new Date(t);
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return startOfWallDay({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, timeZone);
 }
 
-function startOfDay(now: Date, tz: string, addDays = 0): Date {
-  const p = localParts(now, tz);
-  return zonedMidnight(p.year, p.month, p.day + addDays, tz);
+function startOfDay(now: Date, tz: string, plusDays = 0): Date {
+  return startOfWallDay(addDays(wallDateOf(now, tz), plusDays), tz);
 }
 
 /** Monday-based weeks, as most of the world counts them. */
 function startOfWeek(now: Date, tz: string, addWeeks = 0): Date {
-  const p = localParts(now, tz);
-  const sinceMonday = (p.weekday + 6) % 7;
-  return zonedMidnight(p.year, p.month, p.day - sinceMonday + addWeeks * 7, tz);
+  const today = wallDateOf(now, tz);
+  return startOfWallDay(addDays(today, -(isoWeekday(today) - 1) + addWeeks * 7), tz);
 }
 
 function startOfMonth(now: Date, tz: string, addMonths = 0): Date {
-  const p = localParts(now, tz);
+  const p = wallDateOf(now, tz);
   return zonedMidnight(p.year, p.month + addMonths, 1, tz);
 }
 
@@ -123,7 +81,7 @@ export function resolveDateRange(phrase: string, now: Date, timeZone: string): D
   const wd = /^(?:last |this )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/.exec(core);
   if (wd) {
     const target = WEEKDAYS.indexOf(wd[1]!);
-    const today = localParts(now, timeZone).weekday;
+    const today = weekdayOf(now, timeZone);
     let back = (today - target + 7) % 7;
     if (back === 0 && core.startsWith('last ')) back = 7;
     const start = startOfDay(now, timeZone, -back);
@@ -133,7 +91,7 @@ export function resolveDateRange(phrase: string, now: Date, timeZone: string): D
   }
   const month = MONTHS.indexOf(core);
   if (month >= 0) {
-    const p2 = localParts(now, timeZone);
+    const p2 = wallDateOf(now, timeZone);
     // A month name means the latest such month that has begun.
     const year = month + 1 <= p2.month ? p2.year : p2.year - 1;
     const start = zonedMidnight(year, month + 1, 1, timeZone);
@@ -146,22 +104,19 @@ export function resolveDateRange(phrase: string, now: Date, timeZone: string): D
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const SHORT_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-/** When a mail came in, as short as it can be read: "09:14", "yesterday 18:02", "Mon 14:30", "12 Mar", "12 Mar 2025". */
+/** When a mail came in, as short as it can be read: "today 09:14", "yesterday 18:02", "Mon 14:30", "12 Mar", "12 Mar 2025". */
 export function formatReceived(at: Date, now: Date, timeZone: string): string {
-  const p = localParts(at, timeZone);
-  const hm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-  const today = startOfDay(now, timeZone).getTime();
+  const d = zoned(at, timeZone);
+  const hm = formatClock(at, timeZone);
   const t = at.getTime();
-  if (t >= today) return `today ${hm}`;
+  if (t >= startOfDay(now, timeZone).getTime()) return `today ${hm}`;
   if (t >= startOfDay(now, timeZone, -1).getTime()) return `yesterday ${hm}`;
-  if (t >= startOfDay(now, timeZone, -6).getTime()) return `${SHORT_DAYS[p.weekday]} ${hm}`;
-  const n = localParts(now, timeZone);
-  return p.year === n.year ? `${p.day} ${SHORT_MONTHS[p.month - 1]}` : `${p.day} ${SHORT_MONTHS[p.month - 1]} ${p.year}`;
+  if (t >= startOfDay(now, timeZone, -6).getTime()) return `${SHORT_DAYS[d.weekday % 7]} ${hm}`;
+  return d.year === zoned(now, timeZone).year ? `${d.day} ${SHORT_MONTHS[d.month - 1]}` : `${d.day} ${SHORT_MONTHS[d.month - 1]} ${d.year}`;
 }
 
 /** A full date for a mail being read: "Mon, 30 Nov 2026, 09:14". */
 export function formatFullDate(at: Date, timeZone: string): string {
-  const p = localParts(at, timeZone);
-  const hm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-  return `${SHORT_DAYS[p.weekday]}, ${p.day} ${SHORT_MONTHS[p.month - 1]} ${p.year}, ${hm}`;
+  const d = zoned(at, timeZone);
+  return `${SHORT_DAYS[d.weekday % 7]}, ${d.day} ${SHORT_MONTHS[d.month - 1]} ${d.year}, ${formatClock(at, timeZone)}`;
 }

@@ -1,0 +1,42 @@
+// The one domain error of the server. Services and tools throw it; http/errors.ts
+// turns it into problem+json and agents/runtime.ts into a chat reply, so nothing
+// in between needs to catch and re-wrap. (Modelled on Mastra's MastraError.)
+
+/** Who can fix it: the user (bad input, missing thing), us (a bug), or another service. */
+export type ErrorCategory = 'USER' | 'SYSTEM' | 'THIRD_PARTY';
+
+export interface DomainErrorInit {
+  /** Stable, machine-readable (`not_found`, `mail_auth_failed`). */
+  code: string;
+  category: ErrorCategory;
+  /** Safe to show as is, a clause that reads well after "couldn't finish that: ". */
+  userMessage: string;
+  /** For logs and problem+json `detail`; defaults to `userMessage`. Never a secret. */
+  detail?: string;
+  cause?: unknown;
+}
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+  readonly code: string;
+  readonly category: ErrorCategory;
+  readonly userMessage: string;
+  readonly detail: string;
+
+  constructor(init: DomainErrorInit) {
+    super(init.detail ?? init.userMessage, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.category = init.category;
+    this.userMessage = init.userMessage;
+    this.detail = init.detail ?? init.userMessage;
+  }
+}
+
+export const isDomainError = (err: unknown): err is DomainError => err instanceof DomainError;
+
+/** Something the user asked for does not exist (or is not theirs). */
+export const notFoundError = (userMessage: string, detail?: string) =>
+  new DomainError({ code: 'not_found', category: 'USER', userMessage, ...(detail ? { detail } : {}) });
+
+/** The user's request cannot be done as asked; the message says what would work. */
+export const invalidRequestError = (userMessage: string) => new DomainError({ code: 'validation_failed', category: 'USER', userMessage });
