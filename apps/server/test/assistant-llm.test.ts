@@ -117,7 +117,7 @@ describe('the orchestrator on the LLM engine', () => {
       { date: new Date(NOW.getTime() - 60_000) },
     );
     const connect = await api.post('/api/connections/imap', {
-      email: ALICE.email, imapHost: dovecot.host, imapPort: dovecot.port, imapSecure: false,
+      email: ALICE.email, imapHost: dovecot.host, imapPort: dovecot.port, imapSecure: false, allowPlaintext: true,
       smtpHost: sink.host, smtpPort: sink.port, smtpSecure: false, username: ALICE.email, password: ALICE.password,
     });
     assert.equal(connect.status, 201, JSON.stringify(connect.body));

@@ -60,7 +60,7 @@ before(async () => {
     email: ALICE.email,
     imapHost: dovecot.host,
     imapPort: dovecot.port,
-    imapSecure: false,
+    imapSecure: false, allowPlaintext: true,
     smtpHost: sink.host,
     smtpPort: sink.port,
     smtpSecure: false,
@@ -204,7 +204,7 @@ for (const tz of ['America/Los_Angeles', 'Asia/Kolkata']) {
     before(async () => {
       other = as(server.url, (await registerUser(server.url, { timezone: tz })).accessToken);
       const res = await other.post('/api/connections/imap', {
-        email: ALICE.email, imapHost: dovecot.host, imapPort: dovecot.port, imapSecure: false,
+        email: ALICE.email, imapHost: dovecot.host, imapPort: dovecot.port, imapSecure: false, allowPlaintext: true,
         smtpHost: sink.host, smtpPort: sink.port, smtpSecure: false, username: ALICE.email, password: ALICE.password,
       });
       assert.equal(res.status, 201, JSON.stringify(res.body));

@@ -14,6 +14,7 @@ import type { AgentContext, AgentDefinition, AgentReply, BuiltinRequest, ToolDef
 import { assistantIntents } from './assistant.intents.ts';
 import { dayOverview, mailToCalendar, mailToMemory } from './cross-agent.ts';
 import { listAgentsTool } from './list-agents.tool.ts';
+import { parseReminderRequest } from '../cal/reminder-phrases.ts';
 import { handleReminderRequest } from '../cal/reminder.tool.ts';
 
 /** Every table the classifier scores; adding an agent adds its table here. */
@@ -101,8 +102,11 @@ export async function mentionedBuiltin(agent: AgentDefinition, request: BuiltinR
 /** The built-in engine for a message without a mention. */
 export async function generalAssistant(request: BuiltinRequest, ctx: AgentContext): Promise<AgentReply> {
   // "Remind me …" needs no mention: @cal's reminder handling answers it.
-  const reminder = await handleReminderRequest(request, ctx.forAgent('@cal'));
-  if (reminder) return reminder;
+  // (Checked first, so that @cal counts as having run only when it did.)
+  if (parseReminderRequest(request.text, { now: ctx.now, timeZone: ctx.user.timezone })) {
+    const reminder = await handleReminderRequest(request, ctx.forAgent('@cal'));
+    if (reminder) return reminder;
+  }
   const input = inputOf(request, ctx);
   const c = classify(input, INTENT_TABLES);
   logChoice(ctx, c, 'assistant');
