@@ -51,7 +51,7 @@ export interface RecallResult {
 /** Answers a question from memory: only memories that hold enough of it count as answers. */
 export async function recall(ctx: AgentContext, question: string, limit = 5): Promise<RecallResult> {
   const query = recallQuery(question);
-  const hits = await memory.searchMemories(ctx.app, ctx.user.id, query, Math.max(limit, 5));
+  const hits = await memory.searchMemories(ctx.app, ctx.user.id, query, Math.max(limit, 5), { optionalWords: await memory.questionVerbs(query) });
   const own = hits.filter((h) => h.coverage > 0);
   const answers = own.filter((h) => h.coverage >= RECALL_MIN_COVERAGE).slice(0, limit);
   if (answers[0]) await writeState(ctx, { lastMemoryId: answers[0].id });
