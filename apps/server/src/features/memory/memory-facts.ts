@@ -86,3 +86,19 @@ export function sameSubject(a: string, b: string): boolean {
   const sa = factSubject(a);
   return sa !== null && sa === factSubject(b);
 }
+
+// Questions about a single-valued relation, in the words people ask them ("which city am I
+// based in?"), with the words its memories are found by.
+const QUESTION_SUBJECTS: [RegExp, string, string][] = [
+  [/\b(where|which (city|town|country|place)|what (city|town|country|place))\b.*\b(live|living|based|stay|staying|reside|residing|home)\b/, 'i live in', 'live living lived moved relocated based'],
+  [/\bwhere (do|did|have) i (move|moved|relocate|relocated)\b/, 'i live in', 'live living lived moved relocated based'],
+  [/\b(where|which (company|firm|employer)|who)\b.*\b(do i|am i) (work|working|employed)\b/, 'i work at', 'work working works employed'],
+  [/\b(my (job|occupation|profession|line of work)|what do i do for (a )?(living|work)|what (do|did) i work as)\b/, 'my job', 'work working job'],
+];
+
+/** The single-valued subject a question asks about (see SINGLE_VALUED), with the words to search its memories by; null for other questions. */
+export function questionSubject(question: string): { subject: string; words: string } | null {
+  const text = normalise(question);
+  for (const [re, subject, words] of QUESTION_SUBJECTS) if (re.test(text)) return { subject, words };
+  return null;
+}

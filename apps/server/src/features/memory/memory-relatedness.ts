@@ -170,13 +170,26 @@ export function relatedOf(files: Files, word: string): Map<string, number> {
   return new Map([...out].sort((a, b) => b[1] - a[1]).slice(0, MAX_PER_WORD));
 }
 
-/** Whether WordNet knows `word` only as a verb ("eat", "relocate"): such a word shapes a question more than it names its subject. */
-export async function isVerbOnly(word: string): Promise<boolean> {
+/**
+ * Whether `word` is mostly used as a verb ("eat", "drive", "go"; not "number" or "birthday"):
+ * its verb senses occur more often in WordNet's tagged texts than its noun and adjective
+ * senses. Such a word shapes a question more than it names its subject.
+ */
+export async function isMainlyVerb(word: string): Promise<boolean> {
   const files = await loadWordNet();
   if (!files) return false;
-  const forms = baseForms(word.toLowerCase());
-  const has = (pos: Pos) => forms.some((f) => findIndexLine(files.index[pos], f) !== null);
-  return has('verb') && !has('noun') && !has('adj');
+  const tagged = (pos: Pos) => {
+    let best = -1;
+    for (const form of baseForms(word.toLowerCase())) {
+      const line = findIndexLine(files.index[pos], form);
+      if (!line) continue;
+      const f = line.trim().split(' ');
+      best = Math.max(best, Number(f[f.length - Number(f[2]) - 1]));
+    }
+    return best;
+  };
+  const verb = tagged('verb');
+  return verb >= 0 && verb >= Math.max(tagged('noun'), tagged('adj')) && (verb > 0 || (tagged('noun') < 0 && tagged('adj') < 0));
 }
 
 /** Related words for the content words of a query, as search expansions. Empty when WordNet is not installed. */

@@ -3,7 +3,7 @@
 // with the rows, in the same transaction, so searches can weigh terms by IDF.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { memories, memoryEmbeddings, memoryRevisions } from '../../db/schema/index.ts';
+import { memories, memoryRevisions } from '../../db/schema/index.ts';
 import { queryPeriod } from './memory-time.ts';
 
 export interface MemoryRow {
@@ -84,8 +84,6 @@ export async function updateMemory(
     if (!before) return undefined;
     if (before.content !== input.content) {
       await tx.insert(memoryRevisions).values({ memoryId: before.id, userId: input.userId, content: before.content, validFrom: before.updatedAt });
-      // The text changed: its embedding is made again in the background.
-      await tx.delete(memoryEmbeddings).where(and(eq(memoryEmbeddings.userId, input.userId), eq(memoryEmbeddings.memoryId, before.id)));
     }
     await countTerms(tx, input.userId, input.id, -1);
     const [row] = await tx
@@ -267,7 +265,7 @@ export interface SearchInput {
   expansions?: QueryExpansion[];
   /**
    * Query words that do not count against a memory's coverage when no memory holds them
-   * ("eat" in "can I eat shrimp?"); they still score where they match.
+   * as such ("eat" in "can I eat shrimp?"); they and their related words still score where they match.
    */
   optionalWords?: string[];
 }
@@ -352,7 +350,7 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
       SELECT sum(coalesce((SELECT w.idf FROM w WHERE w.qterm = q.qterm AND w.term = q.qterm),
         (SELECT max(w.idf) FROM w WHERE w.qterm = q.qterm), ln(1 + (s.n + 0.5) / 0.5))) AS weight
       FROM q CROSS JOIN stats s
-      WHERE q.qterm NOT IN (SELECT lexeme FROM opt) OR EXISTS (SELECT 1 FROM w WHERE w.qterm = q.qterm)
+      WHERE q.qterm NOT IN (SELECT lexeme FROM opt) OR EXISTS (SELECT 1 FROM w WHERE w.qterm = q.qterm AND w.term = q.qterm)
     ),
     -- MATERIALIZED: inlined into the join below, PostgreSQL 15 ran the GIN index scan
     -- once per query term, five times slower.

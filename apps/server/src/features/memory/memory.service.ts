@@ -4,8 +4,8 @@ import type { Memory } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
-import { canonicalFact, factSubject } from './memory-facts.ts';
-import { isVerbOnly, relatedWords } from './memory-relatedness.ts';
+import { canonicalFact, factSubject, questionSubject } from './memory-facts.ts';
+import { isMainlyVerb, relatedWords } from './memory-relatedness.ts';
 import * as repo from './memory.repo.ts';
 
 export type { MemoryRow, MemorySearchHit } from './memory.repo.ts';
@@ -39,10 +39,10 @@ export async function searchMemories(
   return repo.searchMemories(ctx.db, { userId, query, limit, expansions: await relatedWords(query), ...options });
 }
 
-/** The words of a question that only shape it (verbs such as "eat", "relocate"): see SearchInput.optionalWords. */
+/** The words of a question that mostly shape it (verbs such as "eat", "drive", "go"): see SearchInput.optionalWords. */
 export async function questionVerbs(question: string): Promise<string[]> {
-  const words = [...new Set(question.toLowerCase().match(/[a-z]{3,}/g) ?? [])];
-  const flags = await Promise.all(words.map((w) => isVerbOnly(w)));
+  const words = [...new Set(question.toLowerCase().match(/[a-z]{2,}/g) ?? [])];
+  const flags = await Promise.all(words.map((w) => isMainlyVerb(w)));
   return words.filter((_, i) => flags[i]);
 }
 
@@ -102,6 +102,14 @@ export async function findSameSubject(ctx: AppContext, userId: string, fact: str
   if (!subject) return [];
   const hits = await repo.searchMemories(ctx.db, { userId, query: subject, limit: 20 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
   return hits.filter((h) => factSubject(h.content) === subject);
+}
+
+/** The memories holding a single-valued relation a question asks about ("which city am I based in?"), best first. */
+export async function findForQuestion(ctx: AppContext, userId: string, question: string): Promise<repo.MemorySearchHit[]> {
+  const asked = questionSubject(question);
+  if (!asked) return [];
+  const hits = await repo.searchMemories(ctx.db, { userId, query: asked.words, limit: 20 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
+  return hits.filter((h) => factSubject(h.content) === asked.subject).map((h) => ({ ...h, coverage: 1 }));
 }
 
 /**
