@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
+import type { MemoryEmbedder } from './features/memory/memory-embeddings.ts';
 import type { Logger } from './lib/logger.ts';
 import type { EventBus } from './lib/event-bus.ts';
 import type { Metrics } from './lib/metrics.ts';
@@ -24,4 +25,6 @@ export interface AppContext {
   readonly metrics: Metrics;
   /** Aborted when the process starts draining: long-lived streams end on it. */
   readonly shutdown: AbortSignal;
+  /** Background embeddings of memories; undefined without LLM_EMBEDDING_MODEL. */
+  readonly memoryEmbedder: MemoryEmbedder | undefined;
 }

@@ -1,9 +1,9 @@
 // The only place that queries memories. Every statement is scoped by user_id.
 // Writes keep the per-user term statistics (memory_terms, memory_stats) in step
 // with the rows, in the same transaction, so searches can weigh terms by IDF.
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { memories, memoryRevisions } from '../../db/schema/index.ts';
+import { memories, memoryEmbeddings, memoryRevisions } from '../../db/schema/index.ts';
 import { queryPeriod } from './memory-time.ts';
 
 export interface MemoryRow {
@@ -84,6 +84,8 @@ export async function updateMemory(
     if (!before) return undefined;
     if (before.content !== input.content) {
       await tx.insert(memoryRevisions).values({ memoryId: before.id, userId: input.userId, content: before.content, validFrom: before.updatedAt });
+      // The text changed: its embedding is made again in the background.
+      await tx.delete(memoryEmbeddings).where(and(eq(memoryEmbeddings.userId, input.userId), eq(memoryEmbeddings.memoryId, before.id)));
     }
     await countTerms(tx, input.userId, input.id, -1);
     const [row] = await tx
@@ -139,6 +141,58 @@ export async function listMemories(db: Db, userId: string, limit: number): Promi
     .where(eq(memories.userId, userId))
     .orderBy(desc(memories.createdAt), desc(memories.id))
     .limit(limit);
+}
+
+/** The user's memories with these ids (any order). */
+export async function findMemories(db: Db, userId: string, ids: string[]): Promise<MemoryRow[]> {
+  if (ids.length === 0) return [];
+  return db.select(columns).from(memories).where(and(eq(memories.userId, userId), inArray(memories.id, ids)));
+}
+
+// ---- embeddings (see memory-embeddings.ts) ----
+
+/** Memories of any user that have no embedding from `model` yet, oldest first. */
+export async function memoriesToEmbed(db: Db, model: string, limit: number): Promise<{ id: string; userId: string; content: string }[]> {
+  const result = await db.execute(sql`
+    SELECT m.id, m.user_id AS "userId", m.content FROM memories m
+    LEFT JOIN memory_embeddings e ON e.memory_id = m.id AND e.model = ${model}
+    WHERE e.memory_id IS NULL
+    ORDER BY m.updated_at, m.id
+    LIMIT ${limit}`);
+  return rowsOf(result).map((r) => ({ id: String(r.id), userId: String(r.userId), content: String(r.content) }));
+}
+
+/**
+ * Stores embeddings; a row of another model is replaced. A memory edited since it was read
+ * keeps no stale vector: the row is written only while the content is still the one embedded.
+ */
+export async function saveEmbeddings(db: Db, model: string, rows: { id: string; userId: string; content: string; vector: number[] }[]): Promise<void> {
+  for (const r of rows) {
+    await db.execute(sql`
+      INSERT INTO memory_embeddings (memory_id, user_id, model, vector)
+      SELECT m.id, m.user_id, ${model}, ${`{${r.vector.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}}`}::real[]
+      FROM memories m WHERE m.id = ${r.id} AND m.user_id = ${r.userId} AND m.content = ${r.content}
+      ON CONFLICT (memory_id) DO UPDATE SET model = excluded.model, vector = excluded.vector, created_at = now()`);
+  }
+}
+
+/** A cheap fingerprint of a user's embeddings of `model`: it changes whenever one is added or removed. */
+export async function embeddingStamp(db: Db, userId: string, model: string): Promise<string> {
+  const result = await db.execute(sql`
+    SELECT count(*)::int AS n, coalesce(max(created_at)::text, '') AS at FROM memory_embeddings WHERE user_id = ${userId} AND model = ${model}`);
+  const [row] = rowsOf(result);
+  return `${row?.n ?? 0}/${row?.at ?? ''}`;
+}
+
+export async function userEmbeddings(db: Db, userId: string, model: string): Promise<{ id: string; vector: number[] }[]> {
+  const result = await db.execute(sql`SELECT memory_id AS id, vector FROM memory_embeddings WHERE user_id = ${userId} AND model = ${model}`);
+  return rowsOf(result).map((r) => ({ id: String(r.id), vector: parseRealArray(r.vector) }));
+}
+
+/** node-postgres and PGlite return real[] as an array; a text literal is parsed as a fallback. */
+function parseRealArray(v: unknown): number[] {
+  if (Array.isArray(v)) return v.map(Number);
+  return String(v).replace(/^\{|\}$/g, '').split(',').filter(Boolean).map(Number);
 }
 
 /** Earlier values of one memory, newest first. */

@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { notFound } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import { canonicalFact, factSubject, questionSubject } from './memory-facts.ts';
+import { fuseRankings } from './memory-embeddings.ts';
 import { isMainlyVerb, relatedWords } from './memory-relatedness.ts';
 import * as repo from './memory.repo.ts';
 
@@ -36,7 +37,26 @@ export async function searchMemories(
   limit = 10,
   options: { optionalWords?: string[] } = {},
 ): Promise<repo.MemorySearchHit[]> {
-  return repo.searchMemories(ctx.db, { userId, query, limit, expansions: await relatedWords(query), ...options });
+  const embedder = ctx.memoryEmbedder;
+  const input = { userId, query, expansions: await relatedWords(query), ...options };
+  if (!embedder) return repo.searchMemories(ctx.db, { ...input, limit });
+  // With a model: the lexical and the semantic ranking, fused by reciprocal rank.
+  const [lexical, semantic] = await Promise.all([
+    repo.searchMemories(ctx.db, { ...input, limit: Math.max(limit, 50) }),
+    embedder.rank(userId, query),
+  ]);
+  if (!semantic?.length) return lexical.slice(0, limit);
+  const fused = fuseRankings(
+    lexical.map((h) => h.id),
+    semantic.map((s) => s.id),
+  ).slice(0, limit);
+  const known = new Map(lexical.map((h) => [h.id, h]));
+  const rows = new Map((await repo.findMemories(ctx.db, userId, fused.filter((f) => !known.has(f.id)).map((f) => f.id))).map((r) => [r.id, r]));
+  return fused.flatMap((f) => {
+    const row = known.get(f.id) ?? rows.get(f.id);
+    // NOTE: a memory found by meaning alone has no word coverage: @mem's built-in answers still go by words.
+    return row ? [{ ...row, score: f.score, coverage: known.get(f.id)?.coverage ?? 0 }] : [];
+  });
 }
 
 /** The words of a question that mostly shape it (verbs such as "eat", "drive", "go"): see SearchInput.optionalWords. */
@@ -62,6 +82,7 @@ export async function getMemory(ctx: AppContext, userId: string, id: string): Pr
 
 export async function createMemory(ctx: AppContext, userId: string, content: string, sourceMessageId: string | null = null): Promise<repo.MemoryRow> {
   const row = await repo.insertMemory(ctx.db, { userId, content: content.trim(), sourceMessageId });
+  ctx.memoryEmbedder?.wake();
   logEvent(ctx, 'memory.created', { userId, memoryId: row.id, fromChat: sourceMessageId !== null });
   return row;
 }
@@ -76,6 +97,7 @@ export async function editMemory(
 ): Promise<repo.MemoryRow> {
   const row = await repo.updateMemory(ctx.db, { userId, id, content: content.trim(), ...(sourceMessageId !== undefined ? { sourceMessageId } : {}) });
   if (!row) throw notFound('Memory');
+  ctx.memoryEmbedder?.wake();
   logEvent(ctx, 'memory.updated', { userId, memoryId: id });
   return row;
 }
