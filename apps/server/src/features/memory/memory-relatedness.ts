@@ -35,6 +35,8 @@ export const RELATION_WEIGHTS = {
 const SENSE_DECAY = 0.8;
 const MAX_SENSES = 4;
 const MAX_PER_WORD = 150;
+/** As many as the search takes (memory.repo.ts). */
+const MAX_EXPANSIONS = 256;
 
 let loading: Promise<Files | null> | undefined;
 
@@ -192,6 +194,22 @@ export async function isMainlyVerb(word: string): Promise<boolean> {
   return verb >= 0 && verb >= Math.max(tagged('noun'), tagged('adj')) && (verb > 0 || (tagged('noun') < 0 && tagged('adj') < 0));
 }
 
+// Related words of the most recently asked words: a lookup walks a few hundred synsets.
+const cache = new Map<string, Map<string, number>>();
+const MAX_CACHED_WORDS = 5_000;
+
+function cachedRelatedOf(files: Files, word: string): Map<string, number> {
+  let related = cache.get(word);
+  if (related) {
+    cache.delete(word);
+  } else {
+    related = relatedOf(files, word);
+    if (cache.size >= MAX_CACHED_WORDS) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(word, related);
+  return related;
+}
+
 /** Related words for the content words of a query, as search expansions. Empty when WordNet is not installed. */
 export async function relatedWords(query: string): Promise<QueryExpansion[]> {
   const files = await loadWordNet();
@@ -200,9 +218,10 @@ export async function relatedWords(query: string): Promise<QueryExpansion[]> {
   const expansions: QueryExpansion[] = [];
   for (const word of words) {
     if (word.length < 3 || SKIP.has(word)) continue;
-    for (const [related, weight] of relatedOf(files, word)) expansions.push({ word, related, weight });
+    for (const [related, weight] of cachedRelatedOf(files, word)) expansions.push({ word, related, weight });
     // "e-mail" and "email", "check-in" and "checkin": the same word with and without its hyphen.
     if (word.includes('-')) expansions.push({ word: word.split('-').at(-1)!, related: word.replace(/-/g, ''), weight: 0.9 });
   }
-  return expansions;
+  // The closest relations of every word first, should the search take only some.
+  return expansions.sort((a, b) => b.weight - a.weight).slice(0, MAX_EXPANSIONS);
 }

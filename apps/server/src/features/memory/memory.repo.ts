@@ -258,6 +258,12 @@ export interface SearchTuning {
   timeBeforeDays: number;
   timeAfterDays: number;
   /**
+   * Related words (expansions) count in a memory's coverage by the square root of their weight,
+   * but in its score by their weight times this: they help a question in other words reach the
+   * memory, without outranking memories that hold the question's own words.
+   */
+  relatedScale: number;
+  /**
    * Terms found in more than this share of the user's memories (and in more than
    * commonFloor of them) still score, but do not pull in candidates: that keeps the
    * work per search bounded when a query has a rarer word to go by.
@@ -286,6 +292,7 @@ export const defaultSearchTuning: SearchTuning = {
   timeBoost: 1,
   timeBeforeDays: 1,
   timeAfterDays: 7,
+  relatedScale: 0.25,
   commonShare: 0.2,
   commonFloor: 50,
 };
@@ -372,10 +379,10 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
       GROUP BY 1, 2
     ),
     exp AS (
-      SELECT q.qterm, mt.term, mt.doc_count, 1.0::float8 AS sim
+      SELECT q.qterm, mt.term, mt.doc_count, 1.0::float8 AS sim, 1.0::float8 AS cov
       FROM q JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = q.qterm
       UNION
-      SELECT q.qterm, f.term, f.doc_count, f.sim
+      SELECT q.qterm, f.term, f.doc_count, f.sim, f.sim
       FROM q CROSS JOIN LATERAL (
         SELECT mt.term, mt.doc_count, similarity(mt.term, q.qterm)::float8 AS sim
         FROM memory_terms mt
@@ -387,11 +394,11 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
         ORDER BY 3 DESC LIMIT ${t.fuzzyPerTerm}::int
       ) f
       UNION
-      SELECT rel.qterm, mt.term, mt.doc_count, rel.weight
+      SELECT rel.qterm, mt.term, mt.doc_count, rel.weight * ${t.relatedScale}::float8, rel.weight
       FROM rel JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = rel.term
     ),
     w AS (
-      SELECT e.qterm, e.term, max(e.sim) AS sim, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
+      SELECT e.qterm, e.term, max(e.sim) AS sim, max(e.cov) AS cov, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
         ('''' || replace(replace(e.term, '\\', '\\\\'), '''', '''''') || '''')::tsquery AS query,
         e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8) AS selective
       FROM exp e CROSS JOIN stats s
@@ -420,7 +427,7 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
       SELECT c.id, c.created_at, c.question, w.qterm,
         max(w.sim * w.idf * (${t.k1}::float8 + 1)
           / (1 + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * length(c.search_vector) / s.avgdl))) AS score,
-        max(sqrt(w.sim) * w.idf) AS matched
+        max(sqrt(w.cov) * w.idf) AS matched
       FROM cand c JOIN w ON c.search_vector @@ w.query CROSS JOIN stats s
       GROUP BY c.id, c.created_at, c.question, w.qterm
     ),
