@@ -51,6 +51,10 @@ const PARAPHRASES: [fact: string, question: string, answer: RegExp][] = [
   ['my favourite film is Alien', "what's my favorite movie?", /Alien/],
   ["my kid's school is the Lindenschule", 'which school does my child go to?', /Lindenschule/],
   ['my passport expires in March 2031', 'when does my passport run out?', /2031/],
+  ['my son is called Ben', "what's my boy called?", /Ben/],
+  ['my daughter is allergic to peanuts', 'what is my girl allergic to?', /peanuts/],
+  ['my lawyer is Ms. Park', 'who is my attorney?', /Park/],
+  ['I bought a new couch in May', 'when did I get the sofa?', /couch/],
 ];
 
 describe('@mem answers questions asked in other words', () => {
