@@ -311,7 +311,7 @@ export interface MemorySearchHit extends MemoryRow {
 export interface QueryExpansion {
   /** The query word it stands in for (any form; it is stemmed like the query). */
   word: string;
-  /** The related word (stemmed the same way; of a phrase, the last word counts). */
+  /** The related word, one word (stemmed the same way). */
   related: string;
   weight: number;
 }
@@ -373,9 +373,10 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
     rel AS (
       SELECT qw.lexeme AS qterm, rw.lexeme AS term, max(x.weight) AS weight
       FROM unnest(${expWords}::text[], ${expRelated}::text[], ${expWeights}::float8[]) AS x(word, related, weight)
-      CROSS JOIN LATERAL (SELECT lexeme FROM unnest(to_tsvector('english', x.word)) LIMIT 1) qw
-      CROSS JOIN LATERAL (SELECT lexeme FROM unnest(to_tsvector('english', x.related)) ORDER BY positions[1] DESC LIMIT 1) rw
-      WHERE qw.lexeme IN (SELECT qterm FROM q) AND rw.lexeme NOT IN (SELECT qterm FROM q)
+      -- The stemmer alone (the words are single words): the full parser per word cost more than the rest of the search.
+      CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', lower(x.word)))[1] AS lexeme) qw
+      CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', lower(x.related)))[1] AS lexeme) rw
+      WHERE qw.lexeme IN (SELECT qterm FROM q) AND rw.lexeme IS NOT NULL AND rw.lexeme NOT IN (SELECT qterm FROM q)
       GROUP BY 1, 2
     ),
     exp AS (
