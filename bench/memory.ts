@@ -6,7 +6,8 @@
 //   npm run bench:memory                 PGlite, and PostgreSQL when BENCH_DATABASE_URL
 //                                        (or TEST_DATABASE_URL) names a server; a scratch
 //                                        database is created there and dropped after.
-//   BENCH_STEPS=1 npm run bench:memory   also each step of the method, from plain BM25 on.
+//   BENCH_STEPS=1 npm run bench:memory   also each step of the method, from plain BM25 on (BENCH_STEPS=n: from the n-th).
+//   BENCH_SKIP_SCALE=1                   without the latency run at 10,000 memories of one user.
 //   LOCOMO_DIR=...                       the data (default ../shared/data/locomo-dev).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
