@@ -417,7 +417,7 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
     -- MATERIALIZED: inlined into the join below, PostgreSQL 15 ran the GIN index scan
     -- once per query term, five times slower.
     cand AS MATERIALIZED (
-      SELECT m.id, m.search_vector, m.created_at, m.content ~ '[?][[:space:]]*$' AS question FROM memories m
+      SELECT m.id, m.search_vector, m.created_at, m.updated_at, m.content ~ '[?][[:space:]]*$' AS question FROM memories m
       WHERE m.user_id = ${userId} AND m.search_vector @@ (
         SELECT string_agg(DISTINCT query::text, ' | ')::tsquery FROM w
         WHERE selective OR NOT EXISTS (SELECT 1 FROM w WHERE selective))
@@ -425,52 +425,61 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
     -- Memories are short and a term seldom occurs twice in one, so BM25's term
     -- frequency is taken as 1: a match is a containment test per candidate and term.
     per_term AS (
-      SELECT c.id, c.created_at, c.question, w.qterm,
+      SELECT c.id, c.created_at, c.updated_at, c.question, w.qterm,
         max(w.sim * w.idf * (${t.k1}::float8 + 1)
           / (1 + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * length(c.search_vector) / s.avgdl))) AS score,
         max(sqrt(w.cov) * w.idf) AS matched
       FROM cand c JOIN w ON c.search_vector @@ w.query CROSS JOIN stats s
-      GROUP BY c.id, c.created_at, c.question, w.qterm
+      GROUP BY c.id, c.created_at, c.updated_at, c.question, w.qterm
     ),
     ranked AS (
-      SELECT id, created_at, question, matched,
+      SELECT id, created_at, updated_at, question, matched,
         score * CASE WHEN created_at >= ${periodFrom}::timestamptz AND created_at < ${periodTo}::timestamptz
           THEN 1 + ${t.timeBoost}::float8 ELSE 1 END AS score
-      FROM (SELECT id, created_at, question, sum(score) AS score, sum(matched) AS matched FROM per_term GROUP BY id, created_at, question) p
+      FROM (SELECT id, created_at, updated_at, question, sum(score) AS score, sum(matched) AS matched
+        FROM per_term GROUP BY id, created_at, updated_at, question) p
     ),
     own AS (SELECT * FROM ranked ORDER BY score DESC LIMIT ${t.spreadFrom}::int),
     -- Memories stored in the same moment of a conversation share its context: the
     -- answer often follows the message that names the topic.
     lent AS (
-      SELECT nx.id, o.score * CASE WHEN nx.k = 1 AND o.question THEN ${t.questionNextWeight}::float8
+      SELECT nx.id, nx.created_at, nx.updated_at, o.score * CASE WHEN nx.k = 1 AND o.question THEN ${t.questionNextWeight}::float8
         WHEN nx.k = 1 THEN ${t.nextWeight}::float8 ELSE ${t.next2Weight}::float8 END AS score
       FROM own o CROSS JOIN LATERAL (
-        SELECT x.id, row_number() OVER (ORDER BY x.created_at) AS k FROM memories x
+        SELECT x.id, x.created_at, x.updated_at, row_number() OVER (ORDER BY x.created_at) AS k FROM memories x
         WHERE ${t.nextWeight}::float8 > 0 AND x.user_id = ${userId} AND x.created_at > o.created_at
           AND x.created_at <= o.created_at + make_interval(mins => ${t.neighbourMinutes}::int)
         ORDER BY x.created_at LIMIT 2) nx
       UNION ALL
-      SELECT pv.id, o.score * CASE WHEN pv.k = 1 THEN ${t.prevWeight}::float8 ELSE ${t.prev2Weight}::float8 END
+      SELECT pv.id, pv.created_at, pv.updated_at, o.score * CASE WHEN pv.k = 1 THEN ${t.prevWeight}::float8 ELSE ${t.prev2Weight}::float8 END
       FROM own o CROSS JOIN LATERAL (
-        SELECT x.id, row_number() OVER (ORDER BY x.created_at DESC) AS k FROM memories x
+        SELECT x.id, x.created_at, x.updated_at, row_number() OVER (ORDER BY x.created_at DESC) AS k FROM memories x
         WHERE ${t.prevWeight}::float8 > 0 AND x.user_id = ${userId} AND x.created_at < o.created_at
           AND x.created_at >= o.created_at - make_interval(mins => ${t.neighbourMinutes}::int)
         ORDER BY x.created_at DESC LIMIT 2) pv
     ),
     scored AS (
-      SELECT coalesce(r.id, l.id) AS id, coalesce(r.score, 0) + coalesce(l.score, 0) AS score, coalesce(r.matched, 0) AS matched
-      FROM ranked r FULL JOIN (SELECT id, max(score) AS score FROM lent GROUP BY id) l ON l.id = r.id
+      SELECT coalesce(r.id, l.id) AS id, coalesce(r.created_at, l.created_at) AS created_at, coalesce(r.updated_at, l.updated_at) AS updated_at,
+        coalesce(r.score, 0) + coalesce(l.score, 0) AS score, coalesce(r.matched, 0) AS matched
+      FROM ranked r FULL JOIN (SELECT id, created_at, updated_at, max(score) AS score FROM lent GROUP BY id, created_at, updated_at) l ON l.id = r.id
+    ),
+    -- Ranked on what the candidates already carry; only the few returned are read whole.
+    top AS (
+      SELECT sc.id, sc.created_at, sc.matched,
+        (sc.score + ${t.sessionWeight}::float8 * coalesce((SELECT max(o.score) FROM own o
+            WHERE o.created_at BETWEEN sc.created_at - make_interval(mins => ${t.sessionMinutes}::int)
+              AND sc.created_at + make_interval(mins => ${t.sessionMinutes}::int)), 0))
+          * (1 + ${t.recency}::float8 * power(0.5,
+          greatest(extract(epoch FROM (${now.toISOString()}::timestamptz - sc.updated_at))::float8, 0) / 86400.0 / ${t.halfLifeDays}::float8)) AS score
+      FROM scored sc
+      ORDER BY 4 DESC, sc.created_at DESC, sc.id
+      LIMIT ${input.limit}
     )
     SELECT m.id, m.user_id AS "userId", m.content, m.source_message_id AS "sourceMessageId",
-      m.created_at AS "createdAt", m.updated_at AS "updatedAt",
-      (sc.score + ${t.sessionWeight}::float8 * coalesce((SELECT max(o.score) FROM own o
-          WHERE o.created_at BETWEEN m.created_at - make_interval(mins => ${t.sessionMinutes}::int)
-            AND m.created_at + make_interval(mins => ${t.sessionMinutes}::int)), 0))
-        * (1 + ${t.recency}::float8 * power(0.5,
-        greatest(extract(epoch FROM (${now.toISOString()}::timestamptz - m.updated_at))::float8, 0) / 86400.0 / ${t.halfLifeDays}::float8)) AS score,
-      least(sc.matched / nullif((SELECT weight FROM total), 0), 1) AS coverage
-    FROM scored sc JOIN memories m ON m.id = sc.id AND m.user_id = ${userId}
-    ORDER BY 7 DESC, m.created_at DESC, m.id
+      m.created_at AS "createdAt", m.updated_at AS "updatedAt", top.score,
+      least(top.matched / nullif((SELECT weight FROM total), 0), 1) AS coverage
+    FROM top JOIN memories m ON m.id = top.id AND m.user_id = ${userId}
+    ORDER BY top.score DESC, m.created_at DESC, m.id
     LIMIT ${input.limit}`);
   return rowsOf(result).map((r) => ({
     id: String(r.id),
