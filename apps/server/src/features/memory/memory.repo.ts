@@ -380,10 +380,10 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
       GROUP BY 1, 2
     ),
     exp AS (
-      SELECT q.qterm, mt.term, mt.doc_count, 1.0::float8 AS sim, 1.0::float8 AS cov
+      SELECT q.qterm, mt.term, mt.doc_count, 1.0::float8 AS sim, 1.0::float8 AS cov, false AS related
       FROM q JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = q.qterm
       UNION
-      SELECT q.qterm, f.term, f.doc_count, f.sim, f.sim
+      SELECT q.qterm, f.term, f.doc_count, f.sim, f.sim, false
       FROM q CROSS JOIN LATERAL (
         SELECT mt.term, mt.doc_count, similarity(mt.term, q.qterm)::float8 AS sim
         FROM memory_terms mt
@@ -395,13 +395,16 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
         ORDER BY 3 DESC LIMIT ${t.fuzzyPerTerm}::int
       ) f
       UNION
-      SELECT rel.qterm, mt.term, mt.doc_count, rel.weight * ${t.relatedScale}::float8, rel.weight
+      SELECT rel.qterm, mt.term, mt.doc_count, rel.weight * ${t.relatedScale}::float8, rel.weight, true
       FROM rel JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = rel.term
     ),
     w AS (
       SELECT e.qterm, e.term, max(e.sim) AS sim, max(e.cov) AS cov, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
         ('''' || replace(replace(e.term, '\\', '\\\\'), '''', '''''') || '''')::tsquery AS query,
-        e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8) AS selective
+        e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8)
+          -- Related words pull in candidates only for a word the user's memories do not hold:
+          -- where they do, they only score (the work stays that of the question's own words).
+          AND (NOT bool_and(e.related) OR NOT EXISTS (SELECT 1 FROM exp x WHERE x.qterm = e.qterm AND x.term = e.qterm)) AS selective
       FROM exp e CROSS JOIN stats s
       GROUP BY e.qterm, e.term, e.doc_count, s.n
     ),
