@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { createDatabase, type DatabaseOptions } from './db/client.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
+import { createMemoryEmbedder } from './features/memory/memory-embeddings.ts';
 import { createPostgresBus, createRedisBus } from './lib/event-bus.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -48,12 +49,15 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<B
     metrics: createMetrics(database),
     shutdown: shutdown.signal,
     jobs: createJobQueue(() => ctx),
+    memoryEmbedder: createMemoryEmbedder({ db: database.db, config, log, shutdown: shutdown.signal }),
   };
   return {
     ctx,
     beginShutdown: () => shutdown.abort(),
     async close() {
       shutdown.abort();
+      ctx.memoryEmbedder?.stop();
+      await ctx.memoryEmbedder?.idle().catch(() => undefined);
       ctx.metrics.close();
       await bus.close().catch(() => undefined);
       redis?.disconnect();

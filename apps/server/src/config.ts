@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
+  LLM_EMBEDDING_MODEL: optionalString,
   AGENT_TIMEOUT_MS: positiveInt(60_000),
   SSE_HEARTBEAT_MS: positiveInt(15_000),
   GOOGLE_CLIENT_ID: optionalString,
@@ -93,6 +94,8 @@ export interface Config {
   appUrl: string | undefined;
   /** The language model of the LLM engine; undefined = no model, the built-in engine answers. */
   llm: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
+  /** The embedding model on the same server (memory search); undefined = lexical search only. */
+  llmEmbeddingModel: string | undefined;
   agentTimeoutMs: number;
   sseHeartbeatMs: number;
   google: {
@@ -196,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     appUrl: e.APP_URL,
     llm: resolveLlm(e),
+    llmEmbeddingModel: e.LLM_EMBEDDING_MODEL,
     agentTimeoutMs: e.AGENT_TIMEOUT_MS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     google: {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import type { SwitchableJobQueue } from './jobs/job-queue.ts';
+import type { MemoryEmbedder } from './features/memory/memory-embeddings.ts';
 import type { Logger } from './lib/logger.ts';
 import type { EventBus } from './lib/event-bus.ts';
 import type { Metrics } from './lib/metrics.ts';
@@ -27,4 +28,6 @@ export interface AppContext {
   readonly shutdown: AbortSignal;
   /** Background work with retries (pg-boss once the job runner has started). */
   readonly jobs: SwitchableJobQueue;
+  /** Background embeddings of memories; undefined without LLM_EMBEDDING_MODEL. */
+  readonly memoryEmbedder: MemoryEmbedder | undefined;
 }

@@ -58,6 +58,11 @@ export type ScriptedLlmServer = {
 
 export type ScriptedLlmServerOptions = {
   script?: ScriptTurn[];
+  /**
+   * POST .../embeddings: the vector of one input text. Default: a deterministic bag of
+   * words (each word adds 1 to one of 64 dimensions, chosen by a hash of the word).
+   */
+  embed?: (text: string) => number[];
   /** Answer for requests that arrive after the script is used up (default: HTTP 500). */
   whenExhausted?: ScriptTurn;
 };
@@ -95,6 +100,24 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     requests.push({ method: req.method ?? 'GET', path, headers: req.headers, rawBody, body });
 
+    if (req.method === 'POST' && path.endsWith('/embeddings')) {
+      const raw = (body as unknown as { input?: unknown; model?: string } | undefined) ?? {};
+      const inputs = Array.isArray(raw.input) ? raw.input.map(String) : typeof raw.input === 'string' ? [raw.input] : null;
+      if (!inputs) {
+        sendJson(res, 400, { error: { message: 'scripted server: input must be a string or a list', type: 'invalid_request_error' } });
+        return;
+      }
+      const embed = options.embed ?? bagOfWords;
+      let data: { object: string; index: number; embedding: number[] }[];
+      try {
+        data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: embed(text) }));
+      } catch (err) {
+        sendJson(res, 503, { error: { message: `scripted server: ${err instanceof Error ? err.message : String(err)}`, type: 'server_error' } });
+        return;
+      }
+      sendJson(res, 200, { object: 'list', model: raw.model, data, usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } });
+      return;
+    }
     if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
       sendJson(res, 404, { error: { message: `scripted server: no route ${req.method} ${path}`, type: 'invalid_request_error' } });
       return;
@@ -206,6 +229,17 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A deterministic stand-in for an embedding model: words hashed into 64 dimensions. */
+export function bagOfWords(text: string): number[] {
+  const v = new Array<number>(64).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    let h = 2166136261;
+    for (const c of word) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
+    v[(h >>> 0) % 64]! += 1;
+  }
+  return v;
 }
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {

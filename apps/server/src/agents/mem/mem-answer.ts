@@ -7,6 +7,12 @@
  * Below that @mem says it does not know instead of guessing.
  */
 export const RECALL_MIN_COVERAGE = 0.5;
+/**
+ * The best match answers with less when no other memory comes close to it: a question in other
+ * words ("can I eat shrimp?" for "I'm allergic to shellfish") reaches it only through related
+ * words, which count by the square root of their weight.
+ */
+export const RECALL_MIN_COVERAGE_BEST = 0.4;
 
 // Words that shape a question but say nothing about its subject ("what's my
 // dentist's NAME", "how do I TAKE my coffee"); they are left out of the search so

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { looksLikeQuestion, parseChoice, parseMemIntent } from './mem-intent.ts';
+import { isCommandOrQuestion, isListRequest, looksLikeQuestion, parseChoice, parseMemIntent } from './mem-intent.ts';
 
 test('when the user says "remember that …", "remember: …", "note: …" or "save this: …", then the fact is kept without the command words', () => {
   const cases: [string, string][] = [
@@ -84,4 +84,26 @@ test('when "don\'t forget" is said, then nothing is forgotten', () => {
   assert.equal(parseMemIntent("don't forget my dentist is Dr. Weiss").kind, 'remember');
   assert.equal(looksLikeQuestion('Is my passport still valid'), true);
   assert.equal(looksLikeQuestion('I am tired'), false);
+});
+
+test('when the user asks for what @mem knows in any words, then it is a listing, never a fact', () => {
+  for (const text of [
+    'list everything you remember',
+    'show what you know about me',
+    'show me everything you remember about me',
+    'tell me what you know',
+    "what's stored about me?",
+    'what have you saved so far?',
+    'can you list what I told you so far?',
+    'give me all the facts you have on me',
+    'remember: list everything',
+  ]) {
+    assert.equal(parseMemIntent(text).kind, 'list', text);
+  }
+  for (const text of ['show me my dentist', 'tell me a joke', 'find my passport']) {
+    assert.equal(parseMemIntent(text).kind, 'recall', text);
+    assert.equal(isCommandOrQuestion(text), true, text);
+  }
+  assert.equal(isListRequest('i like lists'), false);
+  assert.equal(isCommandOrQuestion('my dentist is Dr. Weiss'), false);
 });

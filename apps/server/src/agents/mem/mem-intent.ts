@@ -69,8 +69,30 @@ export function looksLikeQuestion(text: string): boolean {
 const STATEMENT =
   /\b(i|i'm|im|i've|i'd|i'll|my|mine|me|we|we're|our|is|are|was|were|am|have|has|had|like|love|loves|hate|prefer|take|live|lives|work|works|need|use|drink|eat|want|play|own|drive|speak|born|moved|started|got)\b/i;
 
+// "list everything you remember", "show me what you know about me", "what's stored about me?"
+const LIST_REQUEST =
+  /^(?:(?:please|so|ok|okay|hey)[, ]+)?(?:(?:can|could|would|will) you )?(?:list|show|display|print|read(?: out)?|give|tell|recite|dump)(?: me)?(?: out| back)?(?: a list of| all of| the list of)? ?(?:all|every|everything|anything|what|the things|all the things|whatever|the facts|your notes|the notes)? ?(?:that |which )?(?:you(?:'ve| have)? (?:know|remember|recall|stored|saved|kept|noted|got|learned|learnt)|you (?:know|remember|recall|have(?: stored| saved| on file| noted)?)|i(?: have|'ve)? (?:told|taught|given) you|(?:is |you have )?(?:stored|saved|on file))?(?: about me| of me| on me| so far| about myself)*[?.!]*$/;
+
+/** Whether a message asks @mem for the list of what it knows (rather than stating or asking something). */
+export function isListRequest(lower: string): boolean {
+  const t = lower.trim();
+  if (/^what(?:'s| is| has been| have you) (?:stored|saved|kept|noted)(?: about me| on me| so far)*\??$/.test(t)) return true;
+  if (/^what (?:else )?(?:do|did) you (?:know|remember|have)(?: about me| on me| of me)?(?: so far)?\??$/.test(t)) return true;
+  if (!LIST_REQUEST.test(t)) return false;
+  // "list" / "show" alone are handled elsewhere; "tell me a joke" is not a listing.
+  return /\b(know|remember|recall|stored|saved|kept|noted|told|taught|given|everything|all|memories|notes|facts|on file|learn(ed|t)?)\b/.test(t);
+}
+
+// A command to @mem or a question is never a fact to keep ("list everything", "show me my notes").
+const COMMAND_START = /^(?:please |can you |could you )?(?:list|show|display|print|read out|tell me|give me|find|search|look up|lookup|recall|remind me)\b/i;
+
+/** Whether the text is a request or a question rather than a statement to keep. */
+export function isCommandOrQuestion(text: string): boolean {
+  return looksLikeQuestion(text) || COMMAND_START.test(text.trim());
+}
+
 function rememberOrRecall(text: string): MemIntent {
-  if (looksLikeQuestion(text)) return { kind: 'recall', question: text };
+  if (isCommandOrQuestion(text)) return { kind: 'recall', question: text };
   const words = text.split(' ').length;
   if (words >= 3 || STATEMENT.test(text)) return { kind: 'remember', fact: stripQuotes(trimTail(text)) };
   return { kind: 'recall', question: text };
@@ -110,7 +132,8 @@ export function parseMemIntent(input: string): MemIntent {
     /^(show|list|give|tell)( me)?( all| every)?( of)?( my| the| your)? ?(memories|memory|notes|facts|things you (know|remember)( about me)?)\b/.test(lower) ||
     /^(list|show)( all| everything)?$/.test(lower) ||
     /^(my|all( my)?) memories\??$/.test(lower) ||
-    /^everything( you know)?( about me)?\??$/.test(lower)
+    /^everything( you know)?( about me)?\??$/.test(lower) ||
+    isListRequest(lower)
   ) {
     return { kind: 'list', all: /\b(all|every|everything)\b/.test(lower) };
   }
@@ -145,7 +168,8 @@ export function parseMemIntent(input: string): MemIntent {
   if (explicit) {
     const fact = stripQuotes(trimTail(explicit[1]!));
     if (!fact || /^(this|that|it)$/i.test(fact)) return { kind: 'remember', fact: '' };
-    if (/\?\s*$/.test(fact)) return { kind: 'recall', question: fact };
+    if (isListRequest(fact.toLowerCase())) return { kind: 'list', all: /\b(all|every|everything)\b/i.test(fact) };
+    if (isCommandOrQuestion(fact)) return { kind: 'recall', question: fact };
     return { kind: 'remember', fact };
   }
 

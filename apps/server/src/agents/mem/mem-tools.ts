@@ -8,7 +8,7 @@ import * as memory from '../../features/memory/memory.service.ts';
 import type { MemorySearchHit, MemoryRow, RememberOutcome } from '../../features/memory/memory.service.ts';
 import { HttpError } from '../../http/errors.ts';
 import { AgentError, defineTool, type AgentContext } from '../types.ts';
-import { quote, RECALL_MIN_COVERAGE, recallQuery } from './mem-answer.ts';
+import { quote, RECALL_MIN_COVERAGE, RECALL_MIN_COVERAGE_BEST, recallQuery } from './mem-answer.ts';
 
 export const FORGET_ACTION = 'mem.forget';
 export const DEFAULT_LIST = 10;
@@ -51,9 +51,13 @@ export interface RecallResult {
 /** Answers a question from memory: only memories that hold enough of it count as answers. */
 export async function recall(ctx: AgentContext, question: string, limit = 5): Promise<RecallResult> {
   const query = recallQuery(question);
-  const hits = await memory.searchMemories(ctx.app, ctx.user.id, query, Math.max(limit, 5));
-  const own = hits.filter((h) => h.coverage > 0);
-  const answers = own.filter((h) => h.coverage >= RECALL_MIN_COVERAGE).slice(0, limit);
+  const hits = await memory.searchMemories(ctx.app, ctx.user.id, query, Math.max(limit, 5), { optionalWords: await memory.questionVerbs(query) });
+  // "which city am I based in?" asks for the one memory of where the user lives, whatever its words.
+  const framed = await memory.findForQuestion(ctx.app, ctx.user.id, question);
+  const own = [...framed, ...hits.filter((h) => h.coverage > 0 && !framed.some((f) => f.id === h.id))];
+  const [best, second] = own;
+  const clearBest = best && best.coverage >= RECALL_MIN_COVERAGE_BEST && (!second || second.score < 0.8 * best.score);
+  const answers = own.filter((h, i) => h.coverage >= RECALL_MIN_COVERAGE || (i === 0 && clearBest)).slice(0, limit);
   if (answers[0]) await writeState(ctx, { lastMemoryId: answers[0].id });
   return { query, answers, closest: answers.length ? null : (own[0] ?? null), total: await memory.countMemories(ctx.app, ctx.user.id) };
 }
