@@ -38,7 +38,7 @@ describe('memory extraction from ordinary messages', () => {
   it('when the setting is off (the default), then an ordinary message stores no memory and the model is asked only for the reply', async () => {
     const auth = await registerUser(server.url);
     const api = as(server.url, auth.accessToken);
-    assert.deepEqual(MeResponse.parse((await api.get('/api/auth/me')).body).user.settings, { memoryExtraction: false });
+    assert.deepEqual(MeResponse.parse((await api.get('/api/auth/me')).body).user.settings, { memoryExtraction: false, timeFormat: '24h' });
 
     llm.requests.length = 0;
     llm.setScript([{ type: 'text', text: 'Congratulations on the move!' }]);
@@ -54,8 +54,8 @@ describe('memory extraction from ordinary messages', () => {
     const api = as(server.url, auth.accessToken);
     const patched = await api.patch('/api/auth/me', { settings: { memoryExtraction: true } });
     assert.equal(patched.status, 200);
-    assert.deepEqual(patched.body.user.settings, { memoryExtraction: true });
-    assert.deepEqual(MeResponse.parse((await api.get('/api/auth/me')).body).user.settings, { memoryExtraction: true });
+    assert.deepEqual(patched.body.user.settings, { memoryExtraction: true, timeFormat: '24h' });
+    assert.deepEqual(MeResponse.parse((await api.get('/api/auth/me')).body).user.settings, { memoryExtraction: true, timeFormat: '24h' });
 
     llm.requests.length = 0;
     llm.setScript([

@@ -10,10 +10,15 @@ export const Email = z
 
 export const Password = z.string().min(8, 'Must be at least 8 characters').max(256, 'Must be at most 256 characters');
 
+export const TimeFormat = z.enum(['24h', '12h']).meta({ id: 'TimeFormat' });
+export type TimeFormat = z.infer<typeof TimeFormat>;
+
 export const UserSettings = z
   .object({
     /** With a model configured, facts in ordinary messages (not only those to @mem) are remembered. Off by default. */
     memoryExtraction: z.boolean(),
+    /** How times are written, in the app and in the agents' replies. */
+    timeFormat: TimeFormat,
   })
   .meta({ id: 'UserSettings' });
 export type UserSettings = z.infer<typeof UserSettings>;
@@ -49,6 +54,8 @@ export const RegisterBody = z.object({
   username: Username.optional(),
   timezone: TimeZone.optional(),
   deviceName: DeviceName.optional(),
+  /** The client's locale's clock; without it, the request's Accept-Language decides (else 24h). */
+  settings: z.object({ timeFormat: TimeFormat.optional() }).optional(),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
@@ -65,7 +72,7 @@ export const UpdateMeBody = z
   .object({
     username: Username.nullable().optional(),
     timezone: TimeZone.optional(),
-    settings: z.object({ memoryExtraction: z.boolean().optional() }).strict().optional(),
+    settings: z.object({ memoryExtraction: z.boolean().optional(), timeFormat: TimeFormat.optional() }).strict().optional(),
   })
   .strict();
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;

@@ -22,6 +22,8 @@ export interface AgentRunInput {
   content: string;
   sourceMessageId: string;
   onDelta?: (text: string) => void;
+  /** Aborted when the user stops the reply (POST /api/messages/:id/stop). */
+  signal?: AbortSignal;
 }
 
 export interface AgentRunResult {
@@ -78,6 +80,8 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
   const controller = new AbortController();
   const timeoutMs = app.config.agentTimeoutMs;
   const timer = setTimeout(() => controller.abort(new AgentTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  const stop = () => controller.abort(input.signal?.reason);
+  input.signal?.addEventListener('abort', stop, { once: true });
   const ctx = createAgentContext(app, { ...input, signal: controller.signal });
   const started = performance.now();
   let outcome = 'ok';
@@ -98,11 +102,17 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
     if (pendingAction) metadata.pendingAction = { ...pendingAction, status: 'pending' };
     return { reply: { content: reply.content, metadata }, engine: engine.name, pendingAction };
   } catch (err) {
+    if (input.signal?.aborted) {
+      // Stopped by the user: not a failure; the caller keeps what was written so far.
+      outcome = 'stopped';
+      return { reply: { content: '', metadata: { status: 'stopped', engine: engine.name } }, engine: engine.name, pendingAction: undefined };
+    }
     outcome = err instanceof AgentTimeoutError ? 'timeout' : 'error';
     app.log.warn({ err, agent: input.agentName, engine: engine.name }, 'agent run failed');
     return { reply: failureReply(input.agentName, err, engine.name), engine: engine.name, pendingAction: undefined };
   } finally {
     clearTimeout(timer);
+    input.signal?.removeEventListener('abort', stop);
     logEvent(app, 'agent.run', {
       userId: input.user.id,
       agent: input.agentName ?? 'assistant',

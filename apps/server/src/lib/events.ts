@@ -11,6 +11,7 @@ export type BusinessEvent =
   | 'auth.password_changed'
   | 'account.deleted'
   | 'message.sent'
+  | 'message.deleted'
   | 'agent.run'
   | 'tool.call'
   | 'action.proposed'

@@ -29,6 +29,8 @@ export const users = pgTable('users', {
   timezone: varchar('timezone', { length: 64 }).notNull().default('UTC'),
   // Added: a model may read ordinary messages for facts to remember only when the user opts in.
   memoryExtraction: boolean('memory_extraction').notNull().default(false),
+  // Added: '24h' or '12h', from the client's locale at sign-up; the app and the agents' replies follow it.
+  timeFormat: varchar('time_format', { length: 3 }).notNull().default('24h'),
 });
 
 export const messages = pgTable(
@@ -53,6 +55,9 @@ export const messages = pgTable(
     uniqueIndex('messages_user_client_role_uq').on(t.userId, t.clientId, t.role).where(sql`${t.clientId} IS NOT NULL`),
     index('messages_user_seq_idx').on(t.userId, t.seq.desc().nullsFirst()),
     index('messages_user_agent_seq_idx').on(t.userId, t.agentName, t.seq.desc().nullsFirst()),
+    // Search (GET /api/messages?q=): word prefixes in any language, and English word forms.
+    index('messages_search_simple_idx').using('gin', sql`to_tsvector('simple', ${t.content})`),
+    index('messages_search_english_idx').using('gin', sql`to_tsvector('english', ${t.content})`),
   ],
 );
 

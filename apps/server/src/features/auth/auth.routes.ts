@@ -43,7 +43,7 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       responses: { 201: AuthResponse },
       errors: [409, 429],
     },
-    async ({ body }) => ({ status: 201, body: await auth.register(ctx, body) }),
+    async ({ body, req }) => ({ status: 201, body: await auth.register(ctx, body, req.get('accept-language')) }),
   );
 
   api.route(

@@ -1,4 +1,4 @@
-import type { AuthResponse, RegisterBody, Session, UpdateMeBody, User } from '@lifeos/contract';
+import type { AuthResponse, RegisterBody, Session, TimeFormat, UpdateMeBody, User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
@@ -23,7 +23,7 @@ export function toUser(row: repo.UserRow): User {
     username: row.username,
     timezone: row.timezone,
     createdAt: (row.createdAt ?? new Date(0)).toISOString(),
-    settings: { memoryExtraction: row.memoryExtraction },
+    settings: { memoryExtraction: row.memoryExtraction, timeFormat: row.timeFormat === '12h' ? '12h' : '24h' },
   };
 }
 
@@ -53,13 +53,31 @@ async function startSession(ctx: AppContext, user: repo.UserRow, deviceName: str
   };
 }
 
-export async function register(ctx: AppContext, input: RegisterBody): Promise<AuthResponse> {
+/** The clock of the first locale in an Accept-Language header that Intl knows; 24h without one. */
+export function timeFormatOfLocale(acceptLanguage: string | undefined): TimeFormat {
+  const tags = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => part.split(';')[0]!.trim())
+    .filter((tag) => tag && tag !== '*');
+  for (const tag of tags.slice(0, 5)) {
+    try {
+      const cycle = new Intl.DateTimeFormat(tag, { hour: 'numeric' }).resolvedOptions().hourCycle;
+      return cycle === 'h12' || cycle === 'h11' ? '12h' : '24h';
+    } catch {
+      // not a locale Intl knows: try the next one
+    }
+  }
+  return '24h';
+}
+
+export async function register(ctx: AppContext, input: RegisterBody, acceptLanguage?: string): Promise<AuthResponse> {
   rejectCommonPassword(input.password, 'password');
   const user = await repo.insertUser(ctx.db, {
     email: input.email,
     passwordHash: await hashPassword(input.password),
     username: input.username ?? null,
     timezone: input.timezone ?? 'UTC',
+    timeFormat: input.settings?.timeFormat ?? timeFormatOfLocale(acceptLanguage),
   });
   if (!user) throw new HttpError(409, 'email_taken', 'An account with this email already exists');
   logEvent(ctx, 'user.registered', { userId: user.id });
@@ -142,6 +160,7 @@ export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeB
     ...(input.username !== undefined ? { username: input.username } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.settings?.memoryExtraction !== undefined ? { memoryExtraction: input.settings.memoryExtraction } : {}),
+    ...(input.settings?.timeFormat !== undefined ? { timeFormat: input.settings.timeFormat } : {}),
   });
   if (!row) throw notFound('User');
   await publishAuthEvent(ctx, { userId: auth.userId, type: USER_UPDATED, data: null });
