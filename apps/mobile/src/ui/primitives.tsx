@@ -22,20 +22,38 @@ export function focusRing(color: string): ViewStyle & TextStyle {
 
 type ButtonProps = Omit<PressableProps, 'children' | 'style'> & {
   label: string;
-  variant?: 'primary' | 'secondary' | 'danger' | 'ghost';
+  variant?: 'primary' | 'secondary' | 'danger' | 'destructive' | 'ghost';
   busy?: boolean;
   style?: StyleProp<ViewStyle>;
   compact?: boolean;
 };
 
-export function Button({ label, variant = 'primary', busy, disabled, style, compact, ...rest }: ButtonProps) {
+export const Button = forwardRef<View, ButtonProps>(function Button({ label, variant = 'primary', busy, disabled, style, compact, ...rest }, ref) {
   const { colors } = useTheme();
   const inactive = disabled || busy;
   const background =
-    variant === 'primary' ? colors.primary : variant === 'danger' ? colors.dangerSurface : variant === 'secondary' ? colors.surfaceAlt : 'transparent';
-  const foreground = variant === 'primary' ? colors.onPrimary : variant === 'danger' ? colors.danger : variant === 'ghost' ? colors.link : colors.text;
+    variant === 'primary'
+      ? colors.primary
+      : variant === 'destructive'
+        ? colors.dangerStrong
+        : variant === 'danger'
+          ? colors.dangerSurface
+          : variant === 'secondary'
+            ? colors.surfaceAlt
+            : 'transparent';
+  const foreground =
+    variant === 'primary'
+      ? colors.onPrimary
+      : variant === 'destructive'
+        ? colors.onDangerStrong
+        : variant === 'danger'
+          ? colors.danger
+          : variant === 'ghost'
+            ? colors.link
+            : colors.text;
   return (
     <Pressable
+      ref={ref}
       role="button"
       accessibilityRole="button"
       accessibilityLabel={rest.accessibilityLabel ?? label}
@@ -60,7 +78,7 @@ export function Button({ label, variant = 'primary', busy, disabled, style, comp
       <Text style={[styles.buttonLabel, { color: foreground }]}>{label}</Text>
     </Pressable>
   );
-}
+});
 
 type FieldProps = TextInputProps & {
   label: string;
