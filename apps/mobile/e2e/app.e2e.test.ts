@@ -11,6 +11,7 @@ import {
   WEB_DIR,
   accessToken,
   composer,
+  confirmInApp,
   eventually,
   launchBrowser,
   login,
@@ -58,7 +59,7 @@ describe('LifeOS in a browser', () => {
 
       await b.page.getByRole('link', { name: 'Create an account' }).click();
       await b.page.getByLabel('Email').fill('not an email');
-      await b.page.getByLabel('Password').fill('short');
+      await b.page.getByLabel('Password', { exact: true }).fill('short');
       await b.page.getByRole('button', { name: 'Create account' }).click();
       await b.page.getByText('Must be a valid email address').waitFor();
       await b.page.getByText('Must be at least 8 characters').waitFor();
@@ -74,7 +75,7 @@ describe('LifeOS in a browser', () => {
       await b.page.getByRole('button', { name: 'Sign in' }).waitFor();
       await b.page.getByRole('link', { name: 'Create an account' }).click();
       await b.page.getByLabel('Email').fill(account.email);
-      await b.page.getByLabel('Password').fill(account.password);
+      await b.page.getByLabel('Password', { exact: true }).fill(account.password);
       await b.page.getByRole('button', { name: 'Create account' }).click();
       await b.page.getByRole('alert').filter({ hasText: 'An account with this email already exists' }).waitFor();
       assert.deepEqual(b.errors, []);
@@ -176,10 +177,11 @@ describe('LifeOS in a browser', () => {
       // The laptop signs the phone out (Devices): the phone's stream and requests fail, its refresh too.
       await laptop.page.getByTestId('nav-devices').click();
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).waitFor();
-      laptop.page.once('dialog', (dialog) => void dialog.accept());
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).click();
+      await confirmInApp(laptop.page);
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).waitFor({ state: 'detached' });
       await phone.page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+      await phone.page.getByText('You were signed out: this session was ended on another device').waitFor();
       assert.equal(await phone.page.evaluate(() => localStorage.getItem('lifeos.session')), null);
       assert.deepEqual([...laptop.errors, ...phone.errors], []);
     } finally {
@@ -242,8 +244,8 @@ describe('LifeOS in a browser', () => {
       await b.page.getByTestId('memory-edit-input').fill('My dentist is Dr. Weiss-Berger');
       await b.page.getByTestId('memory-save').click();
       await b.page.getByTestId('memory-content').filter({ hasText: 'Weiss-Berger' }).waitFor();
-      b.page.once('dialog', (dialog) => void dialog.accept());
       await b.page.getByRole('button', { name: /^Forget memory: .*Weiss-Berger/ }).click();
+      await confirmInApp(b.page);
       await b.page.getByTestId('memory-content').filter({ hasText: 'Weiss-Berger' }).waitFor({ state: 'detached' });
       await b.page.getByTestId('memories-search').fill('');
       await b.page.getByTestId('memory-content').filter({ hasText: 'bike lock' }).waitFor();

@@ -113,7 +113,7 @@ export async function register(page: Page, baseUrl: string, account: { email: st
   await page.goto(`${baseUrl}/register`);
   if (name) await page.getByLabel('Name (optional)').fill(name);
   await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await composer(page).waitFor({ timeout: 20_000 });
 }
@@ -121,7 +121,7 @@ export async function register(page: Page, baseUrl: string, account: { email: st
 export async function login(page: Page, baseUrl: string, account: { email: string; password: string }): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await composer(page).waitFor({ timeout: 20_000 });
 }
@@ -132,6 +132,17 @@ export async function send(page: Page, text: string): Promise<void> {
   await box.click();
   await box.fill(text);
   await box.press('Enter');
+}
+
+/** Answers the app's own confirmation dialog with its (red) confirm button; a browser dialog would fail the test. */
+export async function confirmInApp(page: Page): Promise<void> {
+  page.once('dialog', (dialog) => {
+    throw new Error(`unexpected browser dialog: ${dialog.message()}`);
+  });
+  const dialog = page.getByRole('alertdialog');
+  await dialog.waitFor();
+  await dialog.getByTestId('confirm-ok').click();
+  await dialog.waitFor({ state: 'detached' });
 }
 
 /** The assistant bubbles that contain `text`. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDovecot, type Dovecot } from '../../server/test/helpers/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../../server/test/helpers/smtp-sink.ts';
-import { launchBrowser, newAccount, register, replyWith, screenshot, send, startServer, type RunningServer } from './helpers.ts';
+import { confirmInApp, launchBrowser, newAccount, register, replyWith, screenshot, send, startServer, type RunningServer } from './helpers.ts';
 
 const ALICE = { email: 'alice@example.test', password: 'imap-secret' };
 
@@ -36,7 +36,7 @@ describe('LifeOS in a browser, with a mailbox', () => {
         await b.page.getByLabel('SMTP server').fill(sink.host);
         await b.page.getByLabel('Port').nth(1).fill(String(sink.port));
         await b.page.getByRole('switch', { name: 'SMTP uses TLS' }).click();
-        await b.page.getByLabel('Password', { exact: true }).fill(password);
+        await b.page.getByLabel('Mail password', { exact: true }).fill(password);
         await b.page.getByRole('button', { name: 'Connect account' }).click();
       };
 
@@ -69,8 +69,8 @@ describe('LifeOS in a browser, with a mailbox', () => {
       assert.deepEqual(mail?.envelope.to, ['jo@example.com']);
 
       await b.page.getByTestId('nav-connections').click();
-      b.page.once('dialog', (dialog) => void dialog.accept());
       await b.page.getByRole('button', { name: `Disconnect ${ALICE.email}` }).click();
+      await confirmInApp(b.page);
       await b.page.getByText('No accounts connected yet.').waitFor();
       assert.deepEqual(b.errors, []);
     } finally {

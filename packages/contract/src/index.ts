@@ -10,3 +10,4 @@ export * from './connections.ts';
 export * from './mail.ts';
 export * from './calendar.ts';
 export * from './memory.ts';
+export * from './discovery.ts';

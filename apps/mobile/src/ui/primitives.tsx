@@ -84,14 +84,19 @@ type FieldProps = TextInputProps & {
   label: string;
   error?: string | null;
   hint?: string;
+  /** Drawn at the end of the label row (e.g. a show-password toggle). */
+  accessory?: ReactNode;
 };
 
-export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ label, error, hint, style, onFocus, onBlur, ...rest }, ref) {
+export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ label, error, hint, style, onFocus, onBlur, accessory, ...rest }, ref) {
   const { colors } = useTheme();
   const [focused, setFocused] = useState(false);
   return (
     <View style={styles.field}>
-      <Text style={[styles.label, { color: colors.text }]}>{label}</Text>
+      <View style={styles.labelRow}>
+        <Text style={[styles.label, { color: colors.text }]}>{label}</Text>
+        {accessory}
+      </View>
       <TextInput
         ref={ref}
         accessibilityLabel={label}
@@ -121,6 +126,32 @@ export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ 
         <Text style={[styles.hint, { color: colors.textMuted }]}>{hint}</Text>
       ) : null}
     </View>
+  );
+});
+
+/** A password box with a Show/Hide toggle. */
+export const PasswordField = forwardRef<TextInput, FieldProps>(function PasswordField(props, ref) {
+  const { colors } = useTheme();
+  const [shown, setShown] = useState(false);
+  return (
+    <TextField
+      ref={ref}
+      {...props}
+      secureTextEntry={!shown}
+      accessory={
+        <Pressable
+          role="button"
+          aria-pressed={shown}
+          accessibilityLabel={shown ? `Hide characters of ${props.label.toLowerCase()}` : `Show characters of ${props.label.toLowerCase()}`}
+          onPress={() => setShown((v) => !v)}
+          hitSlop={8}
+          style={(state) => [styles.reveal, (state as { focused?: boolean }).focused && focusRing(colors.focus)]}
+          testID={props.testID ? `${props.testID}-reveal` : undefined}
+        >
+          <Text style={[styles.revealText, { color: colors.link }]}>{shown ? 'Hide' : 'Show'}</Text>
+        </Pressable>
+      }
+    />
   );
 });
 
@@ -167,6 +198,9 @@ export function Loading({ label = 'Loading' }: { label?: string }) {
 }
 
 export const styles = StyleSheet.create({
+  labelRow: { flexDirection: 'row', justifyContent: 'space-between', alignItems: 'center' },
+  reveal: { paddingHorizontal: 6, paddingVertical: 2, borderRadius: 6 },
+  revealText: { fontSize: 13, fontWeight: '600' },
   button: {
     minHeight: 44,
     paddingHorizontal: 16,

@@ -53,7 +53,7 @@ export function useLogout() {
         await api.request('/auth/logout', { method: 'POST' });
       } finally {
         // Signed out on this device even when the server cannot be told.
-        await api.signOutLocally();
+        await api.signOutLocally('user');
       }
     },
   });

@@ -1,4 +1,4 @@
-import Ionicons from '@expo/vector-icons/Ionicons';
+import Feather from '@expo/vector-icons/Feather';
 import { useEffect, useState } from 'react';
 import { Pressable, StyleSheet, Text } from 'react-native';
 import { focusRing } from '@/ui/primitives';
@@ -44,7 +44,7 @@ export function JumpToLatest({ count, onPress }: { count: number; onPress(): voi
         (state as { focused?: boolean }).focused && focusRing(colors.focus),
       ]}
     >
-      <Ionicons name="arrow-down" size={16} color={colors.text} />
+      <Feather name="arrow-down" size={16} color={colors.text} />
       <Text style={[styles.text, { color: colors.text }]}>{label}</Text>
     </Pressable>
   );

@@ -1,4 +1,4 @@
-import Ionicons from '@expo/vector-icons/Ionicons';
+import Feather from '@expo/vector-icons/Feather';
 import { useState, type ComponentProps } from 'react';
 import { Pressable, StyleSheet, Text, View } from 'react-native';
 import { PendingAction, type Message } from '@lifeos/contract';
@@ -89,7 +89,7 @@ export function MessageBubble({ message, clock = {}, onRetry, onRegenerate, onDe
   );
 }
 
-type IconName = ComponentProps<typeof Ionicons>['name'];
+type IconName = ComponentProps<typeof Feather>['name'];
 
 function MessageActions({ message, label, onRegenerate, onDelete }: { message: Message; label: string; onRegenerate?: (() => void) | undefined; onDelete?: (() => void) | undefined }) {
   const { colors } = useTheme();
@@ -101,9 +101,9 @@ function MessageActions({ message, label, onRegenerate, onDelete }: { message: M
     });
   return (
     <View style={[styles.actions, message.role === 'user' && styles.actionsMine]}>
-      <IconButton icon={copied ? 'checkmark' : 'copy-outline'} label={copied ? 'Copied' : `Copy ${label}`} onPress={copy} testID="message-copy" />
-      {onRegenerate ? <IconButton icon="refresh" label={`Regenerate ${label}`} onPress={onRegenerate} testID="message-regenerate" /> : null}
-      {onDelete ? <IconButton icon="trash-outline" label={`Delete ${label}`} onPress={onDelete} testID="message-delete" color={colors.danger} /> : null}
+      <IconButton icon={copied ? 'check' : 'copy'} label={copied ? 'Copied' : `Copy ${label}`} onPress={copy} testID="message-copy" />
+      {onRegenerate ? <IconButton icon="refresh-cw" label={`Regenerate ${label}`} onPress={onRegenerate} testID="message-regenerate" /> : null}
+      {onDelete ? <IconButton icon="trash-2" label={`Delete ${label}`} onPress={onDelete} testID="message-delete" color={colors.danger} /> : null}
     </View>
   );
 }
@@ -123,7 +123,7 @@ export function IconButton({ icon, label, onPress, testID, color }: { icon: Icon
         (state as { focused?: boolean }).focused && focusRing(colors.focus),
       ]}
     >
-      <Ionicons name={icon} size={16} color={color ?? colors.textMuted} />
+      <Feather name={icon} size={16} color={color ?? colors.textMuted} />
     </Pressable>
   );
 }
