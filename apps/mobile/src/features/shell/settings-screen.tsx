@@ -29,7 +29,7 @@ export function SettingsScreen() {
           </Pressable>
         </Link>
       ))}
-      <Button label="Log out" variant="secondary" busy={logout.isPending} onPress={() => logout.mutate()} style={styles.logout} testID="settings-logout" />
+      <Button label="Sign out" variant="secondary" busy={logout.isPending} onPress={() => logout.mutate()} style={styles.logout} testID="settings-logout" />
     </ScrollView>
   );
 }
