@@ -2,7 +2,8 @@
 // fresh data folder) serving the built web app, driven by Debian's Chromium
 // through playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 export const CHROMIUM = '/usr/bin/chromium';
 
 export const PHONE = { width: 390, height: 844 };
-export const DESKTOP = { width: 1280, height: 800 };
+export const DESKTOP = { width: 1366, height: 860 };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,7 +73,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 export type Browser = { context: BrowserContext; page: Page; errors: string[]; close(): Promise<void> };
 
 /** A fresh browser profile (one "device"). */
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; touch?: boolean; timezoneId?: string; locale?: string } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'lifeos-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -80,9 +83,12 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: options.viewport ?? DESKTOP,
     colorScheme: options.colorScheme ?? 'light',
-    locale: 'en-US',
-    timezoneId: 'Europe/Berlin',
+    locale: options.locale ?? 'en-US',
+    timezoneId: options.timezoneId ?? 'Europe/Berlin',
+    // A phone: touch, and CSS sees a coarse pointer.
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
   });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -169,4 +175,23 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_0
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string }[] };
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on the page as it is now; returns the
+ * serious and critical violations. Injected through the debugger protocol, so
+ * the page's Content-Security-Policy stays as users get it.
+ */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(`${AXE_SOURCE}\n;0`);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, html: n.html.slice(0, 160) })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

@@ -93,10 +93,7 @@ export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ 
   const [focused, setFocused] = useState(false);
   return (
     <View style={styles.field}>
-      <View style={styles.labelRow}>
-        <Text style={[styles.label, { color: colors.text }]}>{label}</Text>
-        {accessory}
-      </View>
+      <Text style={[styles.label, { color: colors.text }]}>{label}</Text>
       <TextInput
         ref={ref}
         accessibilityLabel={label}
@@ -118,6 +115,8 @@ export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ 
         }}
         {...rest}
       />
+      {/* After the input in reading and Tab order, drawn at the end of the label row. */}
+      {accessory ? <View style={styles.accessory}>{accessory}</View> : null}
       {error ? (
         <Text style={[styles.fieldError, { color: colors.danger }]} accessibilityLiveRegion="polite" role="alert">
           {error}
@@ -198,7 +197,7 @@ export function Loading({ label = 'Loading' }: { label?: string }) {
 }
 
 export const styles = StyleSheet.create({
-  labelRow: { flexDirection: 'row', justifyContent: 'space-between', alignItems: 'center' },
+  accessory: { position: 'absolute', top: -2, right: 0 },
   reveal: { paddingHorizontal: 6, paddingVertical: 2, borderRadius: 6 },
   revealText: { fontSize: 13, fontWeight: '600' },
   button: {

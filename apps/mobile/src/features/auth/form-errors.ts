@@ -15,12 +15,13 @@ const FIELD_NAMES: Record<string, string> = {
 /** A person's words for a validator's complaint ("Too small: expected string to have >=1 characters" is not one). */
 export function humanIssue(field: string, issue: Pick<z.core.$ZodIssue, 'code' | 'message'> & { minimum?: unknown; maximum?: unknown }): string {
   const what = FIELD_NAMES[field] ?? 'this';
+  // Our own schema messages ("Must be at least 8 characters") already read well.
+  const generic = /^(Too small|Too big|Invalid input|Expected)/i.test(issue.message) || issue.message === '';
+  if (!generic) return issue.message;
   if (issue.code === 'too_small') return Number(issue.minimum) <= 1 ? `Enter ${what}.` : `Use at least ${String(issue.minimum)} characters.`;
   if (issue.code === 'too_big') return `Use at most ${String(issue.maximum)} characters.`;
   if (issue.code === 'invalid_type') return `Enter ${what}.`;
-  // Our own schema messages ("Must be a valid email address") already read well.
-  if (/^(Too small|Too big|Invalid input|Expected)/i.test(issue.message)) return `Check ${what}.`;
-  return issue.message;
+  return `Check ${what}.`;
 }
 
 /** The first message per field of a failed zod parse, in plain words. */

@@ -19,11 +19,17 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const { away, setAway, newCount } = useAwayFromLatest(props.items);
   const { hasOlder, loadingOlder, onLoadOlder } = props;
 
+  // After a send, what follows (the message, the reply) stays in view for a moment.
+  const pinnedUntil = useRef(0);
   const scrollToLatest = () => {
     // With column-reverse the newest end is offset 0.
-    scroller.current?.scrollTo({ y: 0, animated: true });
+    scroller.current?.scrollTo({ y: 0, animated: false });
+    pinnedUntil.current = Date.now() + 2_000;
     setAway(false);
   };
+  useEffect(() => {
+    if (Date.now() < pinnedUntil.current) scroller.current?.scrollTo({ y: 0, animated: false });
+  }, [props.items]);
   useImperativeHandle(ref, () => ({
     scrollToLatest,
     scrollToMessage(id) {
