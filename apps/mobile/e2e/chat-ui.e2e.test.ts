@@ -149,7 +149,8 @@ describe('the chat in a browser, with a language model', () => {
       await b.page.getByText('Today', { exact: true }).first().waitFor();
 
       // Up a little: two messages come in from elsewhere.
-      await b.page.getByTestId('message-list').evaluate((el) => el.scrollBy(0, -1500));
+      await b.page.getByTestId('message-list').hover();
+      await b.page.mouse.wheel(0, -1500);
       await eventually(async () => (await scrollOffset(b.page)) < -1000);
       await post(server, token, 'from the phone');
       await b.page.getByRole('button', { name: /^Jump to latest \(2 new\)$/ }).waitFor({ timeout: 10_000 });
@@ -159,7 +160,8 @@ describe('the chat in a browser, with a language model', () => {
       await b.page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
 
       // Scrolled up again, then sending: the new message is in view.
-      await b.page.getByTestId('message-list').evaluate((el) => el.scrollBy(0, -1500));
+      await b.page.getByTestId('message-list').hover();
+      await b.page.mouse.wheel(0, -1500);
       await eventually(async () => (await scrollOffset(b.page)) < -1000);
       await send(b.page, 'sent while scrolled up');
       await userMessage(b.page, 'sent while scrolled up').waitFor();
@@ -168,14 +170,34 @@ describe('the chat in a browser, with a language model', () => {
       assert.equal(await b.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Message', 'focus stays in the composer');
 
       // To the top: the older page loads above, and what was on screen stays put.
-      const anchor = userMessage(b.page, 'history 12');
-      await b.page.getByTestId('message-list').evaluate((el) => el.scrollTo(0, -(el.scrollHeight - el.clientHeight)));
-      await anchor.waitFor();
-      await userMessage(b.page, 'history 1').waitFor({ state: 'attached', timeout: 15_000 });
+      // With the mouse wheel, as a person scrolls.
+      const toTop = async () => {
+        await b.page.getByTestId('message-list').hover();
+        await b.page.mouse.wheel(0, -20_000);
+      };
+      const count = () => b.page.getByTestId('message-user').count();
+      const loaded = await count();
+      // Older pages arrive a moment later, as on a slow network: the position before and after can be compared.
+      await b.page.route(/\/api\/messages\?.*before=/, async (route) => {
+        await new Promise((r) => setTimeout(r, 1_000));
+        await route.continue();
+      });
+      const anchor = b.page.getByText('history 29', { exact: true });
+      await toTop();
+      await eventually(async () => (await b.page.getByTestId('message-list').evaluate((el) => el.scrollHeight - el.clientHeight + el.scrollTop)) < 100);
       const before = (await anchor.boundingBox())!.y;
+      await eventually(async () => (await count()) > loaded, 15_000);
       await b.page.waitForTimeout(300);
       const after = (await anchor.boundingBox())!.y;
+      // Only the one page: the reader was not carried to the top of it.
+      assert.equal(await b.page.getByTestId('history-start').count(), 0);
       assert.ok(Math.abs(after - before) < 5, `the visible message stayed put (${before} -> ${after})`);
+      // And on up to the beginning.
+      await eventually(async () => {
+        await toTop();
+        return (await b.page.getByTestId('history-start').count()) > 0;
+      }, 30_000);
+      await b.page.getByText('history 1', { exact: true }).waitFor({ state: 'attached' });
       await b.page.getByTestId('history-start').waitFor();
       assert.deepEqual(b.errors, []);
     } finally {

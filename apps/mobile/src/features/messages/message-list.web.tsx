@@ -1,4 +1,4 @@
-import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef } from 'react';
 import { ScrollView, StyleSheet, View, type NativeScrollEvent, type NativeSyntheticEvent } from 'react-native';
 import { ChatRow, HistoryStart, messageAnchor, type MessageListHandle, type MessageListProps } from './chat-row';
 import { JumpToLatest, useAwayFromLatest } from './jump-to-latest';
@@ -42,6 +42,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
 
   const maybeLoadOlder = () => {
     const { offset, content, viewport } = metrics.current;
+    if (content === 0 || viewport === 0) return; // not laid out yet
     // Distance to the oldest end: offsets run from 0 (newest) to -(content - viewport).
     if (hasOlder && !loadingOlder && content - viewport + offset < LOAD_OLDER_PX) onLoadOlder();
   };
@@ -51,9 +52,26 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const onScroll = (event: NativeSyntheticEvent<NativeScrollEvent>) => {
     const { contentOffset, contentSize, layoutMeasurement } = event.nativeEvent;
     metrics.current = { offset: contentOffset.y, content: contentSize.height, viewport: layoutMeasurement.height };
-    setAway(Math.abs(contentOffset.y) > NEAR_LATEST_PX);
+    const away = Math.abs(contentOffset.y) > NEAR_LATEST_PX;
+    // The reader scrolled up on their own: stop holding the latest in view.
+    if (away) pinnedUntil.current = 0;
+    setAway(away);
     maybeLoadOlder();
   };
+
+  // An older page went in above: keep the same distance from the newest end, so
+  // what the reader looks at does not move (the browser would keep the top instead).
+  const messageKeys = props.items.filter((i) => i.kind === 'message').map((i) => i.key);
+  const oldestKey = messageKeys.at(-1);
+  const newestKey = messageKeys[0];
+  const previous = useRef({ oldestKey, newestKey });
+  useLayoutEffect(() => {
+    const before = previous.current;
+    previous.current = { oldestKey, newestKey };
+    if (before.oldestKey === oldestKey || before.newestKey !== newestKey) return;
+    const node = scroller.current?.getScrollableNode?.() as HTMLElement | undefined;
+    if (node && metrics.current.offset < 0) node.scrollTop = metrics.current.offset;
+  }, [oldestKey, newestKey]);
 
   const chronological = [...props.items].reverse();
   return (
@@ -63,6 +81,9 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         style={styles.scroller}
         contentContainerStyle={styles.content}
         onScroll={onScroll}
+        // The reader takes over: stop holding the latest in view.
+        {...({ onWheel: () => (pinnedUntil.current = 0) } as object)}
+        onTouchMove={() => (pinnedUntil.current = 0)}
         scrollEventThrottle={100}
         onLayout={(e) => (metrics.current.viewport = e.nativeEvent.layout.height)}
         onContentSizeChange={(_w, h) => (metrics.current.content = h)}
