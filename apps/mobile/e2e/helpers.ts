@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate() run in the browser: they use its types.
 // End-to-end helpers: the real server (`apps/server/src/main.ts`, PGlite in a
 // fresh data folder) serving the built web app, driven by Debian's Chromium
 // through playwright-core.
