@@ -138,7 +138,6 @@ function EventCard({ event, clock, onOpen }: { event: CalendarEvent; clock: Cloc
   return (
     <Pressable
       role="button"
-      accessibilityLabel={`${event.title}, ${eventTimes(event, clock)}`}
       onPress={() => onOpen(event)}
       style={(state) => [(state as { focused?: boolean }).focused && focusRing(colors.focus), styles.eventPress]}
       testID="calendar-event"

@@ -152,7 +152,6 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           placeholderTextColor={colors.textMuted}
           accessibilityLabel="Message"
           accessibilityHint="Type @ to mention an agent"
-          aria-expanded={pickerOpen}
           style={[
             styles.input,
             { maxHeight, height: text ? Math.min(Math.max(MIN_HEIGHT, Math.ceil(contentHeight)), maxHeight) : MIN_HEIGHT },
