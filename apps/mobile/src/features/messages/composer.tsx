@@ -148,7 +148,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           autoFocus={autoFocus}
           enterKeyHint={touchFirst() ? 'enter' : 'send'}
           multiline
-          placeholder="Message — type @ for an agent"
+          placeholder="Message — @ for an agent"
           placeholderTextColor={colors.textMuted}
           accessibilityLabel="Message"
           accessibilityHint="Type @ to mention an agent"
