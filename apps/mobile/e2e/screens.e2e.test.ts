@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { startRadicale } from '../../server/test/helpers/radicale.ts';
 import {
   DESKTOP,
   PHONE,
@@ -159,6 +160,63 @@ describe('every screen, checked with axe-core', () => {
       assert.deepEqual(b.errors, []);
     } finally {
       await b.close();
+    }
+  });
+
+  it('when the server has no Google and no model, then neither is offered; changing the password works and asks again for a wrong one', async () => {
+    const b = await launchBrowser();
+    try {
+      const account = newAccount();
+      await register(b.page, server.url, account);
+      await b.page.goto(`${server.url}/settings/connections`);
+      await b.page.getByRole('button', { name: 'Connect calendar' }).waitFor();
+      assert.equal(await b.page.getByRole('button', { name: 'Connect Google' }).count(), 0);
+
+      await b.page.goto(`${server.url}/settings/account`);
+      const toggle = b.page.getByTestId('account-memory-extraction');
+      await toggle.waitFor();
+      assert.equal(await toggle.getAttribute('aria-disabled'), 'true');
+      await b.page.getByText(/needs a language model, and this server has none configured/).waitFor();
+
+      await b.page.getByTestId('password-current').fill('not the password');
+      await b.page.getByTestId('password-new').fill('a brand new passphrase');
+      await b.page.getByTestId('password-change').click();
+      await b.page.getByText('That password is not right.').waitFor();
+      await b.page.getByTestId('password-current').fill(account.password);
+      await b.page.getByTestId('password-change').click();
+      await b.page.getByText('Password changed. Your other devices were signed out.').waitFor();
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: account.email, password: 'a brand new passphrase' }),
+      });
+      assert.equal(login.status, 200);
+      assert.deepEqual(b.errors, []);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('when I fill in the CalDAV form, then a wrong password is refused in plain words and the right one connects the calendar', async () => {
+    const radicale = await startRadicale();
+    const b = await launchBrowser();
+    try {
+      await register(b.page, server.url, newAccount());
+      await b.page.goto(`${server.url}/settings/connections`);
+      await b.page.getByTestId('caldav-url').fill(radicale.url);
+      await b.page.getByTestId('caldav-username').fill(radicale.username);
+      await b.page.getByTestId('caldav-password').fill('wrong password');
+      await b.page.getByTestId('caldav-connect').click();
+      await b.page.getByRole('alert').first().waitFor({ timeout: 20_000 });
+      assert.equal(await b.page.getByText(/Calendar connected/).count(), 0);
+      await b.page.getByTestId('caldav-password').fill(radicale.password);
+      await b.page.getByTestId('caldav-connect').click();
+      await b.page.getByText(/^Calendar connected/).waitFor({ timeout: 20_000 });
+      await b.page.getByText('CalDAV', { exact: false }).first().waitFor();
+      assert.deepEqual(b.errors, []);
+    } finally {
+      await b.close();
+      await radicale.stop();
     }
   });
 
