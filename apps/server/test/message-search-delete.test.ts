@@ -118,6 +118,7 @@ describe('messages: search, delete and the time format', () => {
       assert.equal((await register({ 'accept-language': 'de-DE,de;q=0.9' })).body.user.settings.timeFormat, '24h');
       assert.equal((await register({})).body.user.settings.timeFormat, '24h');
       assert.equal((await register({ 'accept-language': 'en-US' }, { settings: { timeFormat: '24h' } })).body.user.settings.timeFormat, '24h');
+      assert.equal((await register({}, { timeFormat: '12h' })).body.user.settings.timeFormat, '12h');
       assert.equal((await register({}, { settings: { timeFormat: 'sundial' } })).status, 400);
     });
 
@@ -127,6 +128,8 @@ describe('messages: search, delete and the time format', () => {
       assert.equal(patched.status, 200);
       assert.deepEqual(MeResponse.parse((await api.get('/api/auth/me')).body).user.settings, { memoryExtraction: false, timeFormat: '12h' });
       assert.equal((await api.patch('/api/auth/me', { settings: { timeFormat: '13h' } })).status, 400);
+      // The setting at the top level works the same.
+      assert.equal((await api.patch('/api/auth/me', { timeFormat: '24h' })).body.user.settings.timeFormat, '24h');
     });
   });
 });

@@ -56,6 +56,8 @@ export const RegisterBody = z.object({
   deviceName: DeviceName.optional(),
   /** The client's locale's clock; without it, the request's Accept-Language decides (else 24h). */
   settings: z.object({ timeFormat: TimeFormat.optional() }).optional(),
+  /** The same as `settings.timeFormat` (either is accepted). */
+  timeFormat: TimeFormat.optional(),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
@@ -73,6 +75,8 @@ export const UpdateMeBody = z
     username: Username.nullable().optional(),
     timezone: TimeZone.optional(),
     settings: z.object({ memoryExtraction: z.boolean().optional(), timeFormat: TimeFormat.optional() }).strict().optional(),
+    /** The same as `settings.timeFormat` (either is accepted). */
+    timeFormat: TimeFormat.optional(),
   })
   .strict();
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;

@@ -77,7 +77,7 @@ export async function register(ctx: AppContext, input: RegisterBody, acceptLangu
     passwordHash: await hashPassword(input.password),
     username: input.username ?? null,
     timezone: input.timezone ?? 'UTC',
-    timeFormat: input.settings?.timeFormat ?? timeFormatOfLocale(acceptLanguage),
+    timeFormat: input.settings?.timeFormat ?? input.timeFormat ?? timeFormatOfLocale(acceptLanguage),
   });
   if (!user) throw new HttpError(409, 'email_taken', 'An account with this email already exists');
   logEvent(ctx, 'user.registered', { userId: user.id });
@@ -156,11 +156,12 @@ export async function logout(ctx: AppContext, auth: AuthInfo): Promise<void> {
 }
 
 export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeBody): Promise<User> {
+  const timeFormat = input.settings?.timeFormat ?? input.timeFormat;
   const row = await repo.updateUser(ctx.db, auth.userId, {
     ...(input.username !== undefined ? { username: input.username } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.settings?.memoryExtraction !== undefined ? { memoryExtraction: input.settings.memoryExtraction } : {}),
-    ...(input.settings?.timeFormat !== undefined ? { timeFormat: input.settings.timeFormat } : {}),
+    ...(timeFormat !== undefined ? { timeFormat } : {}),
   });
   if (!row) throw notFound('User');
   await publishAuthEvent(ctx, { userId: auth.userId, type: USER_UPDATED, data: null });
