@@ -74,7 +74,8 @@ export const Button = forwardRef<View, ButtonProps>(function Button({ label, var
       }}
       {...rest}
     >
-      {busy ? <ActivityIndicator size="small" color={foreground} style={styles.buttonSpinner} /> : null}
+      {/* The button says it is busy (accessibilityState); the spinner is decoration. */}
+      {busy ? <ActivityIndicator size="small" color={foreground} style={styles.buttonSpinner} aria-hidden /> : null}
       <Text style={[styles.buttonLabel, { color: foreground }]}>{label}</Text>
     </Pressable>
   );
@@ -190,8 +191,8 @@ export function Card({ children, style }: { children: ReactNode; style?: StylePr
 export function Loading({ label = 'Loading' }: { label?: string }) {
   const { colors } = useTheme();
   return (
-    <View style={styles.loading} accessibilityLabel={label} role="progressbar">
-      <ActivityIndicator color={colors.textMuted} />
+    <View style={styles.loading}>
+      <ActivityIndicator color={colors.textMuted} accessibilityLabel={label} />
     </View>
   );
 }
