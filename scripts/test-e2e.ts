@@ -58,6 +58,11 @@ if (!process.argv.includes('--no-build')) {
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
+  const compress = await run(process.execPath, ['scripts/precompress.ts', 'dist'], { cwd: 'apps/mobile' });
+  if (compress.code !== 0) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
   console.log(`built in ${Math.round((performance.now() - started) / 1000)} s`);
 }
 

@@ -12,6 +12,7 @@ import {
   WEB_DIR,
   accessToken,
   composer,
+  confirmInApp,
   eventually,
   launchBrowser,
   login,
@@ -59,7 +60,7 @@ describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
 
       await b.page.getByRole('link', { name: 'Create an account' }).click();
       await b.page.getByLabel('Email').fill('not an email');
-      await b.page.getByLabel('Password').fill('short');
+      await b.page.getByLabel('Password', { exact: true }).fill('short');
       await b.page.getByRole('button', { name: 'Create account' }).click();
       await b.page.getByText('Must be a valid email address').waitFor();
       await b.page.getByText('Must be at least 8 characters').waitFor();
@@ -75,7 +76,7 @@ describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
       await b.page.getByRole('button', { name: 'Sign in' }).waitFor();
       await b.page.getByRole('link', { name: 'Create an account' }).click();
       await b.page.getByLabel('Email').fill(account.email);
-      await b.page.getByLabel('Password').fill(account.password);
+      await b.page.getByLabel('Password', { exact: true }).fill(account.password);
       await b.page.getByRole('button', { name: 'Create account' }).click();
       await b.page.getByRole('alert').filter({ hasText: 'An account with this email already exists' }).waitFor();
       assert.deepEqual(b.errors, []);
@@ -177,10 +178,11 @@ describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
       // The laptop signs the phone out (Devices): the phone's stream and requests fail, its refresh too.
       await laptop.page.getByTestId('nav-devices').click();
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).waitFor();
-      laptop.page.once('dialog', (dialog) => void dialog.accept());
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).click();
+      await confirmInApp(laptop.page);
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).waitFor({ state: 'detached' });
       await phone.page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+      await phone.page.getByText('You were signed out: this session was ended on another device').waitFor();
       assert.equal(await phone.page.evaluate(() => localStorage.getItem('lifeos.session')), null);
       assert.deepEqual([...laptop.errors, ...phone.errors], []);
     } finally {
@@ -243,8 +245,8 @@ describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
       await b.page.getByTestId('memory-edit-input').fill('My dentist is Dr. Weiss-Berger');
       await b.page.getByTestId('memory-save').click();
       await b.page.getByTestId('memory-content').filter({ hasText: 'Weiss-Berger' }).waitFor();
-      b.page.once('dialog', (dialog) => void dialog.accept());
       await b.page.getByRole('button', { name: /^Forget memory: .*Weiss-Berger/ }).click();
+      await confirmInApp(b.page);
       await b.page.getByTestId('memory-content').filter({ hasText: 'Weiss-Berger' }).waitFor({ state: 'detached' });
       await b.page.getByTestId('memories-search').fill('');
       await b.page.getByTestId('memory-content').filter({ hasText: 'bike lock' }).waitFor();

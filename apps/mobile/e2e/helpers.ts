@@ -1,8 +1,11 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate() run in the browser: they use its types.
 // End-to-end helpers: the real server (`apps/server/src/main.ts`, PGlite in a
 // fresh data folder) serving the built web app, driven by Debian's Chromium
 // through playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +18,7 @@ export const WEB_DIR = path.join(REPO_ROOT, 'apps/mobile/dist');
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 
 export const PHONE = { width: 390, height: 844 };
-export const DESKTOP = { width: 1280, height: 800 };
+export const DESKTOP = { width: 1366, height: 860 };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,10 +47,19 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const close = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  // A busy machine can take a while to start PGlite and the server.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) {
-      rmSync(dataDir, { recursive: true, force: true });
+      await close();
       throw new Error(`server exited: ${output}`);
     }
     try {
@@ -56,30 +68,21 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      // Nothing of a fixture that did not start stays behind.
+      await close();
       throw new Error(`server did not start: ${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    url,
-    output: () => output,
-    async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { url, output: () => output, close };
 }
 
 export type Browser = { context: BrowserContext; page: Page; errors: string[]; close(): Promise<void> };
 
 /** A fresh browser profile (one "device"). */
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; touch?: boolean; timezoneId?: string; locale?: string } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'lifeos-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: systemBinary('chromium'),
@@ -87,9 +90,12 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: options.viewport ?? DESKTOP,
     colorScheme: options.colorScheme ?? 'light',
-    locale: 'en-US',
-    timezoneId: 'Europe/Berlin',
+    locale: options.locale ?? 'en-US',
+    timezoneId: options.timezoneId ?? 'Europe/Berlin',
+    // A phone: touch, and CSS sees a coarse pointer.
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
   });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -120,7 +126,7 @@ export async function register(page: Page, baseUrl: string, account: { email: st
   await page.goto(`${baseUrl}/register`);
   if (name) await page.getByLabel('Name (optional)').fill(name);
   await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await composer(page).waitFor({ timeout: 20_000 });
 }
@@ -128,7 +134,7 @@ export async function register(page: Page, baseUrl: string, account: { email: st
 export async function login(page: Page, baseUrl: string, account: { email: string; password: string }): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await composer(page).waitFor({ timeout: 20_000 });
 }
@@ -139,6 +145,17 @@ export async function send(page: Page, text: string): Promise<void> {
   await box.click();
   await box.fill(text);
   await box.press('Enter');
+}
+
+/** Answers the app's own confirmation dialog with its (red) confirm button; a browser dialog would fail the test. */
+export async function confirmInApp(page: Page): Promise<void> {
+  page.once('dialog', (dialog) => {
+    throw new Error(`unexpected browser dialog: ${dialog.message()}`);
+  });
+  const dialog = page.getByRole('alertdialog');
+  await dialog.waitFor();
+  await dialog.getByTestId('confirm-ok').click();
+  await dialog.waitFor({ state: 'detached' });
 }
 
 /** The assistant bubbles that contain `text`. */
@@ -165,4 +182,23 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_0
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string }[] };
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on the page as it is now; returns the
+ * serious and critical violations. Injected through the debugger protocol, so
+ * the page's Content-Security-Policy stays as users get it.
+ */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(`${AXE_SOURCE}\n;0`);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, html: n.html.slice(0, 160) })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

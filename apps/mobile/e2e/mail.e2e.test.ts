@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { startDovecot, type Dovecot } from '../../server/test/helpers/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../../server/test/helpers/smtp-sink.ts';
 import { skipWithout } from '../../server/test/helpers/system-servers.ts';
-import { launchBrowser, newAccount, register, replyWith, screenshot, send, startServer, type RunningServer } from './helpers.ts';
+import { confirmInApp, launchBrowser, newAccount, register, replyWith, screenshot, send, startServer, type RunningServer } from './helpers.ts';
 
 const ALICE = { email: 'alice@example.test', password: 'imap-secret' };
 
@@ -39,7 +39,7 @@ describe('LifeOS in a browser, with a mailbox', { skip: await skipWithout('chrom
         await b.page.getByRole('switch', { name: 'SMTP uses TLS' }).click();
         // The test servers offer no TLS: the user's explicit choice.
         await b.page.getByRole('switch', { name: /Allow a server without encryption/ }).click();
-        await b.page.getByLabel('Password', { exact: true }).fill(password);
+        await b.page.getByLabel('Mail password', { exact: true }).fill(password);
         await b.page.getByRole('button', { name: 'Connect account' }).click();
       };
 
@@ -72,8 +72,8 @@ describe('LifeOS in a browser, with a mailbox', { skip: await skipWithout('chrom
       assert.deepEqual(mail?.envelope.to, ['jo@example.com']);
 
       await b.page.getByTestId('nav-connections').click();
-      b.page.once('dialog', (dialog) => void dialog.accept());
       await b.page.getByRole('button', { name: `Disconnect ${ALICE.email}` }).click();
+      await confirmInApp(b.page);
       await b.page.getByText('No accounts connected yet.').waitFor();
       assert.deepEqual(b.errors, []);
     } finally {

@@ -6,6 +6,7 @@ import { ApiProvider, useApi, useAuthStatus } from '@/lib/api-context';
 import { resolveApiUrl } from '@/lib/config';
 import { connectQueryClientToDevice, createQueryClient } from '@/lib/query-client';
 import { createTokenStore } from '@/lib/token-store';
+import { DialogProvider } from '@/ui/dialog';
 import { ThemeProvider } from '@/ui/theme';
 
 /** Everything the screens need: API client, query cache, theme, safe areas. */
@@ -21,8 +22,10 @@ export function AppProviders({ children, client }: { children: ReactNode; client
       <ApiProvider client={api}>
         <QueryClientProvider client={queryClient}>
           <ThemeProvider>
-            <ForgetOnSignOut />
-            {children}
+            <DialogProvider>
+              <ForgetOnSignOut />
+              {children}
+            </DialogProvider>
           </ThemeProvider>
         </QueryClientProvider>
       </ApiProvider>

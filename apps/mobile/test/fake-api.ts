@@ -51,7 +51,7 @@ export function createFakeApi() {
       state.accessToken = `access-${state.generation}`;
       state.refreshToken = `refresh-${state.generation}`;
       return json(200, {
-        user: { id: uuid(), email: 'ada@example.test', username: null, timezone: 'UTC', createdAt: '2026-12-01T00:00:00.000Z', settings: { memoryExtraction: false } },
+        user: { id: uuid(), email: 'ada@example.test', username: null, timezone: 'UTC', createdAt: '2026-12-01T00:00:00.000Z', settings: { memoryExtraction: false, timeFormat: '24h' } },
         accessToken: state.accessToken,
         accessTokenExpiresAt: '2026-12-01T01:00:00.000Z',
         refreshToken: state.refreshToken,
@@ -61,7 +61,11 @@ export function createFakeApi() {
       if (!authorized(headers)) return problem(401, 'unauthorized', 'Token expired');
       const limit = Number(query.get('limit') ?? 50);
       const before = query.get('before');
-      const newestFirst = [...state.messages].reverse();
+      const q = query.get('q');
+      if (q !== null && !q.trim()) return problem(400, 'validation_failed', 'q: Type something to search for');
+      // Search: every word of q, case-insensitive.
+      const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const newestFirst = [...state.messages].reverse().filter((m) => words.every((w) => m.content.toLowerCase().includes(w)));
       const start = before ? newestFirst.findIndex((m) => m.id === before) + 1 : 0;
       const page = newestFirst.slice(start, start + limit);
       const more = start + limit < newestFirst.length;

@@ -3,6 +3,7 @@ import { render } from '@testing-library/react-native';
 import type { ReactElement } from 'react';
 import { createApiClient, type StoredSession, type TokenStore } from '@/lib/api-client';
 import { ApiProvider } from '@/lib/api-context';
+import { DialogProvider } from '@/ui/dialog';
 import { ThemeProvider } from '@/ui/theme';
 
 /** A token store in memory, as SecureStore / localStorage would keep it. */
@@ -32,7 +33,9 @@ export function renderWithApp(ui: ReactElement, { fetch }: { fetch: typeof globa
   const utils = render(
     <ApiProvider client={api}>
       <QueryClientProvider client={queryClient}>
-        <ThemeProvider>{ui}</ThemeProvider>
+        <ThemeProvider>
+          <DialogProvider>{ui}</DialogProvider>
+        </ThemeProvider>
       </QueryClientProvider>
     </ApiProvider>,
   );

@@ -226,11 +226,11 @@ describe('profile and password', () => {
   it('when settings are read and changed, then memory extraction is off by default and PATCH /api/auth/me turns it on without touching the profile', async () => {
     const user = await registerUser(server.url, { username: 'Settings' });
     const me = as(server.url, user.accessToken);
-    assert.deepEqual((await me.get('/api/auth/me')).body.user.settings, { memoryExtraction: false, briefing: { enabled: false, time: '07:30' } });
+    assert.deepEqual((await me.get('/api/auth/me')).body.user.settings, { memoryExtraction: false, timeFormat: '24h', briefing: { enabled: false, time: '07:30' } });
     const patched = await me.patch('/api/auth/me', { settings: { memoryExtraction: true } });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.user.username, 'Settings');
-    assert.deepEqual((await me.get('/api/auth/me')).body.user.settings, { memoryExtraction: true, briefing: { enabled: false, time: '07:30' } });
+    assert.deepEqual((await me.get('/api/auth/me')).body.user.settings, { memoryExtraction: true, timeFormat: '24h', briefing: { enabled: false, time: '07:30' } });
     assertProblem(await me.patch('/api/auth/me', { settings: { memoryExtraction: 'yes' } }), 400, 'validation_failed');
     assertProblem(await me.patch('/api/auth/me', { settings: { other: true } }), 400, 'validation_failed');
   });

@@ -11,12 +11,17 @@ export const Email = z
 
 export const Password = z.string().min(8, 'Must be at least 8 characters').max(256, 'Must be at most 256 characters');
 
+export const TimeFormat = z.enum(['24h', '12h']).meta({ id: 'TimeFormat' });
+export type TimeFormat = z.infer<typeof TimeFormat>;
+
 export const UserSettings = z
   .object({
     /** With a model configured, facts in ordinary messages (not only those to @mem) are remembered. Off by default. */
     memoryExtraction: z.boolean(),
     /** Absent from servers that predate it: read as off. */
     briefing: BriefingSettings.default(() => ({ ...DEFAULT_BRIEFING })),
+    /** How times are written, in the app and in the agents' replies. */
+    timeFormat: TimeFormat,
   })
   .meta({ id: 'UserSettings' });
 export type UserSettings = z.infer<typeof UserSettings>;
@@ -54,6 +59,10 @@ export const RegisterBody = z.object({
   deviceName: DeviceName.optional(),
   /** Needed when the server's REGISTRATION is `invite` (except for its first user). */
   inviteCode: z.string().trim().min(1).max(100).optional(),
+  /** The client's locale's clock; without it, the request's Accept-Language decides (else 24h). */
+  settings: z.object({ timeFormat: TimeFormat.optional() }).optional(),
+  /** The same as `settings.timeFormat` (either is accepted). */
+  timeFormat: TimeFormat.optional(),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
@@ -70,7 +79,9 @@ export const UpdateMeBody = z
   .object({
     username: Username.nullable().optional(),
     timezone: TimeZone.optional(),
-    settings: z.object({ memoryExtraction: z.boolean().optional(), briefing: BriefingSettings.optional() }).strict().optional(),
+    settings: z.object({ memoryExtraction: z.boolean().optional(), briefing: BriefingSettings.optional(), timeFormat: TimeFormat.optional() }).strict().optional(),
+    /** The same as `settings.timeFormat` (either is accepted). */
+    timeFormat: TimeFormat.optional(),
   })
   .strict();
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;

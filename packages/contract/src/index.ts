@@ -16,3 +16,4 @@ export * from './mcp-servers.ts';
 export * from './reminders.ts';
 export * from './push.ts';
 export * from './briefing.ts';
+export * from './discovery.ts';

@@ -41,6 +41,8 @@ export const ListMessagesQuery = z.object({
     .transform((a) => (a.startsWith('@') ? a : `@${a}`))
     .pipe(AgentName)
     .optional(),
+  /** Search: only the messages matching these words (newest first); an empty `q` is a 400. */
+  q: z.string().trim().min(1, 'Type something to search for').max(500).optional(),
 });
 export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>;
 
@@ -50,6 +52,10 @@ export type MessagePage = z.infer<typeof MessagePage>;
 /** `data` of the SSE event `message.delta`: a chunk of a reply still being written. */
 export const MessageDelta = z.object({ messageId: Uuid, agentName: AgentName.nullable(), delta: z.string() });
 export type MessageDelta = z.infer<typeof MessageDelta>;
+
+/** `data` of the SSE event `message.deleted`: that message is gone from every device. */
+export const MessageDeleted = z.object({ id: Uuid });
+export type MessageDeleted = z.infer<typeof MessageDeleted>;
 
 /** Finds the agent a message is addressed to: the first whole-word @mail, @cal or @mem. */
 export function routeMention(content: string): AgentName | null {

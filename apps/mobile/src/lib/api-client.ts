@@ -62,6 +62,9 @@ export type RequestOptions<T> = {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
+/** `user`: signed out here; `ended`: the session was ended elsewhere or expired; `deleted`: the account is gone. */
+export type SignOutReason = 'user' | 'ended' | 'deleted';
+
 export function createApiClient(options: {
   baseUrl: string;
   tokenStore: TokenStore;
@@ -73,6 +76,7 @@ export function createApiClient(options: {
 
   let session: StoredSession | null = null;
   let status: AuthStatus = 'loading';
+  let signOutReason: SignOutReason | null = null;
   let loaded: Promise<void> | null = null;
   let refreshing: Promise<StoredSession | null> | null = null;
   const listeners = new Set<() => void>();
@@ -133,7 +137,8 @@ export function createApiClient(options: {
     setStatus('signedIn');
   }
 
-  async function signOutLocally(): Promise<void> {
+  async function signOutLocally(reason: SignOutReason = 'ended'): Promise<void> {
+    signOutReason = reason;
     session = null;
     loaded = Promise.resolve();
     await tokenStore.clear().catch(() => undefined);
@@ -237,6 +242,12 @@ export function createApiClient(options: {
     signOutLocally,
     url,
     getStatus: () => status,
+    /** Why the last session ended here: the sign-in screen says so once. */
+    takeSignOutReason(): SignOutReason | null {
+      const reason = signOutReason;
+      signOutReason = null;
+      return reason;
+    },
     getAccessToken: () => session?.accessToken ?? null,
     subscribe(listener: () => void): () => void {
       listeners.add(listener);

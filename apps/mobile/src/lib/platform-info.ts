@@ -25,3 +25,15 @@ export function deviceName(): string {
   const os = Platform.OS === 'ios' ? 'iOS' : 'Android';
   return (name ? `${name} (${os})` : os).slice(0, 100);
 }
+
+/** The clock of this device's locale: "12h" (e.g. en-US) or "24h", sent at registration. */
+export function deviceTimeFormat(): '24h' | '12h' {
+  try {
+    const uses24 = getCalendars()[0]?.uses24hourClock;
+    if (typeof uses24 === 'boolean') return uses24 ? '24h' : '12h';
+  } catch {
+    // expo-localization unavailable: fall back to Intl.
+  }
+  const cycle = new Intl.DateTimeFormat(undefined, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  return cycle === 'h12' || cycle === 'h11' ? '12h' : '24h';
+}

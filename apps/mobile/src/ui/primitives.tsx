@@ -22,20 +22,38 @@ export function focusRing(color: string): ViewStyle & TextStyle {
 
 type ButtonProps = Omit<PressableProps, 'children' | 'style'> & {
   label: string;
-  variant?: 'primary' | 'secondary' | 'danger' | 'ghost';
+  variant?: 'primary' | 'secondary' | 'danger' | 'destructive' | 'ghost';
   busy?: boolean;
   style?: StyleProp<ViewStyle>;
   compact?: boolean;
 };
 
-export function Button({ label, variant = 'primary', busy, disabled, style, compact, ...rest }: ButtonProps) {
+export const Button = forwardRef<View, ButtonProps>(function Button({ label, variant = 'primary', busy, disabled, style, compact, ...rest }, ref) {
   const { colors } = useTheme();
   const inactive = disabled || busy;
   const background =
-    variant === 'primary' ? colors.primary : variant === 'danger' ? colors.dangerSurface : variant === 'secondary' ? colors.surfaceAlt : 'transparent';
-  const foreground = variant === 'primary' ? colors.onPrimary : variant === 'danger' ? colors.danger : variant === 'ghost' ? colors.link : colors.text;
+    variant === 'primary'
+      ? colors.primary
+      : variant === 'destructive'
+        ? colors.dangerStrong
+        : variant === 'danger'
+          ? colors.dangerSurface
+          : variant === 'secondary'
+            ? colors.surfaceAlt
+            : 'transparent';
+  const foreground =
+    variant === 'primary'
+      ? colors.onPrimary
+      : variant === 'destructive'
+        ? colors.onDangerStrong
+        : variant === 'danger'
+          ? colors.danger
+          : variant === 'ghost'
+            ? colors.link
+            : colors.text;
   return (
     <Pressable
+      ref={ref}
       role="button"
       accessibilityRole="button"
       accessibilityLabel={rest.accessibilityLabel ?? label}
@@ -56,19 +74,22 @@ export function Button({ label, variant = 'primary', busy, disabled, style, comp
       }}
       {...rest}
     >
-      {busy ? <ActivityIndicator size="small" color={foreground} style={styles.buttonSpinner} /> : null}
+      {/* The button says it is busy (accessibilityState); the spinner is decoration. */}
+      {busy ? <ActivityIndicator size="small" color={foreground} style={styles.buttonSpinner} aria-hidden /> : null}
       <Text style={[styles.buttonLabel, { color: foreground }]}>{label}</Text>
     </Pressable>
   );
-}
+});
 
 type FieldProps = TextInputProps & {
   label: string;
   error?: string | null;
   hint?: string;
+  /** Drawn at the end of the label row (e.g. a show-password toggle). */
+  accessory?: ReactNode;
 };
 
-export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ label, error, hint, style, onFocus, onBlur, ...rest }, ref) {
+export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ label, error, hint, style, onFocus, onBlur, accessory, ...rest }, ref) {
   const { colors } = useTheme();
   const [focused, setFocused] = useState(false);
   return (
@@ -95,6 +116,8 @@ export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ 
         }}
         {...rest}
       />
+      {/* After the input in reading and Tab order, drawn at the end of the label row. */}
+      {accessory ? <View style={styles.accessory}>{accessory}</View> : null}
       {error ? (
         <Text style={[styles.fieldError, { color: colors.danger }]} accessibilityLiveRegion="polite" role="alert">
           {error}
@@ -103,6 +126,32 @@ export const TextField = forwardRef<TextInput, FieldProps>(function TextField({ 
         <Text style={[styles.hint, { color: colors.textMuted }]}>{hint}</Text>
       ) : null}
     </View>
+  );
+});
+
+/** A password box with a Show/Hide toggle. */
+export const PasswordField = forwardRef<TextInput, FieldProps>(function PasswordField(props, ref) {
+  const { colors } = useTheme();
+  const [shown, setShown] = useState(false);
+  return (
+    <TextField
+      ref={ref}
+      {...props}
+      secureTextEntry={!shown}
+      accessory={
+        <Pressable
+          role="button"
+          aria-pressed={shown}
+          accessibilityLabel={shown ? `Hide characters of ${props.label.toLowerCase()}` : `Show characters of ${props.label.toLowerCase()}`}
+          onPress={() => setShown((v) => !v)}
+          hitSlop={8}
+          style={(state) => [styles.reveal, (state as { focused?: boolean }).focused && focusRing(colors.focus)]}
+          testID={props.testID ? `${props.testID}-reveal` : undefined}
+        >
+          <Text style={[styles.revealText, { color: colors.link }]}>{shown ? 'Hide' : 'Show'}</Text>
+        </Pressable>
+      }
+    />
   );
 });
 
@@ -142,13 +191,16 @@ export function Card({ children, style }: { children: ReactNode; style?: StylePr
 export function Loading({ label = 'Loading' }: { label?: string }) {
   const { colors } = useTheme();
   return (
-    <View style={styles.loading} accessibilityLabel={label} role="progressbar">
-      <ActivityIndicator color={colors.textMuted} />
+    <View style={styles.loading}>
+      <ActivityIndicator color={colors.textMuted} accessibilityLabel={label} />
     </View>
   );
 }
 
 export const styles = StyleSheet.create({
+  accessory: { position: 'absolute', top: -2, right: 0 },
+  reveal: { paddingHorizontal: 6, paddingVertical: 2, borderRadius: 6 },
+  revealText: { fontSize: 13, fontWeight: '600' },
   button: {
     minHeight: 44,
     paddingHorizontal: 16,

@@ -26,6 +26,8 @@ export interface AgentRunInput {
   content: string;
   sourceMessageId: string;
   onDelta?: (text: string) => void;
+  /** Aborted when the user stops the reply (POST /api/messages/:id/stop). */
+  signal?: AbortSignal;
 }
 
 export interface AgentRunResult {
@@ -107,6 +109,8 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
   const controller = new AbortController();
   const timeoutMs = app.config.agentTimeoutMs;
   const timer = setTimeout(() => controller.abort(new AgentTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  const stop = () => controller.abort(input.signal?.reason);
+  input.signal?.addEventListener('abort', stop, { once: true });
   const started = performance.now();
   // Without its state the turn still runs; only follow-ups lose their referents.
   const stored = await loadAgentState(app, input.user.id, CONVERSATION_KEY).catch((err: unknown) => {
@@ -116,7 +120,7 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
   const conversation = liveConversation(stored, app.now());
   const ctx = createAgentContext(app, { ...input, signal: controller.signal, conversation });
   if (input.agentName) ctx.shared.agentsUsed.add(input.agentName);
-  let outcome: 'ok' | 'error' | 'timeout' = 'ok';
+  let outcome: 'ok' | 'error' | 'timeout' | 'stopped' = 'ok';
   try {
     const run = engine.run({
       agent: agent ?? null,
@@ -141,6 +145,13 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
     await saveTurn(app, input.user.id, ctx.shared, handledBy);
     return { reply: { content: reply.content, metadata }, engine: engine.name, pendingAction, handledBy, agentsUsed };
   } catch (err) {
+    if (input.signal?.aborted) {
+      // Stopped by the user: not a failure; the caller keeps what was written so far.
+      outcome = 'stopped';
+      const agentsUsed = [...ctx.shared.agentsUsed];
+      const handledBy = input.agentName ?? (agentsUsed.length === 1 ? agentsUsed[0]! : null);
+      return { reply: { content: '', metadata: { status: 'stopped', engine: engine.name, agents: agentsUsed } }, engine: engine.name, pendingAction: undefined, handledBy, agentsUsed };
+    }
     outcome = err instanceof AgentTimeoutError ? 'timeout' : 'error';
     app.log.warn({ err, agent: input.agentName, engine: engine.name }, 'agent run failed');
     const agentsUsed = [...ctx.shared.agentsUsed];
@@ -149,6 +160,7 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
     return { reply: { ...reply, metadata: { ...reply.metadata, agents: agentsUsed } }, engine: engine.name, pendingAction: undefined, handledBy, agentsUsed };
   } finally {
     clearTimeout(timer);
+    input.signal?.removeEventListener('abort', stop);
     agentRan(app, {
       userId: input.user.id,
       agent: input.agentName ?? 'assistant',

@@ -7,6 +7,7 @@ import { registerAgentRoutes } from './agents/agents.routes.ts';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { registerConnectionRoutes } from './connections/connections.routes.ts';
 import { registerCalendarRoutes } from './calendar/calendar.routes.ts';
+import { registerDiscoveryRoutes } from './discovery/discovery.routes.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import { registerMcpClientRoutes } from './mcp-client/mcp-client.routes.ts';
 import { registerMemoryRoutes } from './memory/memory.routes.ts';
@@ -17,6 +18,7 @@ import { registerReminderRoutes } from './reminders/reminders.routes.ts';
 
 export const features: ((api: Api, ctx: AppContext) => void)[] = [
   registerHealthRoutes,
+  registerDiscoveryRoutes,
   registerAuthRoutes,
   registerAccountRoutes,
   registerMessageRoutes,

@@ -3,11 +3,11 @@
 // (deep links and reloads), while `/api` stays the API. In development a
 // missing build is made once in the background, so `npm start` is enough.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { AppContext } from '../context.ts';
 
 const MOBILE_DIR = fileURLToPath(new URL('../../../mobile/', import.meta.url));
@@ -54,14 +54,13 @@ export function webApp(ctx: AppContext): Router {
   }
 
   const router = Router();
+  router.use(precompressed(dir));
   router.use(
     express.static(dir, {
       index: false,
       redirect: false,
       setHeaders(res, file) {
-        // Bundles are content-hashed: cache them for good. Anything else: revalidate.
-        const hashed = file.includes(`${path.sep}_expo${path.sep}static${path.sep}`);
-        res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('Cache-Control', cacheControl(file));
       },
     }),
   );
@@ -75,6 +74,61 @@ export function webApp(ctx: AppContext): Router {
     res.status(503).set('Retry-After', '60').type('html').send(placeholder(state.current));
   });
   return router;
+}
+
+/** Bundles are content-hashed: cache them for good. Anything else: revalidate. */
+function cacheControl(file: string): string {
+  return file.includes(`${path.sep}_expo${path.sep}static${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/**
+ * Sends `file.br` or `file.gz` (made at build time by apps/mobile/scripts/precompress.ts)
+ * instead of `file` when the browser accepts it; anything without a compressed
+ * copy falls through to express.static. Lookups are remembered: the build only
+ * changes when the process is restarted (or once, when a first build finishes).
+ */
+function precompressed(dir: string): RequestHandler {
+  const variants = new Map<string, Set<string>>();
+  const available = (file: string): Set<string> => {
+    let found = variants.get(file);
+    if (!found) {
+      found = new Set(ENCODINGS.filter((e) => statSync(file + e.suffix, { throwIfNoEntry: false })?.isFile()).map((e) => e.name));
+      // A missing build may appear later (the first start builds it): only remember hits.
+      if (found.size > 0 || variants.size > 10_000) variants.set(file, found);
+    }
+    return found;
+  };
+  return (req, res, next) => {
+    // No Accept-Encoding: plain (a client that names none may not decode any).
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.headers['accept-encoding']) return next();
+    let relative: string;
+    try {
+      relative = decodeURIComponent(req.path);
+    } catch {
+      return next();
+    }
+    const file = path.join(dir, relative);
+    if (!file.startsWith(dir + path.sep) || relative.includes('\0')) return next();
+    const encodings = available(file);
+    if (encodings.size === 0) return next();
+    res.vary('Accept-Encoding');
+    // The smallest the browser takes (browsers list br last, at the same weight as gzip).
+    const encoding = ENCODINGS.find((e) => encodings.has(e.name) && req.acceptsEncodings(e.name) === e.name);
+    if (!encoding) return next();
+    res.setHeader('Content-Encoding', encoding.name);
+    res.type(path.extname(file));
+    res.sendFile(file + encoding.suffix, { headers: { 'Cache-Control': cacheControl(file) }, dotfiles: 'deny' }, (err) => {
+      if (err && !res.headersSent) {
+        res.removeHeader('Content-Encoding');
+        next();
+      }
+    });
+  };
 }
 
 /** `expo export --platform web` of apps/mobile into `outDir` (about a minute on two cores). */
@@ -95,8 +149,13 @@ function buildWebApp(ctx: AppContext, outDir: string): Promise<void> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) {
-        ctx.log.info({ ms: Math.round(performance.now() - started) }, 'web app built');
-        resolve();
+        // Brotli and gzip copies for the static handler; without them the files go out uncompressed.
+        const compress = spawn(process.execPath, [path.join(MOBILE_DIR, 'scripts/precompress.ts'), outDir], { stdio: 'ignore' });
+        compress.on('error', () => undefined);
+        compress.on('close', () => {
+          ctx.log.info({ ms: Math.round(performance.now() - started) }, 'web app built');
+          resolve();
+        });
       } else {
         ctx.log.error({ code, errors }, 'web app build failed: run `npm run build:web` to see why');
         reject(new Error(`expo export exited with ${code}`));

@@ -22,6 +22,7 @@ export type BusinessEvent =
   | 'mail.notice_failed'
   | 'account.deleted'
   | 'message.sent'
+  | 'message.deleted'
   | 'agent.run'
   | 'tool.call'
   | 'action.proposed'
@@ -66,7 +67,7 @@ export function toolCalled(ctx: Pick<AppContext, 'log'>, f: { userId: string; ag
 }
 
 /** One agent turn finished. */
-export function agentRan(ctx: Pick<AppContext, 'log'>, f: { userId: string; agent: string; engine: string; outcome: 'ok' | 'error' | 'timeout'; ms: number }): void {
+export function agentRan(ctx: Pick<AppContext, 'log'>, f: { userId: string; agent: string; engine: string; outcome: 'ok' | 'error' | 'timeout' | 'stopped'; ms: number }): void {
   logEvent(ctx, 'agent.run', f);
 }
 

@@ -1,13 +1,19 @@
 import { Link } from 'expo-router';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { KeyboardAvoidingView, Platform, ScrollView, StyleSheet, Text, View, type TextInput } from 'react-native';
-import { errorMessage } from '@/lib/api-client';
+import { useApi } from '@/lib/api-context';
 import { LoginBody, RegisterBody } from '@lifeos/contract';
-import { deviceName, deviceTimeZone } from '@/lib/platform-info';
-import { Button, Heading, Muted, Notice, TextField } from '@/ui/primitives';
+import { deviceName, deviceTimeFormat, deviceTimeZone } from '@/lib/platform-info';
+import { useServerFeatures } from '@/features/discovery/server-features.queries';
+import { Button, Heading, Muted, Notice, PasswordField, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { useLogin, useRegister } from './auth.queries';
-import { apiFieldErrors, zodFieldErrors, type FormErrors } from './form-errors';
+import { apiFieldErrors, bannerError, zodFieldErrors, type FormErrors } from './form-errors';
+
+const SIGN_OUT_NOTICES = {
+  ended: 'You were signed out: this session was ended on another device, or it expired. Sign in again to continue.',
+  deleted: 'Your account and everything in it was deleted.',
+} as const;
 
 /** Sign-in and registration: validated as you submit, with the server's reason when it refuses. */
 export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
@@ -21,18 +27,33 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
   const [errors, setErrors] = useState<FormErrors>({});
   const passwordRef = useRef<TextInput>(null);
   const timeZone = deviceTimeZone();
+  const api = useApi();
+  const features = useServerFeatures();
+  const [signedOutNotice, setSignedOutNotice] = useState<string | null>(null);
+  useEffect(() => {
+    const reason = api.takeSignOutReason();
+    if (reason === 'ended' || reason === 'deleted') setSignedOutNotice(SIGN_OUT_NOTICES[reason]);
+  }, [api]);
 
   function submit() {
     if (mutation.isPending) return;
     const input =
       mode === 'login'
         ? LoginBody.safeParse({ email, password, deviceName: deviceName() })
-        : RegisterBody.safeParse({ email, password, username: username.trim() || undefined, timezone: timeZone, deviceName: deviceName() });
+        : RegisterBody.safeParse({
+            email,
+            password,
+            username: username.trim() || undefined,
+            timezone: timeZone,
+            deviceName: deviceName(),
+            settings: { timeFormat: deviceTimeFormat() },
+          });
     if (!input.success) {
       setErrors(zodFieldErrors(input.error));
       return;
     }
     setErrors({});
+    setSignedOutNotice(null);
     const onError = (error: unknown) => setErrors(apiFieldErrors(error));
     if (mode === 'login') login.mutate(input.data as LoginBody, { onError });
     else register.mutate(input.data as RegisterBody, { onError });
@@ -46,7 +67,8 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
           <Text style={[styles.brand, { color: colors.link }]}>LifeOS</Text>
           <Heading>{title}</Heading>
           <Muted style={styles.lead}>One chat for your mail, calendar and memories.</Muted>
-          {mutation.error ? <Notice>{errorMessage(mutation.error)}</Notice> : null}
+          {signedOutNotice ? <Notice tone="info">{signedOutNotice}</Notice> : null}
+          {bannerError(mutation.error, errors) ? <Notice>{bannerError(mutation.error, errors)}</Notice> : null}
           {mode === 'register' ? (
             <TextField
               label="Name (optional)"
@@ -74,7 +96,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
             error={errors.email}
             testID="auth-email"
           />
-          <TextField
+          <PasswordField
             ref={passwordRef}
             label="Password"
             value={password}
@@ -88,6 +110,12 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
             hint={mode === 'register' ? 'At least 8 characters.' : undefined}
             testID="auth-password"
           />
+          {/* Shown only where the server can send the reset mail (GET /api/config). */}
+          {mode === 'login' && features.passwordReset ? (
+            <Link href="/forgot-password" style={[styles.forgot, { color: colors.link }]}>
+              Forgot password?
+            </Link>
+          ) : null}
           {mode === 'register' ? <Muted style={styles.small}>Time zone: {timeZone} (from this device)</Muted> : null}
           <Button
             label={mode === 'login' ? 'Sign in' : 'Create account'}
@@ -117,4 +145,5 @@ const styles = StyleSheet.create({
   submit: { marginTop: 4 },
   switch: { flexDirection: 'row', flexWrap: 'wrap', justifyContent: 'center', marginTop: 18 },
   link: { fontWeight: '600', textDecorationLine: 'underline' },
+  forgot: { alignSelf: 'flex-end', marginBottom: 12, textDecorationLine: 'underline' },
 });

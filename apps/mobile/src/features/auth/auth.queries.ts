@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi, useAuthStatus } from '@/lib/api-context';
+import type { Clock } from '@/lib/format';
 import { AuthResponse, MeResponse, type LoginBody, type RegisterBody, type UpdateMeBody, type User } from '@lifeos/contract';
 
 export const authKeys = {
@@ -52,7 +53,7 @@ export function useLogout() {
         await api.request('/auth/logout', { method: 'POST' });
       } finally {
         // Signed out on this device even when the server cannot be told.
-        await api.signOutLocally();
+        await api.signOutLocally('user');
       }
     },
   });
@@ -66,4 +67,10 @@ export function useUpdateMe() {
       (await api.request('/auth/me', { method: 'PATCH', body, schema: MeResponse })).user,
     onSuccess: (user: User) => queryClient.setQueryData(authKeys.me(), user),
   });
+}
+
+/** The signed-in user's time zone and time format, for every date the app shows. */
+export function useClock(): Clock {
+  const me = useMe();
+  return { timeZone: me.data?.timezone, timeFormat: me.data?.settings.timeFormat };
 }

@@ -1,6 +1,12 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '@/lib/api-context';
-import { CalendarEventsResponse, CalendarFeedUrlResponse } from '@lifeos/contract';
+import {
+  CalendarEventResponse,
+  CalendarEventsResponse,
+  CalendarFeedUrlResponse,
+  type CreateCalendarEventBody,
+  type UpdateCalendarEventBody,
+} from '@lifeos/contract';
 
 export const calendarKeys = {
   all: ['calendar'] as const,
@@ -22,4 +28,29 @@ export function useNewFeedUrl() {
   return useMutation({
     mutationFn: async () => (await api.request('/calendar/feed-url', { schema: CalendarFeedUrlResponse })).url,
   });
+}
+
+function useCalendarMutation<T>(fn: (body: T) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: calendarKeys.all }),
+  });
+}
+
+export function useCreateEvent() {
+  const api = useApi();
+  return useCalendarMutation((body: CreateCalendarEventBody) => api.request('/calendar/events', { method: 'POST', body, schema: CalendarEventResponse }));
+}
+
+export function useUpdateEvent() {
+  const api = useApi();
+  return useCalendarMutation(({ id, ...body }: UpdateCalendarEventBody & { id: string }) =>
+    api.request(`/calendar/events/${encodeURIComponent(id)}`, { method: 'PATCH', body, schema: CalendarEventResponse }),
+  );
+}
+
+export function useDeleteEvent() {
+  const api = useApi();
+  return useCalendarMutation((id: string) => api.request<void>(`/calendar/events/${encodeURIComponent(id)}`, { method: 'DELETE' }));
 }

@@ -2,13 +2,14 @@ import { useFocusEffect, useLocalSearchParams } from 'expo-router';
 import { useCallback, useState } from 'react';
 import { ScrollView, StyleSheet, Switch, Text, View } from 'react-native';
 import { errorMessage } from '@/lib/api-client';
-import { confirmAsync } from '@/lib/confirm';
-import { CreateImapConnectionBody, type Connection } from '@lifeos/contract';
+import { useConfirm } from '@/ui/dialog';
+import { CreateCalDavConnectionBody, CreateImapConnectionBody, type Connection } from '@lifeos/contract';
+import { useServerFeatures } from '@/features/discovery/server-features.queries';
 import { openExternalUrl } from '@/lib/open-url';
-import { apiFieldErrors, zodFieldErrors, type FormErrors } from '@/features/auth/form-errors';
-import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
+import { apiFieldErrors, bannerError, zodFieldErrors, type FormErrors } from '@/features/auth/form-errors';
+import { Button, Card, Heading, Loading, Muted, Notice, PasswordField, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
-import { useConnectImap, useConnections, useDisconnect, useGoogleConsentUrl } from './connections.queries';
+import { useConnectCalDav, useConnectImap, useConnections, useDisconnect, useGoogleConsentUrl } from './connections.queries';
 import { McpServersSection } from './mcp-servers-section';
 
 /** Mail accounts @mail may read and send from. */
@@ -16,6 +17,7 @@ export function ConnectionsScreen() {
   const { colors } = useTheme();
   const connections = useConnections();
   const google = useGoogleConsentUrl();
+  const features = useServerFeatures();
   // Google sends the browser back here with the outcome of the consent.
   const params = useLocalSearchParams<{ provider?: string; status?: string; reason?: string }>();
   const googleOutcome = params.provider === 'google' ? params.status : undefined;
@@ -39,6 +41,9 @@ export function ConnectionsScreen() {
       {connections.data?.length === 0 ? <Muted style={styles.lead}>No accounts connected yet.</Muted> : null}
       {connections.data?.map((connection) => <ConnectionRow key={connection.id} connection={connection} />)}
 
+      {/* Only where the server has Google's OAuth client configured (GET /api/config). */}
+      {features.google ? (
+        <>
       <Heading level={2} style={styles.section}>Google</Heading>
       <Card>
         <Text style={[styles.text, { color: colors.text }]}>Connect Gmail and Google Calendar. You will confirm on Google's page.</Text>
@@ -51,10 +56,14 @@ export function ConnectionsScreen() {
           style={styles.button}
         />
       </Card>
+        </>
+      ) : null}
 
-      <Heading level={2} style={styles.section}>Other mail (IMAP / SMTP)</Heading>
+      <Heading level={2} style={styles.section}>Mail (IMAP / SMTP)</Heading>
       <ImapForm />
 
+      <Heading level={2} style={styles.section}>Calendar (CalDAV)</Heading>
+      <CalDavForm />
       <McpServersSection />
     </ScrollView>
   );
@@ -72,8 +81,9 @@ const PROVIDERS: Record<Connection['provider'], string> = { google: 'Google', im
 function ConnectionRow({ connection }: { connection: Connection }) {
   const { colors } = useTheme();
   const disconnect = useDisconnect();
+  const confirm = useConfirm();
   async function confirmDisconnect() {
-    if (await confirmAsync('Disconnect this account?', `${connection.account} — its stored credentials are erased.`, 'Disconnect')) {
+    if (await confirm({ title: 'Disconnect this account?', message: `${connection.account}: its stored credentials are erased.`, confirmLabel: 'Disconnect', destructive: true })) {
       disconnect.mutate(connection.id);
     }
   }
@@ -138,7 +148,7 @@ function ImapForm() {
 
   return (
     <Card>
-      {connect.error ? <Notice>{errorMessage(connect.error)}</Notice> : null}
+      {bannerError(connect.error, errors) ? <Notice>{bannerError(connect.error, errors)}</Notice> : null}
       {connect.isSuccess ? <Notice tone="success">Connected.</Notice> : null}
       <TextField label="Email address" value={draft.email} onChangeText={set('email')} autoCapitalize="none" inputMode="email" autoComplete="email" error={errors.email} />
       <View style={styles.pair}>
@@ -163,8 +173,54 @@ function ImapForm() {
         <SwitchRow label="Allow a server without encryption (the password travels unencrypted)" value={draft.allowPlaintext} onChange={set('allowPlaintext')} color={colors.text} />
       ) : null}
       <TextField label="Username" value={draft.username} onChangeText={set('username')} autoCapitalize="none" placeholder="Defaults to the email address" error={errors.username} />
-      <TextField label="Password" value={draft.password} onChangeText={set('password')} secureTextEntry autoComplete="off" hint="An app password if your provider uses two-step sign-in." error={errors.password} />
+      <PasswordField label="Mail password" value={draft.password} onChangeText={set('password')} autoComplete="off" hint="An app password if your provider uses two-step sign-in." error={errors.password} />
       <Button label="Connect account" onPress={submit} busy={connect.isPending} />
+    </Card>
+  );
+}
+
+const EMPTY_CALDAV = { url: '', username: '', password: '' };
+
+/** Fastmail, iCloud, Nextcloud, Radicale…: the server checks the login before anything is stored. */
+function CalDavForm() {
+  const connect = useConnectCalDav();
+  const [draft, setDraft] = useState(EMPTY_CALDAV);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const set = (key: keyof typeof EMPTY_CALDAV) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
+
+  function submit() {
+    const parsed = CreateCalDavConnectionBody.safeParse({ url: draft.url.trim(), username: draft.username.trim(), password: draft.password });
+    if (!parsed.success) {
+      const found = zodFieldErrors(parsed.error);
+      if (found.url) found.url = 'Enter the server address, starting with https://';
+      setErrors(found);
+      return;
+    }
+    setErrors({});
+    connect.mutate(parsed.data, {
+      onSuccess: () => setDraft(EMPTY_CALDAV),
+      onError: (error) => setErrors(apiFieldErrors(error)),
+    });
+  }
+
+  return (
+    <Card>
+      {bannerError(connect.error, errors) ? <Notice>{bannerError(connect.error, errors)}</Notice> : null}
+      {connect.isSuccess ? <Notice tone="success">Calendar connected: {connect.data.calendars.map((c) => c.name).join(', ') || 'no calendars found'}.</Notice> : null}
+      <TextField
+        label="CalDAV server address"
+        value={draft.url}
+        onChangeText={set('url')}
+        autoCapitalize="none"
+        autoCorrect={false}
+        inputMode="url"
+        placeholder="https://caldav.example.com/dav/"
+        error={errors.url}
+        testID="caldav-url"
+      />
+      <TextField label="CalDAV username" value={draft.username} onChangeText={set('username')} autoCapitalize="none" autoCorrect={false} error={errors.username} testID="caldav-username" />
+      <PasswordField label="CalDAV password" value={draft.password} onChangeText={set('password')} autoComplete="off" hint="An app password if your provider uses two-step sign-in." error={errors.password} testID="caldav-password" />
+      <Button label="Connect calendar" onPress={submit} busy={connect.isPending} testID="caldav-connect" />
     </Card>
   );
 }

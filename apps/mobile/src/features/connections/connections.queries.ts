@@ -1,7 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '@/lib/api-context';
-import { ConnectionResponse, ConnectionsResponse, GoogleStartResponse, type CreateImapConnectionBody } from '@lifeos/contract';
+import {
+  CalDavConnectionResponse,
+  ConnectionResponse,
+  ConnectionsResponse,
+  GoogleStartResponse,
+  type CreateCalDavConnectionBody,
+  type CreateImapConnectionBody,
+} from '@lifeos/contract';
 import { agentKeys } from '@/features/agents/agents.queries';
+import { calendarKeys } from '@/features/calendar/calendar.queries';
 
 export const connectionKeys = {
   all: ['connections'] as const,
@@ -44,6 +52,20 @@ export function useDisconnect() {
     mutationFn: (id: string) => api.request<void>(`/connections/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: connectionKeys.all });
+      void queryClient.invalidateQueries({ queryKey: agentKeys.all });
+    },
+  });
+}
+
+export function useConnectCalDav() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: CreateCalDavConnectionBody) =>
+      (await api.request('/connections/caldav', { method: 'POST', body, schema: CalDavConnectionResponse })).connection,
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.all });
+      void queryClient.invalidateQueries({ queryKey: calendarKeys.all });
       void queryClient.invalidateQueries({ queryKey: agentKeys.all });
     },
   });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { StyleSheet, Text, View } from 'react-native';
 import { CreateMcpServerBody, type McpServer } from '@lifeos/contract';
 import { errorMessage } from '@/lib/api-client';
-import { confirmAsync } from '@/lib/confirm';
+import { useConfirm } from '@/ui/dialog';
 import { apiFieldErrors, zodFieldErrors, type FormErrors } from '@/features/auth/form-errors';
 import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
@@ -30,8 +30,9 @@ function McpServerRow({ server }: { server: McpServer }) {
   const { colors } = useTheme();
   const remove = useRemoveMcpServer();
   const refresh = useRefreshMcpServer();
+  const confirm = useConfirm();
   async function confirmRemove() {
-    if (await confirmAsync('Remove this MCP server?', `${server.name} — its token is erased and the assistant stops using its tools.`, 'Remove')) {
+    if (await confirm({ title: 'Remove this MCP server?', message: `${server.name} — its token is erased and the assistant stops using its tools.`, confirmLabel: 'Remove', destructive: true })) {
       remove.mutate(server.id);
     }
   }

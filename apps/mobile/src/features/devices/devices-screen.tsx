@@ -1,9 +1,9 @@
 import { ScrollView, StyleSheet, Text, View } from 'react-native';
 import { errorMessage } from '@/lib/api-client';
-import { confirmAsync } from '@/lib/confirm';
 import type { Session } from '@lifeos/contract';
 import { formatDateTime } from '@/lib/format';
-import { useLogout, useMe } from '@/features/auth/auth.queries';
+import { useClock, useLogout } from '@/features/auth/auth.queries';
+import { useConfirm } from '@/ui/dialog';
 import { Button, Card, Heading, Loading, Muted, Notice } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { NotificationsCard } from '@/features/notifications/notifications-card';
@@ -14,9 +14,11 @@ export function DevicesScreen() {
   const sessions = useSessions();
   const revokeOthers = useRevokeOtherSessions();
   const others = (sessions.data ?? []).filter((s) => !s.current);
+  const confirm = useConfirm();
 
   async function signOutOthers() {
-    if (await confirmAsync('Sign out all other devices?', `${others.length} other device(s) will need to sign in again.`, 'Sign out')) {
+    const count = others.length === 1 ? 'The other device' : `${others.length} other devices`;
+    if (await confirm({ title: 'Sign out all other devices?', message: `${count} will need to sign in again.`, confirmLabel: 'Sign out', destructive: true })) {
       revokeOthers.mutate(others.map((s) => s.id));
     }
   }
@@ -39,10 +41,10 @@ export function DevicesScreen() {
 
 function SessionRow({ session }: { session: Session }) {
   const { colors } = useTheme();
-  const me = useMe();
+  const clock = useClock();
   const revoke = useRevokeSession();
   const logout = useLogout();
-  const tz = me.data?.timezone;
+  const lastActive = formatDateTime(session.lastUsedAt, clock.timeZone, clock.timeFormat);
   return (
     <Card style={styles.row}>
       <View style={styles.fill}>
@@ -52,12 +54,12 @@ function SessionRow({ session }: { session: Session }) {
             <Text style={[styles.current, { color: colors.success, borderColor: colors.success }]}>This device</Text>
           ) : null}
         </View>
-        <Muted style={styles.small}>Signed in {formatDateTime(session.createdAt, tz)}</Muted>
-        <Muted style={styles.small}>Last active {formatDateTime(session.lastUsedAt, tz)}</Muted>
+        <Muted style={styles.small}>Signed in {formatDateTime(session.createdAt, clock.timeZone, clock.timeFormat)}</Muted>
+        <Muted style={styles.small}>Last active {lastActive}</Muted>
         {revoke.error ? <Notice>{errorMessage(revoke.error)}</Notice> : null}
       </View>
       {session.current ? (
-        <Button label="Log out" variant="secondary" compact busy={logout.isPending} onPress={() => logout.mutate()} />
+        <Button label="Sign out" variant="secondary" compact busy={logout.isPending} onPress={() => logout.mutate()} accessibilityLabel="Sign out this device" />
       ) : (
         <Button
           label="Sign out"
@@ -65,7 +67,8 @@ function SessionRow({ session }: { session: Session }) {
           compact
           busy={revoke.isPending}
           onPress={() => revoke.mutate(session.id)}
-          accessibilityLabel={`Sign out ${session.deviceName ?? 'unknown device'}`}
+          // Several sessions can share a device name: the last use tells them apart.
+          accessibilityLabel={`Sign out ${session.deviceName ?? 'unknown device'}, last active ${lastActive}`}
         />
       )}
     </Card>

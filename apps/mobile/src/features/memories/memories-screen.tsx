@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { FlatList, StyleSheet, Text, View } from 'react-native';
 import { errorMessage } from '@/lib/api-client';
-import { confirmAsync } from '@/lib/confirm';
+import { useConfirm } from '@/ui/dialog';
 import type { Memory } from '@lifeos/contract';
 import { formatDateTime } from '@/lib/format';
 import { useMe } from '@/features/auth/auth.queries';
@@ -70,8 +70,9 @@ function MemoryRow({ memory, timeZone }: { memory: Memory; timeZone?: string }) 
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(memory.content);
 
+  const confirm = useConfirm();
   async function forget() {
-    if (await confirmAsync('Forget this memory?', memory.content, 'Forget')) remove.mutate(memory.id);
+    if (await confirm({ title: 'Forget this memory?', message: memory.content, confirmLabel: 'Forget', destructive: true })) remove.mutate(memory.id);
   }
 
   return (

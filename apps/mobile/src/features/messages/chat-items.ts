@@ -1,4 +1,5 @@
 import type { Message } from '@lifeos/contract';
+import { dayKey, dayLabel } from '@/lib/format';
 import type { OutboxItem } from './outbox';
 import type { StreamingReply } from './streaming-replies';
 
@@ -6,7 +7,8 @@ export type ChatItem =
   | { kind: 'message'; key: string; message: Message }
   | { kind: 'outbox'; key: string; item: OutboxItem }
   | { kind: 'streaming'; key: string; reply: StreamingReply }
-  | { kind: 'typing'; key: string };
+  | { kind: 'typing'; key: string }
+  | { kind: 'day'; key: string; label: string };
 
 const AWAIT_REPLY_MS = 2 * 60_000;
 
@@ -44,4 +46,24 @@ export function buildChatItems(input: {
   for (const item of [...pending].reverse()) items.push({ kind: 'outbox', key: `outbox:${item.clientId}`, item });
   for (const message of messages) items.push({ kind: 'message', key: message.id, message });
   return items;
+}
+
+/**
+ * Adds a separator ("Today", "Yesterday", "Mon 30 Nov") above the first message
+ * of each day, in the user's time zone. Items are newest first, so a separator
+ * follows the oldest message of its day. What is not stored yet belongs to today.
+ */
+export function withDaySeparators(items: ChatItem[], options: { now: Date; timeZone?: string | undefined }): ChatItem[] {
+  const out: ChatItem[] = [];
+  const dayOf = (item: ChatItem) => (item.kind === 'message' ? dayKey(item.message.createdAt, options.timeZone) : dayKey(options.now.toISOString(), options.timeZone));
+  items.forEach((item, i) => {
+    out.push(item);
+    const older = items[i + 1];
+    const day = dayOf(item);
+    if (!older || dayOf(older) !== day) {
+      const iso = item.kind === 'message' ? item.message.createdAt : options.now.toISOString();
+      out.push({ kind: 'day', key: `day:${day}`, label: dayLabel(iso, options.now, options.timeZone) });
+    }
+  });
+  return out;
 }

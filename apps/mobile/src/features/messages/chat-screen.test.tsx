@@ -39,18 +39,19 @@ describe('message list paging', () => {
     const t = setup(75);
     await screen.findByText('message 75');
     const list = () => screen.getByTestId('message-list');
+    const shown = () => list().props.data.filter((item: { kind: string }) => item.kind === 'message');
 
     await act(async () => fireEvent(list(), 'onEndReached'));
-    await waitFor(() => expect(list().props.data).toHaveLength(60));
+    await waitFor(() => expect(shown()).toHaveLength(60));
     await act(async () => fireEvent(list(), 'onEndReached'));
-    await waitFor(() => expect(list().props.data).toHaveLength(75));
+    await waitFor(() => expect(shown()).toHaveLength(75));
 
     const [first, second, third] = t.pageRequests();
     expect(first).toBe(`?limit=${PAGE_SIZE}`);
     expect(second).toMatch(new RegExp(`^\\?limit=${PAGE_SIZE}&before=`));
     expect(third).toMatch(new RegExp(`^\\?limit=${PAGE_SIZE}&before=`));
     expect(second).not.toBe(third);
-    const contents = list().props.data.map((item: { message: { content: string } }) => item.message.content);
+    const contents = shown().map((item: { message: { content: string } }) => item.message.content);
     expect(new Set(contents).size).toBe(75);
     expect(contents.at(-1)).toBe('message 1');
     await screen.findByTestId('history-start');
@@ -73,5 +74,35 @@ describe('message list paging', () => {
     const posts = t.fake.state.requests.filter((r) => r.method === 'POST' && r.path === '/api/messages');
     expect(posts).toHaveLength(1);
     expect(posts[0]?.body).toMatchObject({ content: 'hello there', clientId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it('when a message is deleted after the dialog confirms it, then it leaves the list and the server is told', async () => {
+    const t = setup(3);
+    await screen.findByText('message 3');
+    const target = t.fake.state.messages.find((m) => m.content === 'message 2')!;
+    t.fake.state.overrides.set(`DELETE /api/messages/${target.id}`, () => {
+      t.fake.state.messages = t.fake.state.messages.filter((m) => m.id !== target.id);
+      return new Response(null, { status: 204 });
+    });
+    const deleteButtons = screen.getAllByTestId('message-delete');
+    // Newest first: message 3, message 2, message 1.
+    fireEvent.press(deleteButtons[1]!);
+    expect(await screen.findByText('Delete this reply?')).toBeTruthy();
+    await act(async () => fireEvent.press(screen.getByTestId('confirm-ok')));
+    await waitFor(() => expect(screen.queryByText('message 2')).toBeNull());
+    expect(t.fake.state.requests.some((r) => r.method === 'DELETE' && r.path === `/api/messages/${target.id}`)).toBe(true);
+    expect(screen.getByText('message 3')).toBeTruthy();
+  });
+
+  it('when a search result is chosen, then the search closes and the message is highlighted in the history', async () => {
+    const t = setup(5);
+    await screen.findByText('message 5');
+    fireEvent.press(screen.getByTestId('chat-search-open'));
+    fireEvent.changeText(screen.getByLabelText('Search messages'), 'message 2');
+    const result = await screen.findByTestId('chat-search-result', {}, { timeout: 3000 });
+    expect(screen.getAllByTestId('chat-search-result')).toHaveLength(1);
+    expect(t.pageRequests().some((query) => /q=message(\+|%20)2/.test(query))).toBe(true);
+    await act(async () => fireEvent.press(result));
+    expect(screen.queryByTestId('chat-search-input')).toBeNull();
   });
 });

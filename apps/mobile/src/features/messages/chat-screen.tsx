@@ -1,38 +1,100 @@
-import { useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { KeyboardAvoidingView, Platform, Pressable, ScrollView, StyleSheet, Text, View } from 'react-native';
 import { errorMessage } from '@/lib/api-client';
+import { useApi } from '@/lib/api-context';
 import type { Agent, Message } from '@lifeos/contract';
-import { useMe } from '@/features/auth/auth.queries';
+import { useClock } from '@/features/auth/auth.queries';
 import { useAgents } from '@/features/agents/agents.queries';
+import { useConfirm } from '@/ui/dialog';
 import { Button, Heading, Loading, Muted, Notice } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
-import { buildChatItems } from './chat-items';
+import { buildChatItems, withDaySeparators } from './chat-items';
 import { Composer, type ComposerHandle } from './composer';
-import { MessageList } from './message-list';
-import { flattenPages, useMessages } from './messages.queries';
+import { MessageList, type MessageListHandle } from './message-list';
+import { MessageSearch } from './message-search';
+import { deleteMessage, flattenPages, removeMessage, stopReply, useMessages } from './messages.queries';
 import { useMessaging, useOutboxItems, useStreamingReplies } from './messaging-provider';
+
+/** How many older pages a search result may pull in to show the message in context. */
+const MAX_PAGES_FOR_JUMP = 40;
 
 /** The unified chat: one history with every agent, and the composer. */
 export function ChatScreen() {
+  const api = useApi();
+  const queryClient = useQueryClient();
   const messages = useMessages();
   const agents = useAgents();
-  const me = useMe();
+  const clock = useClock();
+  const confirm = useConfirm();
   const { outbox } = useMessaging();
   const outboxItems = useOutboxItems();
   const streaming = useStreamingReplies();
   const composer = useRef<ComposerHandle>(null);
+  const list = useRef<MessageListHandle>(null);
+  const [searching, setSearching] = useState(false);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [jumpTarget, setJumpTarget] = useState<string | null>(null);
 
   const history = flattenPages(messages.data);
-  const items = buildChatItems({ messages: history, outbox: outboxItems, streaming, now: Date.now() });
+  const items = withDaySeparators(buildChatItems({ messages: history, outbox: outboxItems, streaming, now: Date.now() }), {
+    now: new Date(),
+    timeZone: clock.timeZone,
+  });
 
-  // An agent that failed: ask again with the message it was answering.
+  // A search result: load older pages until the message is there, then show it in place.
+  useEffect(() => {
+    if (!jumpTarget) return;
+    if (history.some((m) => m.id === jumpTarget)) {
+      const id = jumpTarget;
+      setJumpTarget(null);
+      setHighlighted(id);
+      // After the rows are drawn.
+      setTimeout(() => list.current?.scrollToMessage(id), 50);
+      return;
+    }
+    if (messages.hasNextPage && !messages.isFetchingNextPage && (messages.data?.pages.length ?? 0) < MAX_PAGES_FOR_JUMP) void messages.fetchNextPage();
+    else if (!messages.hasNextPage || (messages.data?.pages.length ?? 0) >= MAX_PAGES_FOR_JUMP) {
+      setJumpTarget(null);
+      setNotice('That message is too far back to show here.');
+    }
+  }, [jumpTarget, history, messages]);
+
+  function send(text: string) {
+    void outbox.enqueue(text);
+    // Whatever was on screen, the conversation shows what was just sent.
+    list.current?.scrollToLatest();
+    setHighlighted(null);
+  }
+
+  // An agent that failed, or a reply to regenerate: ask again with the message it was answering.
   function retryMessage(reply: Message) {
     const replyTo = reply.metadata?.replyTo;
     const index = history.findIndex((m) => m.id === reply.id);
     const question =
       history.find((m) => m.id === replyTo && m.role === 'user') ?? history.slice(index + 1).find((m) => m.role === 'user');
-    if (question) void outbox.enqueue(question.content);
+    if (question) send(question.content);
   }
+
+  async function removeFromHistory(message: Message) {
+    const ok = await confirm({
+      title: message.role === 'user' ? 'Delete your message?' : 'Delete this reply?',
+      message: 'It is removed from your history on every device. This cannot be undone.',
+      confirmLabel: 'Delete',
+      destructive: true,
+    });
+    if (!ok) return;
+    try {
+      await deleteMessage(api, message.id);
+      removeMessage(queryClient, message.id);
+      setNotice(null);
+    } catch (error) {
+      setNotice(errorMessage(error));
+    }
+  }
+
+  const activeReply = streaming.find((reply) => !history.some((m) => m.id === reply.messageId));
 
   let body;
   if (messages.isPending) body = <Loading label="Loading your conversation" />;
@@ -47,22 +109,54 @@ export function ChatScreen() {
   else
     body = (
       <MessageList
+        ref={list}
         items={items}
         hasOlder={messages.hasNextPage}
         loadingOlder={messages.isFetchingNextPage}
         onLoadOlder={() => void messages.fetchNextPage()}
         onRetryMessage={retryMessage}
+        onDeleteMessage={(message) => void removeFromHistory(message)}
         onRetryOutbox={(clientId) => void outbox.retry(clientId)}
         onDiscardOutbox={(clientId) => outbox.discard(clientId)}
-        timeZone={me.data?.timezone}
+        clock={clock}
+        highlightedId={highlighted}
       />
     );
 
   return (
     <KeyboardAvoidingView style={styles.fill} behavior={Platform.OS === 'ios' ? 'padding' : undefined} keyboardVerticalOffset={0}>
       <View style={styles.column}>
+        {searching ? (
+          <MessageSearch
+            clock={clock}
+            onClose={() => {
+              setSearching(false);
+              composer.current?.focus();
+            }}
+            onOpen={(message) => {
+              setSearching(false);
+              setNotice(null);
+              setJumpTarget(message.id);
+            }}
+          />
+        ) : (
+          <View style={styles.toolbar}>
+            <Button label="Search" variant="ghost" compact onPress={() => setSearching(true)} accessibilityLabel="Search the conversation" testID="chat-search-open" />
+          </View>
+        )}
+        {notice ? (
+          <View style={styles.notice}>
+            <Notice>{notice}</Notice>
+          </View>
+        ) : null}
         <View style={styles.fill}>{body}</View>
-        <Composer ref={composer} agents={agents.data ?? []} onSend={(text) => void outbox.enqueue(text)} />
+        <Composer
+          ref={composer}
+          agents={agents.data ?? []}
+          onSend={send}
+          onStop={activeReply ? () => void stopReply(api, activeReply.messageId) : undefined}
+          autoFocus={Platform.OS === 'web'}
+        />
       </View>
     </KeyboardAvoidingView>
   );
@@ -101,6 +195,8 @@ const styles = StyleSheet.create({
   fill: { flex: 1 },
   // Long lines are hard to read on a wide screen: the conversation keeps a column.
   column: { flex: 1, width: '100%', maxWidth: 920, alignSelf: 'center' },
+  toolbar: { flexDirection: 'row', justifyContent: 'flex-end', paddingHorizontal: 8, paddingTop: 4 },
+  notice: { paddingHorizontal: 12, paddingTop: 8 },
   center: { flex: 1, justifyContent: 'center', padding: 24, gap: 12 },
   welcome: { padding: 20 },
   welcomeLead: { marginBottom: 16 },

@@ -5,6 +5,7 @@ import {
   Text,
   TextInput,
   View,
+  useWindowDimensions,
   type NativeSyntheticEvent,
   type TextInputKeyPressEventData,
   type TextInputSelectionChangeEventData,
@@ -17,14 +18,35 @@ import { MentionPicker } from './mention-picker';
 
 export type ComposerHandle = { setText(text: string): void; focus(): void };
 
+const MIN_HEIGHT = 44;
+
+/** A phone or tablet browser: Enter writes a new line there, the Send button sends. */
+function touchFirst(): boolean {
+  if (Platform.OS !== 'web') return true;
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(pointer: coarse)').matches;
+}
+
 type KeyEvent = NativeSyntheticEvent<TextInputKeyPressEventData & { shiftKey?: boolean }> & { preventDefault?(): void };
+
+type ComposerProps = {
+  agents: Agent[];
+  onSend(text: string): void;
+  /** While a reply is being written: a Stop button next to Send. */
+  onStop?: (() => void) | undefined;
+  autoFocus?: boolean;
+};
 
 /**
  * The message box. Typing "@" opens the agent picker (arrows + Enter/Tab or a tap
- * to choose, Escape to close); Enter sends on a keyboard, Shift+Enter breaks a line.
+ * to choose, Escape to close); with a keyboard Enter sends and Shift+Enter breaks
+ * a line, on a phone Enter breaks a line and the Send button sends. It grows
+ * with its text up to 40 % of the screen, then scrolls.
  */
-export const Composer = forwardRef<ComposerHandle, { agents: Agent[]; onSend(text: string): void }>(function Composer({ agents, onSend }, ref) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ agents, onSend, onStop, autoFocus }, ref) {
   const { colors } = useTheme();
+  const { height: screenHeight } = useWindowDimensions();
+  const maxHeight = Math.max(MIN_HEIGHT * 2, Math.round(screenHeight * 0.4));
+  const [contentHeight, setContentHeight] = useState(MIN_HEIGHT);
   const input = useRef<TextInput>(null);
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
@@ -74,6 +96,9 @@ export const Composer = forwardRef<ComposerHandle, { agents: Agent[]; onSend(tex
     setText('');
     setCaret(0);
     setDismissedAt(null);
+    setContentHeight(MIN_HEIGHT);
+    // Pressing Send moved the focus to the button: the next message is typed right away.
+    input.current?.focus();
   }
 
   function keyPress(event: KeyEvent) {
@@ -97,7 +122,7 @@ export const Composer = forwardRef<ComposerHandle, { agents: Agent[]; onSend(tex
         return;
       }
     }
-    if (Platform.OS === 'web' && key === 'Enter' && !shiftKey) {
+    if (Platform.OS === 'web' && key === 'Enter' && !shiftKey && !touchFirst()) {
       event.preventDefault?.();
       send();
     }
@@ -119,19 +144,23 @@ export const Composer = forwardRef<ComposerHandle, { agents: Agent[]; onSend(tex
           onKeyPress={keyPress}
           onFocus={() => setFocused(true)}
           onBlur={() => setFocused(false)}
+          onContentSizeChange={(e) => setContentHeight(e.nativeEvent.contentSize.height)}
+          autoFocus={autoFocus}
+          enterKeyHint={touchFirst() ? 'enter' : 'send'}
           multiline
-          placeholder="Message — type @ for an agent"
+          placeholder="Message — @ for an agent"
           placeholderTextColor={colors.textMuted}
           accessibilityLabel="Message"
           accessibilityHint="Type @ to mention an agent"
-          aria-expanded={pickerOpen}
           style={[
             styles.input,
+            { maxHeight, height: text ? Math.min(Math.max(MIN_HEIGHT, Math.ceil(contentHeight)), maxHeight) : MIN_HEIGHT },
             { color: colors.text, backgroundColor: colors.surface, borderColor: tooLong ? colors.danger : focused ? colors.focus : colors.border },
             focused && focusRing(colors.focus),
           ]}
           testID="composer-input"
         />
+        {onStop ? <Button label="Stop" variant="secondary" onPress={onStop} testID="composer-stop" accessibilityLabel="Stop the reply" /> : null}
         <Button label="Send" onPress={send} disabled={!canSend} testID="composer-send" />
       </View>
       {text.length > MAX_MESSAGE_LENGTH - 500 ? (
@@ -148,8 +177,7 @@ const styles = StyleSheet.create({
   row: { flexDirection: 'row', alignItems: 'flex-end', gap: 8 },
   input: {
     flex: 1,
-    minHeight: 44,
-    maxHeight: 160,
+    minHeight: MIN_HEIGHT,
     borderWidth: 1,
     borderRadius: 12,
     paddingHorizontal: 12,

@@ -5,6 +5,7 @@ import { LiveSync } from './live-sync';
 function setup(refreshResult: { accessToken: string } | null = { accessToken: 'access-2' }) {
   const opened: EventStreamOptions[] = [];
   const received: string[] = [];
+  const deleted: string[] = [];
   let token = 'access-1';
   const api = {
     getAccessToken: () => token,
@@ -22,10 +23,11 @@ function setup(refreshResult: { accessToken: string } | null = { accessToken: 'a
     },
     onMessage: (m) => received.push(m.content),
     onDelta: () => undefined,
+    onDeleted: (id) => deleted.push(id),
     initialLastEventId: () => 'newest-shown',
     retryDelayMs: () => 1000,
   });
-  return { sync, opened, received, api };
+  return { sync, opened, received, deleted, api };
 }
 
 const created = (content: string) => {
@@ -100,5 +102,17 @@ describe('live sync', () => {
     t.opened[0]!.onEvent({ type: 'message.created', id: 'x', data: '{"id":"x"}' });
     t.opened[0]!.onEvent({ type: 'message.created', id: 'y', data: 'not json' });
     expect(t.received).toEqual([]);
+  });
+
+  it('when a message is deleted on another device, then it is reported by id and does not move the resume point', () => {
+    const t = setup();
+    t.sync.start();
+    const event = created('kept');
+    t.opened[0]!.onEvent(event);
+    const gone = makeMessage({ content: 'gone' });
+    t.opened[0]!.onEvent({ type: 'message.deleted', id: null, data: JSON.stringify({ id: gone.id }) });
+    t.opened[0]!.onEvent({ type: 'message.deleted', id: null, data: '{"id":"not-a-uuid"}' });
+    expect(t.deleted).toEqual([gone.id]);
+    expect(t.sync.lastEventId).toBe(event.message.id);
   });
 });

@@ -1,5 +1,5 @@
 import type { ApiClient } from '@/lib/api-client';
-import { Message, MessageDelta } from '@lifeos/contract';
+import { Message, MessageDelta, MessageDeleted } from '@lifeos/contract';
 import type { EventStreamHandle, EventStreamOptions } from '@/lib/sse/event-stream.types';
 import type { SseEvent } from '@/lib/sse/sse-parser';
 
@@ -10,6 +10,8 @@ export type LiveSyncDeps = {
   open(options: EventStreamOptions): EventStreamHandle;
   onMessage(message: Message): void;
   onDelta(delta: MessageDelta): void;
+  /** A message deleted on any device. */
+  onDeleted?(id: string): void;
   /** Where to resume when nothing was received yet: the newest message already shown. */
   initialLastEventId(): string | null;
   /** Called after a reconnect that could not name a last event: refetch instead. */
@@ -92,6 +94,9 @@ export class LiveSync {
       // Only created events carry an id; updates (a pending action's outcome) do not.
       if (event.type === 'message.created') this.lastEventId = event.id ?? message.data.id;
       this.deps.onMessage(message.data);
+    } else if (event.type === 'message.deleted') {
+      const deleted = MessageDeleted.safeParse(data);
+      if (deleted.success) this.deps.onDeleted?.(deleted.data.id);
     } else if (event.type === 'message.delta') {
       const delta = MessageDelta.safeParse(data);
       if (delta.success) this.deps.onDelta(delta.data);

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import { useApi } from '@/lib/api-context';
 import type { ApiClient } from '@/lib/api-client';
 import { MessagePage, MessagePair, type Message } from '@lifeos/contract';
@@ -78,4 +78,36 @@ export function flattenPages(data: { pages: MessagePage[] } | undefined): Messag
     }
   }
   return out;
+}
+
+/** Drops a deleted message from every cached page (here or on another device). */
+export function removeMessage(queryClient: QueryClient, id: string): void {
+  queryClient.setQueryData<Pages>(messageKeys.list(), (old) => {
+    if (!old) return old;
+    return { ...old, pages: old.pages.map((page) => (page.messages.some((m) => m.id === id) ? { ...page, messages: page.messages.filter((m) => m.id !== id) } : page)) };
+  });
+}
+
+export function deleteMessage(api: ApiClient, id: string): Promise<void> {
+  return api.request(`/messages/${encodeURIComponent(id)}`, { method: 'DELETE' }).then(() => undefined);
+}
+
+/** Stops a reply that is still being written; the stored reply follows over the stream. */
+export function stopReply(api: ApiClient, id: string): Promise<void> {
+  return api.request(`/messages/${encodeURIComponent(id)}/stop`, { method: 'POST' }).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/** GET /api/messages?q=: the user's messages matching the words, newest first. */
+export function useMessageSearch(q: string) {
+  const api = useApi();
+  const query = q.trim();
+  return useQuery({
+    queryKey: [...messageKeys.all, 'search', query] as const,
+    queryFn: ({ signal }) => api.request('/messages', { query: { q: query, limit: 30 }, schema: MessagePage, signal }),
+    enabled: query.length > 0,
+    staleTime: 30_000,
+  });
 }

@@ -9,7 +9,7 @@ import { openEventStream } from '@/lib/sse/event-stream';
 import { calendarKeys } from '@/features/calendar/calendar.queries';
 import { memoryKeys } from '@/features/memories/memories.queries';
 import { LiveSync, type LiveSyncState } from './live-sync';
-import { messageKeys, newestMessageId, postMessage, upsertMessages } from './messages.queries';
+import { messageKeys, newestMessageId, postMessage, removeMessage, upsertMessages } from './messages.queries';
 import { Outbox, OutboxItems, type OutboxItem } from './outbox';
 import { StreamingReplies, type StreamingReply } from './streaming-replies';
 
@@ -51,6 +51,7 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
       open: openEventStream,
       onMessage: (message) => receive([message]),
       onDelta: (delta) => streaming.append(delta),
+      onDeleted: (id) => removeMessage(queryClient, id),
       initialLastEventId: () => newestMessageId(queryClient),
       onResumeWithoutId: () => void queryClient.invalidateQueries({ queryKey: messageKeys.list() }),
       onState: setLiveState,

@@ -21,7 +21,7 @@ export function SettingsScreen() {
       {me.data ? <Muted style={styles.lead}>Signed in as {me.data.email}</Muted> : null}
       {LINKS.map((link) => (
         <Link key={link.href} href={link.href} asChild>
-          <Pressable role="link" accessibilityLabel={`${link.label}: ${link.hint}`} style={styles.link}>
+          <Pressable role="link" style={styles.link}>
             <Card style={styles.card}>
               <Text style={[styles.label, { color: colors.text }]}>{link.label}</Text>
               <Muted>{link.hint}</Muted>
@@ -29,7 +29,7 @@ export function SettingsScreen() {
           </Pressable>
         </Link>
       ))}
-      <Button label="Log out" variant="secondary" busy={logout.isPending} onPress={() => logout.mutate()} style={styles.logout} testID="settings-logout" />
+      <Button label="Sign out" variant="secondary" busy={logout.isPending} onPress={() => logout.mutate()} style={styles.logout} testID="settings-logout" />
     </ScrollView>
   );
 }

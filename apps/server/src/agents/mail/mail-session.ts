@@ -14,10 +14,11 @@ import { notFoundError } from '../../lib/errors.ts';
 import { AgentError, type AgentContext } from '../types.ts';
 import type { MailTarget } from './mail-intent.ts';
 
+// App steps only, in the words the app's screens use (the API reference covers the endpoints).
 export const CONNECT_HELP = [
-  '@mail is not connected to a mailbox yet. Connect one:',
-  '- In the app: Settings → Connections → "Gmail" (sign in with Google) or "Other mailbox" (IMAP/SMTP server settings and an app password).',
-  '- By API: GET /api/connections/google/start and open the returned url, or POST /api/connections/imap with { email, imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password } — the login is checked before anything is stored.',
+  '@mail is not connected to a mailbox yet. To connect one in the app:',
+  '1. Open **Settings → Connections**.',
+  '2. Choose **Connect Google** for Gmail (where it is offered), or fill in **Mail (IMAP / SMTP)** with your mail server and an app password.',
   'Then ask me "anything new?".',
 ].join('\n');
 

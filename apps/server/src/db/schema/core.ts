@@ -31,6 +31,8 @@ export const users = pgTable('users', {
   memoryExtraction: boolean('memory_extraction').notNull().default(false),
   // Added: the daily briefing ({ enabled, time: "HH:MM" } in the user's zone); null = off.
   briefing: jsonb('briefing').$type<{ enabled: boolean; time: string }>(),
+  // Added: '24h' or '12h', from the client's locale at sign-up; the app and the agents' replies follow it.
+  timeFormat: varchar('time_format', { length: 3 }).notNull().default('24h'),
 });
 
 export const messages = pgTable(
@@ -55,6 +57,9 @@ export const messages = pgTable(
     uniqueIndex('messages_user_client_role_uq').on(t.userId, t.clientId, t.role).where(sql`${t.clientId} IS NOT NULL`),
     index('messages_user_seq_idx').on(t.userId, t.seq.desc().nullsFirst()),
     index('messages_user_agent_seq_idx').on(t.userId, t.agentName, t.seq.desc().nullsFirst()),
+    // Search (GET /api/messages?q=): word prefixes in any language, and English word forms.
+    index('messages_search_simple_idx').using('gin', sql`to_tsvector('simple', ${t.content})`),
+    index('messages_search_english_idx').using('gin', sql`to_tsvector('english', ${t.content})`),
   ],
 );
 

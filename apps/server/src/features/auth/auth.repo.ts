@@ -13,7 +13,7 @@ export const isUniqueViolation = (err: unknown): boolean => {
 
 export async function insertUser(
   db: DbOrTx,
-  values: { email: string; passwordHash: string; username: string | null; timezone: string },
+  values: { email: string; passwordHash: string; username: string | null; timezone: string; timeFormat?: string },
 ): Promise<UserRow | null> {
   try {
     const [row] = await db.insert(users).values(values).returning();
@@ -37,7 +37,7 @@ export async function findUserById(db: DbOrTx, userId: string): Promise<UserRow 
 export async function updateUser(
   db: DbOrTx,
   userId: string,
-  values: Partial<Pick<UserRow, 'username' | 'timezone' | 'passwordHash' | 'memoryExtraction' | 'briefing'>>,
+  values: Partial<Pick<UserRow, 'username' | 'timezone' | 'passwordHash' | 'memoryExtraction' | 'briefing' | 'timeFormat'>>,
 ): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)

@@ -42,7 +42,7 @@ export function registerAuthRoutes(api: Api, ctx: AppContext): void {
       responses: { 201: AuthResponse },
       errors: [403, 409, 429, 503],
     },
-    async ({ body }) => ({ status: 201, body: await auth.register(ctx, body) }),
+    async ({ body, req }) => ({ status: 201, body: await auth.register(ctx, body, req.get('accept-language')) }),
   );
 
   api.route(

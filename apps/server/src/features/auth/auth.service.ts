@@ -1,4 +1,4 @@
-import { DEFAULT_BRIEFING, type AuthResponse, type RegisterBody, type Scope, type Session, type UpdateMeBody, type User } from '@lifeos/contract';
+import { DEFAULT_BRIEFING, type AuthResponse, type RegisterBody, type Scope, type Session, type TimeFormat, type UpdateMeBody, type User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { HttpError, notFound, unauthorized } from '../../http/errors.ts';
@@ -37,7 +37,7 @@ export function toUser(row: repo.UserRow): User {
     username: row.username,
     timezone: row.timezone,
     createdAt: (row.createdAt ?? new Date(0)).toISOString(),
-    settings: { memoryExtraction: row.memoryExtraction, briefing: row.briefing ?? DEFAULT_BRIEFING },
+    settings: { memoryExtraction: row.memoryExtraction, briefing: row.briefing ?? DEFAULT_BRIEFING, timeFormat: row.timeFormat === '12h' ? '12h' : '24h' },
   };
 }
 
@@ -60,7 +60,24 @@ async function startSession(ctx: AppContext, user: repo.UserRow, deviceName: str
   };
 }
 
-export async function register(ctx: AppContext, input: RegisterBody): Promise<AuthResponse> {
+/** The clock of the first locale in an Accept-Language header that Intl knows; 24h without one. */
+export function timeFormatOfLocale(acceptLanguage: string | undefined): TimeFormat {
+  const tags = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => part.split(';')[0]!.trim())
+    .filter((tag) => tag && tag !== '*');
+  for (const tag of tags.slice(0, 5)) {
+    try {
+      const cycle = new Intl.DateTimeFormat(tag, { hour: 'numeric' }).resolvedOptions().hourCycle;
+      return cycle === 'h12' || cycle === 'h11' ? '12h' : '24h';
+    } catch {
+      // not a locale Intl knows: try the next one
+    }
+  }
+  return '24h';
+}
+
+export async function register(ctx: AppContext, input: RegisterBody, acceptLanguage?: string): Promise<AuthResponse> {
   checkNewPassword(input.password, input.email, 'password');
   await precheckRegistration(ctx, input.inviteCode);
   const passwordHash = await hashPassword(ctx, input.password);
@@ -71,6 +88,7 @@ export async function register(ctx: AppContext, input: RegisterBody): Promise<Au
       passwordHash,
       username: input.username ?? null,
       timezone: input.timezone ?? 'UTC',
+      timeFormat: input.settings?.timeFormat ?? input.timeFormat ?? timeFormatOfLocale(acceptLanguage),
     });
     // Thrown inside: the transaction (and the invite's use) is rolled back.
     if (!row) throw new HttpError(409, 'email_taken', 'An account with this email already exists');
@@ -208,11 +226,13 @@ export async function logout(ctx: AppContext, auth: AuthInfo): Promise<void> {
 }
 
 export async function updateMe(ctx: AppContext, auth: AuthInfo, input: UpdateMeBody): Promise<User> {
+  const timeFormat = input.settings?.timeFormat ?? input.timeFormat;
   const row = await repo.updateUser(ctx.db, auth.userId, {
     ...(input.username !== undefined ? { username: input.username } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.settings?.memoryExtraction !== undefined ? { memoryExtraction: input.settings.memoryExtraction } : {}),
     ...(input.settings?.briefing !== undefined ? { briefing: input.settings.briefing } : {}),
+    ...(timeFormat !== undefined ? { timeFormat } : {}),
   });
   if (!row) throw notFound('User');
   await publishAuthEvent(ctx, { userId: auth.userId, type: USER_UPDATED, data: null });

@@ -8,6 +8,7 @@ import { messageSent } from '../../lib/events.ts';
 import { linkActionToMessage } from '../actions/actions.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { replyDeltas } from './reply-deltas.ts';
+import { collectDeltas, stoppable } from './stop-reply.ts';
 import * as repo from './messages.repo.ts';
 
 export interface PostResult {
@@ -77,13 +78,18 @@ async function answer(
 ): Promise<repo.MessageRow> {
   const replyId = randomUUID();
   const deltas = replyDeltas(ctx, auth.userId, { messageId: replyId, agentName });
-  const result = await runAgent(ctx, {
-    user: auth.user,
-    agentName,
-    content: userRow.content,
-    sourceMessageId: userRow.id,
-    onDelta: deltas.push,
-  });
+  const written = collectDeltas(deltas.push);
+  const result = await stoppable(ctx, auth.userId, replyId, (signal) =>
+    runAgent(ctx, {
+      user: auth.user,
+      agentName,
+      content: userRow.content,
+      sourceMessageId: userRow.id,
+      onDelta: written.push,
+      signal,
+    }),
+  );
+  if (result.reply.metadata?.status === 'stopped') result.reply.content = written.text().trim() || 'Stopped before answering.';
   // Streamed chunks go out before the stored reply does.
   await deltas.flushed();
   const replyRow = await repo.insertMessage(ctx.db, {

@@ -8,6 +8,7 @@ import { HttpError } from '../../http/errors.ts';
 import type { BusEvent } from '../../lib/event-bus.ts';
 import { MESSAGE_CREATED, MESSAGE_DELTA, MESSAGE_UPDATED } from './messages.service.ts';
 import * as repo from './messages.repo.ts';
+import { MESSAGE_DELETED } from './delete-message.ts';
 
 const REPLAY_PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -121,7 +122,8 @@ async function serveStream(ctx: AppContext, auth: AuthInfo, req: Request, res: R
         return;
       }
       case MESSAGE_DELTA:
-        write(`event: ${MESSAGE_DELTA}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      case MESSAGE_DELETED:
+        write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
         return;
       case 'session.revoked': {
         const sessionId = (event.data as { sessionId?: string }).sessionId;
