@@ -1,10 +1,9 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react-native';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react-native';
 import type { McpServer } from '@lifeos/contract';
 import { createFakeApi, json, problem } from '../../../test/fake-api';
 import { renderWithApp } from '../../../test/render';
 import { McpServersSection } from './mcp-servers-section';
 
-jest.mock('@/lib/confirm', () => ({ confirmAsync: jest.fn(async () => true) }));
 
 const SERVER: McpServer = {
   id: '66666666-6666-4666-8666-666666666666',
@@ -85,6 +84,8 @@ describe('MCP servers on the Connections screen', () => {
     await waitFor(() => expect(screen.getByText('Weather desk')).toBeTruthy());
 
     fireEvent.press(screen.getByLabelText('Remove Weather desk'));
+    expect(await screen.findByText('Remove this MCP server?')).toBeTruthy();
+    await act(async () => fireEvent.press(screen.getByTestId('confirm-ok')));
 
     await waitFor(() => expect(screen.queryByText('Weather desk')).toBeNull());
     expect(fake.state.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([`/api/mcp/servers/${SERVER.id}`]);
