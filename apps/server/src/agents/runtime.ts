@@ -13,6 +13,7 @@ import { advanceConversation, CONVERSATION_KEY, liveConversation, type Conversat
 import { chooseEngine } from './engine.ts';
 import { agentOfTool, agents, findAgent } from './registry.ts';
 import type { AgentContext, AgentReply, AgentUser } from './types.ts';
+import { timeFormatOf, withTimeFormat } from '../lib/time/format.ts';
 
 export const DEFAULT_ACTION_TTL_MS = 15 * 60_000;
 
@@ -122,12 +123,14 @@ export async function runAgent(app: AppContext, input: AgentRunInput): Promise<A
   if (input.agentName) ctx.shared.agentsUsed.add(input.agentName);
   let outcome: 'ok' | 'error' | 'timeout' | 'stopped' = 'ok';
   try {
-    const run = engine.run({
-      agent: agent ?? null,
-      request: { content: input.content, text: stripMention(input.content, input.agentName) },
-      ctx,
-      onDelta: input.onDelta ?? (() => undefined),
-    });
+    const run = withTimeFormat(timeFormatOf(input.user.settings), () =>
+      engine.run({
+        agent: agent ?? null,
+        request: { content: input.content, text: stripMention(input.content, input.agentName) },
+        ctx,
+        onDelta: input.onDelta ?? (() => undefined),
+      }),
+    );
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });

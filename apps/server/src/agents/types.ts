@@ -14,6 +14,8 @@ export interface AgentUser {
   username: string | null;
   /** IANA zone; every date an agent shows or parses is in it. */
   timezone: string;
+  /** The user's settings; `timeFormat` decides how replies write times. */
+  settings?: { timeFormat?: '24h' | '12h' } | undefined;
 }
 
 /** Per-user, per-agent working state (the seed's agent_state row). */

@@ -33,7 +33,7 @@ export function formatDay(instant: Date, timeZone: string, now?: Date): string {
 }
 
 /** A clock time in replies; the one formatter is lib/time's (the user's 12/24-hour setting goes there). */
-export function formatTime(instant: Date, timeZone: string, format: TimeFormat = '24h'): string {
+export function formatTime(instant: Date, timeZone: string, format?: TimeFormat): string {
   return formatClock(instant, timeZone, format);
 }
 

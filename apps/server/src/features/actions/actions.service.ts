@@ -12,6 +12,7 @@ import * as repo from './actions.repo.ts';
 import { agentlessAction } from './agentless-actions.ts';
 import { insertMessage, toMessage, updateMessageMetadata } from '../messages/messages.repo.ts';
 import { MESSAGE_UPDATED, publishMessage } from '../messages/messages.service.ts';
+import { timeFormatOf, withTimeFormat } from '../../lib/time/format.ts';
 
 /** Stores an agent's proposal; it runs only when its user confirms. */
 export const storePendingAction = (ctx: AppContext, values: Parameters<typeof repo.insertPendingAction>[1]) => repo.insertPendingAction(ctx.db, values);
@@ -95,7 +96,7 @@ export async function confirmAction(ctx: AppContext, auth: AuthInfo, id: string)
   let status: 'done' | 'failed' = 'done';
   try {
     if (!handler) throw new Error(`no handler for action kind ${action.kind}`);
-    reply = await handler(action.payload, actx);
+    reply = await withTimeFormat(timeFormatOf(auth.user.settings), () => handler(action.payload, actx));
   } catch (err) {
     status = 'failed';
     ctx.log.warn({ err, kind: action.kind }, 'confirmed action failed');

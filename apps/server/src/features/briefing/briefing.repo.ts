@@ -4,14 +4,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { briefingRuns, users } from '../../db/schema/index.ts';
 
-export type BriefingUser = { id: string; timezone: string; time: string };
+export type BriefingUser = { id: string; timezone: string; time: string; timeFormat: '24h' | '12h' };
 
 export async function listBriefingUsers(db: Db): Promise<BriefingUser[]> {
   const rows = await db
-    .select({ id: users.id, timezone: users.timezone, briefing: users.briefing })
+    .select({ id: users.id, timezone: users.timezone, briefing: users.briefing, timeFormat: users.timeFormat })
     .from(users)
     .where(sql`(${users.briefing} ->> 'enabled')::boolean is true`);
-  return rows.map((r) => ({ id: r.id, timezone: r.timezone, time: r.briefing!.time }));
+  return rows.map((r) => ({ id: r.id, timezone: r.timezone, time: r.briefing!.time, timeFormat: r.timeFormat === '12h' ? '12h' : '24h' }));
 }
 
 /** Claims the user's local day: true for exactly one caller, however many instances try. */

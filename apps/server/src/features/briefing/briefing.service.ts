@@ -15,12 +15,13 @@ import { notifyUser } from '../push/push.service.ts';
 import { remindersDueBetween } from '../reminders/reminders.service.ts';
 import * as repo from './briefing.repo.ts';
 import { isFromPerson } from './real-sender.ts';
+import { formatClock, withTimeFormat } from '../../lib/time/format.ts';
 
 /** A briefing not sent within this long after its time (the server was down) waits for the next day. */
 const SEND_WINDOW_MS = 3 * 3_600_000;
 const MAX_MAILS = 5;
 
-const clock = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat('HH:mm');
+const clock = (d: Date, zone: string) => formatClock(d, zone);
 const span = (start: Date, end: Date, allDay: boolean, zone: string) => (allDay ? 'all day' : `${clock(start, zone)}–${clock(end, zone)}`);
 
 const isoDay = (d: { year: number; month: number; day: number }) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
@@ -94,7 +95,7 @@ export async function sendDueBriefings(ctx: AppContext): Promise<{ sent: number;
     const due = dueBriefing(now, user.timezone, user.time);
     if (!due || !(await repo.claimDay(ctx.db, user.id, due.day))) continue;
     try {
-      const content = await composeBriefing(ctx, user, now);
+      const content = await withTimeFormat(user.timeFormat, () => composeBriefing(ctx, user, now));
       if (!content) {
         skipped++;
         continue;
