@@ -175,10 +175,12 @@ describe('follow-ups and work across agents', () => {
     assert.ok(memories.some((m) => /Anna's new address is Hauptstraße 5, 10115 Berlin/.test(m.content)), JSON.stringify(memories));
   });
 
-  it('when asked "what\'s my day look like?", then the agenda and the unread mail come in one reply', async () => {
+  it('when asked "what\'s my day look like?", then the agenda, today\'s reminders and the unread mail come in one reply', async () => {
     await say('add yoga today at 18:00');
+    await say('remind me at 21:00 to water the plants');
     const r = await say("what's my day look like?");
     assert.match(r.content, /Yoga/);
+    assert.match(r.content, /Reminders today \(1\):\n- 21:00 water the plants/i);
     assert.match(r.content, /Unread mail/);
     assert.deepEqual([...(r.metadata?.agents as string[])].sort(), ['@cal', '@mail']);
   });

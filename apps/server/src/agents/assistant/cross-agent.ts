@@ -12,6 +12,8 @@ import { agendaReply, bold, formatSpan } from '../cal/reply-format.ts';
 import { formatMailList, senderName } from '../mail/mail-format.ts';
 import { listMail, readMail } from '../mail/mail-tools.ts';
 import type { AgentContext, AgentReply } from '../types.ts';
+import { remindersDueBetween } from '../../features/reminders/reminders.service.ts';
+import { formatTime } from '../cal/reply-format.ts';
 
 const IMPORTANT_UNREAD = 3;
 const MAIL_SCAN_CHARS = 4000;
@@ -33,6 +35,11 @@ export async function dayOverview(ctx: AgentContext): Promise<AgentReply> {
     },
     last: { agent: '@cal', intent: 'agenda', day: today.start.toISOString(), label: 'today' },
   });
+  // Reminders still due today (from now to midnight), whether or not they belong to an event.
+  const reminders = await remindersDueBetween(ctx.app, ctx.user.id, ctx.now, today.end);
+  if (reminders.length) {
+    parts.push(`Reminders today (${reminders.length}):\n${reminders.map((r) => `- ${formatTime(r.dueAt, tz)} ${r.text}`).join('\n')}`);
+  }
   if (await findMailConnection(ctx.app, ctx.user.id)) {
     const mail = ctx.forAgent('@mail');
     const unread = await listMail(mail, { unread: true }, 'unread', IMPORTANT_UNREAD);
