@@ -23,6 +23,13 @@ describe('GET /api/config', () => {
     try {
       const text = await (await fetch(`${server.url}/api/config`)).text();
       assert.deepEqual(ServerFeatures.parse(JSON.parse(text)).features, { google: true, languageModel: true, passwordReset: false });
+      const withMail = await startTestServer({ env: { SMTP_URL: 'smtp+insecure://127.0.0.1:2525', MAIL_FROM: 'LifeOS <lifeos@example.test>' } });
+      try {
+        const features = ServerFeatures.parse(await (await fetch(`${withMail.url}/api/config`)).json()).features;
+        assert.equal(features.passwordReset, true, 'outgoing mail configured: the app shows "Forgot password?"');
+      } finally {
+        await withMail.close();
+      }
       assert.doesNotMatch(text, /very-secret-value|sk-secret-key|client-id/);
     } finally {
       await server.close();

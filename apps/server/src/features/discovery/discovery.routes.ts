@@ -20,8 +20,8 @@ export function registerDiscoveryRoutes(api: Api, ctx: AppContext): void {
         features: {
           google: Boolean(ctx.config.google.clientId && ctx.config.google.clientSecret),
           languageModel: ctx.config.llm !== undefined,
-          // TODO: true when outgoing mail for POST /api/auth/password/forgot is configured (it answers 503 without).
-          passwordReset: false,
+          // POST /api/auth/password/forgot sends mail; without SMTP_URL it answers 503.
+          passwordReset: ctx.config.mail !== undefined,
         },
       },
     }),
