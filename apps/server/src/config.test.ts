@@ -38,7 +38,7 @@ describe('loadConfig', () => {
   });
 
   it('when in production, then Web Push is on only with both VAPID keys, and a subject comes from VAPID_SUBJECT or an https APP_URL', () => {
-    const base = { NODE_ENV: 'production', DATA_DIR: tempDir(), JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: 'a'.repeat(64) };
+    const base = { NODE_ENV: 'production', DATA_DIR: tempDir(), APP_URL: 'http://life.example.com', JWT_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEY: randomBytes(32).toString('hex') };
     assert.equal(loadConfig(base).push.vapid, undefined);
     const keys = loadConfig({ DATA_DIR: tempDir() }).push.vapid!;
     assert.throws(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: keys.publicKey }), /VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY/);

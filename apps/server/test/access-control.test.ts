@@ -42,6 +42,10 @@ describe('cross-user access on every resource route', () => {
     const connectionId = randomUUID();
     await server.ctx.db.execute(sql`insert into connections (id, user_id, provider, account) values (${connectionId}, ${b.user.id}, 'imap', 'b@example.test')`);
     idsOfB.set('connection', connectionId);
+    // An MCP server is stored only after LifeOS reached it; here B's row is written directly.
+    const mcpServerId = randomUUID();
+    await server.ctx.db.execute(sql`insert into mcp_servers (id, user_id, name, slug, url) values (${mcpServerId}, ${b.user.id}, 'Weather', 'weather', 'https://mcp.example.com/mcp')`);
+    idsOfB.set('/api/mcp/servers', mcpServerId);
     const pair = (await asB.post('/api/messages', { content: 'a message of B' })).body;
     idsOfB.set('message', pair.message.id);
     idsOfB.set('reply', pair.reply.id);
@@ -51,6 +55,7 @@ describe('cross-user access on every resource route', () => {
     const resourcePaths = operations.filter((op) => op.params.some(isUuidParam)).map((op) => op.path);
     for (const op of operations) {
       if (op.method !== 'POST' || !op.auth || !resourcePaths.some((p) => p.startsWith(`${op.path}/{`))) continue;
+      if (op.path === '/api/mcp/servers') continue; // connects to the server first (above)
       const res = await asB.post(op.path, op.body ? exampleOf(op.body, resolve) : undefined);
       assert.equal(res.status, 201, `creating an item through POST ${op.path}: ${JSON.stringify(res.body)}`);
       const item = Object.values(res.body as Record<string, { id?: string }>).find((v) => v && typeof v === 'object' && 'id' in v);

@@ -122,8 +122,8 @@ describe('@mail over IMAP and SMTP', { skip: await skipWithout('dovecot') }, () 
     assert.equal(agents.body.agents.find((a: { name: string }) => a.name === '@mail').status, 'needs_connection');
     const reply = await ask(alice, 'anything new?');
     assert.match(reply.content, /Settings → Connections/);
-    assert.match(reply.content, /POST \/api\/connections\/imap/);
-    assert.match(reply.content, /GET \/api\/connections\/google\/start/);
+    // App steps only; the API reference covers the HTTP paths.
+    assert.doesNotMatch(reply.content, /\/api\//);
     assert.equal(reply.metadata?.pendingAction, undefined);
   });
 

@@ -126,7 +126,7 @@ describe('messages: search, delete and the time format', () => {
       const { api } = await newUser(server);
       const patched = await api.patch('/api/auth/me', { settings: { timeFormat: '12h' } });
       assert.equal(patched.status, 200);
-      assert.deepEqual(MeResponse.parse((await api.get('/api/auth/me')).body).user.settings, { memoryExtraction: false, timeFormat: '12h' });
+      assert.deepEqual(MeResponse.parse((await api.get('/api/auth/me')).body).user.settings, { memoryExtraction: false, timeFormat: '12h', briefing: { enabled: false, time: '07:30' } });
       assert.equal((await api.patch('/api/auth/me', { settings: { timeFormat: '13h' } })).status, 400);
       // The setting at the top level works the same.
       assert.equal((await api.patch('/api/auth/me', { timeFormat: '24h' })).body.user.settings.timeFormat, '24h');

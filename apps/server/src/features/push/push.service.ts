@@ -6,7 +6,8 @@ import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
-import { disallowedHostReason } from '../../lib/host-policy.ts';
+import { isIP } from 'node:net';
+import { isPrivateAddress } from '../../lib/host-policy.ts';
 import { pushDeliverQueue } from '../../jobs/push.jobs.ts';
 import * as repo from './push.repo.ts';
 
@@ -36,7 +37,13 @@ export async function endpointProblem(ctx: AppContext, endpoint: string): Promis
   const url = new URL(endpoint);
   if (url.protocol !== 'https:' && !ctx.config.allowPrivateHosts) return 'Must be an https:// URL';
   if (url.username || url.password) return 'Must not carry credentials';
-  return disallowedHostReason(url.hostname, ctx.config.allowPrivateHosts);
+  if (ctx.config.allowPrivateHosts) return null;
+  // The name is not resolved here (a push service's name may not resolve from every network at every
+  // moment); every send goes through the host policy with the address checked when it connects.
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) && isPrivateAddress(host)) return `${host} is not a public address`;
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || !host.includes('.')) return `${host} is not a public host`;
+  return null;
 }
 
 export async function subscribe(
