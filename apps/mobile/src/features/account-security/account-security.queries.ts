@@ -22,11 +22,15 @@ export function useAccessTokens() {
   });
 }
 
-/** The answer holds the secret `token`, shown once: callers keep it out of any cache that outlives the screen. */
+// NOTE: answers carrying a secret (a token, a TOTP key, recovery codes) use
+// gcTime 0, so the mutation cache drops them as soon as no screen shows them.
+
+/** The answer holds the secret `token`, shown once. */
 export function useCreateAccessToken() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
+    gcTime: 0,
     mutationFn: (body: CreateAccessTokenBody) => api.request('/auth/tokens', { method: 'POST', body, schema: CreatedAccessTokenResponse }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: accountSecurityKeys.tokens() }),
   });
@@ -45,6 +49,7 @@ export function useRevokeAccessToken() {
 export function useStartTotpSetup() {
   const api = useApi();
   return useMutation({
+    gcTime: 0,
     mutationFn: () => api.request('/auth/mfa/totp', { method: 'POST', schema: TotpSetupResponse }),
   });
 }
@@ -53,6 +58,7 @@ export function useStartTotpSetup() {
 export function useVerifyTotp() {
   const api = useApi();
   return useMutation({
+    gcTime: 0,
     mutationFn: async (code: string) => (await api.request('/auth/mfa/totp/verify', { method: 'POST', body: { code }, schema: RecoveryCodesResponse })).recoveryCodes,
   });
 }

@@ -81,7 +81,7 @@ describe('Two-factor sign-in on the Account screen', () => {
     fireEvent.press(screen.getByLabelText('Turn on two-factor sign-in'));
     expect(await screen.findByText('Two-factor sign-in is already on for this account.')).toBeTruthy();
 
-    fireEvent.changeText(screen.getByLabelText('Password'), 'correct horse');
+    fireEvent.changeText(screen.getByLabelText('Your password'), 'correct horse');
     fireEvent.changeText(screen.getByLabelText('Code or recovery code'), '111111');
     fireEvent.press(screen.getByLabelText('Turn off two-factor sign-in'));
     expect(await screen.findByText('The code is incorrect or was used already')).toBeTruthy();

@@ -108,7 +108,7 @@ function TurnOff({ notice, onOff }: { notice: string | undefined; onOff: () => v
       <Notice tone="success">{notice ?? 'Two-factor sign-in is on.'}</Notice>
       <Muted style={styles.lead}>To turn it off, enter your password and a current code (or an unused recovery code).</Muted>
       {error ? <Notice>{error}</Notice> : null}
-      <PasswordField label="Password" value={password} onChangeText={setPassword} autoComplete="current-password" />
+      <PasswordField label="Your password" value={password} onChangeText={setPassword} autoComplete="current-password" />
       <TextField label="Code or recovery code" value={code} onChangeText={setCode} autoCapitalize="characters" autoComplete="one-time-code" />
       <Button label="Turn off" variant="destructive" compact busy={disable.isPending} onPress={submit} accessibilityLabel="Turn off two-factor sign-in" style={styles.start} />
     </View>
