@@ -8,6 +8,7 @@ import { deviceTimeZone } from '@/lib/platform-info';
 import { saveTextFile } from '@/lib/save-file';
 import { useLogout, useMe, useUpdateMe } from '@/features/auth/auth.queries';
 import { ConnectedClients } from '@/features/oauth/connected-clients';
+import { AccountSecurity } from '@/features/account-security/account-security';
 import { BriefingSettings } from '@/features/briefing/briefing-settings';
 import { apiFieldErrors, bannerError, humanIssue, type FormErrors } from '@/features/auth/form-errors';
 import { useServerFeatures } from '@/features/discovery/server-features.queries';
@@ -34,6 +35,7 @@ export function AccountScreen() {
       {user ? <Profile username={user.username} /> : null}
       {user ? <TimeSettings timezone={user.timezone} timeFormat={user.settings.timeFormat} /> : null}
       <ChangePassword />
+      <AccountSecurity />
       {user ? <MemorySettings enabled={user.settings.memoryExtraction} /> : null}
       {user ? <BriefingSettings briefing={user.settings.briefing} timezone={user.timezone} /> : null}
       <Appearance />
