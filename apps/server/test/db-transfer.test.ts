@@ -18,7 +18,7 @@ function runCli(args: string[], env: Record<string, string>, secrets: Record<str
   return new Promise((resolve) => {
     let output = '';
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...secrets, ...env },
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', APP_URL: 'http://127.0.0.1', ...secrets, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
