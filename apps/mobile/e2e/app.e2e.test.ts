@@ -110,7 +110,7 @@ describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
       await composer(b.page).waitFor();
       await userMessage(b.page, 'hello').waitFor();
       await b.page.goto(`${server.url}/settings/devices`);
-      await b.page.getByText('This device').waitFor();
+      await b.page.getByText('This device', { exact: true }).waitFor();
       assert.deepEqual(b.errors, []);
     } finally {
       await b.close();

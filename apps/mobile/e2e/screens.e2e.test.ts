@@ -25,7 +25,7 @@ const SCREENS = [
   { path: '/calendar', name: 'calendar-agenda', ready: (p: Page) => p.getByRole('radio', { name: 'Agenda' }).waitFor() },
   { path: '/settings', name: 'settings', ready: (p: Page) => p.getByRole('link', { name: /^Account/ }).first().waitFor() },
   { path: '/settings/connections', name: 'connections', ready: (p: Page) => p.getByRole('button', { name: 'Connect calendar' }).waitFor() },
-  { path: '/settings/devices', name: 'devices', ready: (p: Page) => p.getByText('This device').waitFor() },
+  { path: '/settings/devices', name: 'devices', ready: (p: Page) => p.getByText('This device', { exact: true }).waitFor() },
   { path: '/settings/account', name: 'account', ready: (p: Page) => p.getByRole('button', { name: 'Change password' }).waitFor() },
 ];
 
