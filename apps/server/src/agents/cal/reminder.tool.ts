@@ -8,17 +8,21 @@ import { HttpError } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import { listOccurrences } from '../../features/calendar/calendar.service.ts';
 import { titleScore } from '../../features/calendar/event-match.ts';
-import { addDays, wallDateOf, wallToInstant } from '../../features/calendar/zoned-time.ts';
+import { addDays, dayInterval, wallDateOf, wallToInstant } from '../../lib/time/zoned-time.ts';
 import * as reminders from '../../features/reminders/reminders.service.ts';
 import { AgentError, defineTool, type AgentContext, type AgentReply, type BuiltinRequest } from '../types.ts';
 import { parseReminderRequest, type EventOffset } from './reminder-phrases.ts';
-import { bold, formatSpan } from './reply-format.ts';
+import { bold, formatDay, formatSpan, formatTime } from './reply-format.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_LISTED = 10;
 
+/** "today at 11:35", "tomorrow at 9:00", "Thu 3 Dec at 9:00": a reminder is an instant, not a span. */
 function when(ctx: AgentContext, at: Date): string {
-  return formatSpan(at, at, false, ctx.user.timezone, ctx.now);
+  const tz = ctx.user.timezone;
+  const days = Math.round((dayInterval(wallDateOf(at, tz), tz).start.getTime() - dayInterval(wallDateOf(ctx.now, tz), tz).start.getTime()) / DAY_MS);
+  const day = days === 0 ? 'today' : days === 1 ? 'tomorrow' : formatDay(at, tz, ctx.now);
+  return `${day} at ${formatTime(at, tz)}`;
 }
 
 function describeRule(rrule: string): string {
