@@ -231,3 +231,23 @@ export const styles = StyleSheet.create({
   card: { borderWidth: 1, borderRadius: 12, padding: 14, marginBottom: 12 },
   loading: { padding: 24, alignItems: 'center', justifyContent: 'center' },
 });
+
+/** One option of a `role="radiogroup"`: a pill that shows whether it is the chosen one. */
+export function Choice({ label, selected, onPress, testID, accessibilityLabel }: { label: string; selected: boolean; onPress(): void; testID?: string; accessibilityLabel?: string }) {
+  const { colors } = useTheme();
+  return (
+    <Pressable
+      role="radio"
+      aria-checked={selected}
+      accessibilityState={{ checked: selected }}
+      {...(accessibilityLabel ? { accessibilityLabel } : {})}
+      onPress={onPress}
+      style={[choiceStyle, { borderColor: selected ? colors.primary : colors.border, backgroundColor: selected ? colors.surfaceAlt : colors.surface }]}
+      {...(testID ? { testID } : {})}
+    >
+      <Text style={{ color: colors.text, fontWeight: selected ? '700' : '400' }}>{label}</Text>
+    </Pressable>
+  );
+}
+
+const choiceStyle: ViewStyle = { borderWidth: 1, borderRadius: 10, paddingHorizontal: 16, paddingVertical: 10, minHeight: 44, justifyContent: 'center' };

@@ -7,7 +7,7 @@ import { SCOPE_TEXT } from '@/features/oauth/consent-screen';
 import { errorMessage } from '@/lib/api-client';
 import { formatDateTime } from '@/lib/format';
 import { useConfirm } from '@/ui/dialog';
-import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
+import { Button, Card, Choice, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { useAccessTokens, useCreateAccessToken, useRevokeAccessToken } from './account-security.queries';
 import { ShownOnce } from './shown-once';
@@ -146,22 +146,15 @@ function CreateTokenForm() {
         Expires after
       </Text>
       <View role="radiogroup" aria-labelledby="token-expiry-label" style={styles.buttons}>
-        {EXPIRY.map((option) => {
-          const selected = days === option.days;
-          return (
-            <Pressable
-              key={option.label}
-              role="radio"
-              aria-checked={selected}
-              accessibilityState={{ checked: selected }}
-              accessibilityLabel={option.days === null ? 'Never expires' : `Expires after ${option.label}`}
-              onPress={() => setDays(option.days)}
-              style={[styles.choice, { borderColor: selected ? colors.primary : colors.border, backgroundColor: selected ? colors.surfaceAlt : colors.surface }]}
-            >
-              <Text style={{ color: colors.text, fontWeight: selected ? '700' : '400' }}>{option.label}</Text>
-            </Pressable>
-          );
-        })}
+        {EXPIRY.map((option) => (
+          <Choice
+            key={option.label}
+            label={option.label}
+            selected={days === option.days}
+            accessibilityLabel={option.days === null ? 'Never expires' : `Expires after ${option.label}`}
+            onPress={() => setDays(option.days)}
+          />
+        ))}
       </View>
       <Button label="Create token" busy={create.isPending} onPress={submit} style={styles.submit} />
     </Card>
@@ -177,7 +170,6 @@ const styles = StyleSheet.create({
   check: { flexDirection: 'row', alignItems: 'center', gap: 10, minHeight: 44 },
   box: { width: 22, height: 22, borderWidth: 2, borderRadius: 4, alignItems: 'center', justifyContent: 'center' },
   buttons: { flexDirection: 'row', flexWrap: 'wrap', gap: 8 },
-  choice: { borderWidth: 1, borderRadius: 10, paddingHorizontal: 16, paddingVertical: 10, minHeight: 44, justifyContent: 'center' },
   start: { alignSelf: 'flex-start' },
   submit: { alignSelf: 'flex-start', marginTop: 12 },
 });

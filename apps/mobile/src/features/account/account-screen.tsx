@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Pressable, ScrollView, StyleSheet, Text, View } from 'react-native';
+import { ScrollView, StyleSheet, Text, View } from 'react-native';
 import { isValidTimeZone, type TimeFormat } from '@lifeos/contract';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { useApi } from '@/lib/api-context';
@@ -13,7 +13,7 @@ import { BriefingSettings } from '@/features/briefing/briefing-settings';
 import { apiFieldErrors, bannerError, humanIssue, type FormErrors } from '@/features/auth/form-errors';
 import { useServerFeatures } from '@/features/discovery/server-features.queries';
 import { useConfirm } from '@/ui/dialog';
-import { Button, Card, Heading, Muted, Notice, PasswordField, TextField } from '@/ui/primitives';
+import { Button, Card, Choice, Heading, Muted, Notice, PasswordField, TextField } from '@/ui/primitives';
 import { useTheme, type ThemePreference } from '@/ui/theme';
 import { checkPassword, useChangePassword, useDeleteAccount, useExportAccount } from './account.queries';
 
@@ -113,22 +113,15 @@ function TimeSettings({ timezone, timeFormat }: { timezone: string; timeFormat: 
         Time format
       </Text>
       <View role="radiogroup" aria-labelledby="time-format-label" style={styles.buttons}>
-        {formats.map((option) => {
-          const selected = timeFormat === option.value;
-          return (
-            <Pressable
-              key={option.value}
-              role="radio"
-              aria-checked={selected}
-              accessibilityState={{ checked: selected }}
-              onPress={() => update.mutate({ settings: { timeFormat: option.value } })}
-              style={[styles.choice, { borderColor: selected ? colors.primary : colors.border, backgroundColor: selected ? colors.surfaceAlt : colors.surface }]}
-              testID={`time-format-${option.value}`}
-            >
-              <Text style={{ color: colors.text, fontWeight: selected ? '700' : '400' }}>{option.label}</Text>
-            </Pressable>
-          );
-        })}
+        {formats.map((option) => (
+          <Choice
+            key={option.value}
+            label={option.label}
+            selected={timeFormat === option.value}
+            onPress={() => update.mutate({ settings: { timeFormat: option.value } })}
+            testID={`time-format-${option.value}`}
+          />
+        ))}
       </View>
     </Card>
   );
@@ -204,7 +197,7 @@ function MemorySettings({ enabled }: { enabled: boolean }) {
 }
 
 function Appearance() {
-  const { colors, preference, setPreference } = useTheme();
+  const { preference, setPreference } = useTheme();
   const options: { value: ThemePreference; label: string }[] = [
     { value: 'system', label: 'System' },
     { value: 'light', label: 'Light' },
@@ -214,21 +207,9 @@ function Appearance() {
     <Card>
       <Heading level={2}>Appearance</Heading>
       <View role="radiogroup" accessibilityLabel="Theme" style={styles.buttons}>
-        {options.map((option) => {
-          const selected = preference === option.value;
-          return (
-            <Pressable
-              key={option.value}
-              role="radio"
-              aria-checked={selected}
-              accessibilityState={{ checked: selected }}
-              onPress={() => setPreference(option.value)}
-              style={[styles.choice, { borderColor: selected ? colors.primary : colors.border, backgroundColor: selected ? colors.surfaceAlt : colors.surface }]}
-            >
-              <Text style={{ color: colors.text, fontWeight: selected ? '700' : '400' }}>{option.label}</Text>
-            </Pressable>
-          );
-        })}
+        {options.map((option) => (
+          <Choice key={option.value} label={option.label} selected={preference === option.value} onPress={() => setPreference(option.value)} />
+        ))}
       </View>
     </Card>
   );
@@ -301,7 +282,6 @@ const styles = StyleSheet.create({
   content: { padding: 16, maxWidth: 760, width: '100%', alignSelf: 'center' },
   email: { fontSize: 16, fontWeight: '600', marginBottom: 4 },
   buttons: { flexDirection: 'row', flexWrap: 'wrap', gap: 8 },
-  choice: { borderWidth: 1, borderRadius: 10, paddingHorizontal: 16, paddingVertical: 10, minHeight: 44, justifyContent: 'center' },
   lead: { marginBottom: 12 },
   groupLabel: { fontSize: 14, fontWeight: '600', marginTop: 14, marginBottom: 6 },
   start: { alignSelf: 'flex-start' },
