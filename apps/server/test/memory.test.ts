@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { MemoriesResponse, MemoryResponse } from '@lifeos/contract';
-import { insertMemory, searchMemories } from '../src/features/memory/memory.repo.ts';
+import { deleteAllMemories, insertMemory, searchMemories } from '../src/features/memory/memory.repo.ts';
 import { as, registerUser, request } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -182,5 +182,25 @@ describe('search ranking', () => {
     const row = (stats as unknown as { rows: { doc_count: number; token_count: number; n: number; len: number }[] }).rows[0]!;
     assert.equal(row.doc_count, row.n);
     assert.equal(row.token_count, row.len);
+    // The inverted index holds exactly the lexemes of the memories as they are now.
+    const postings = await server.ctx.db.execute(sql`
+      SELECT term, memory_id::text AS id, length, question, created_at, updated_at FROM memory_postings WHERE user_id = ${userId} ORDER BY 2, 1`);
+    const expected = await server.ctx.db.execute(sql`
+      SELECT t.lexeme AS term, m.id::text AS id, length(m.search_vector) AS length, m.content ~ '[?][[:space:]]*$' AS question, m.created_at, m.updated_at
+      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights) WHERE m.user_id = ${userId} ORDER BY m.id::text, t.lexeme COLLATE "C"`);
+    assert.deepEqual((postings as unknown as { rows: unknown[] }).rows, (expected as unknown as { rows: unknown[] }).rows);
+  });
+
+  it('when a memory is edited or deleted, then search finds it by its new words only, and not at all once deleted', async () => {
+    const { api, user } = await newUser();
+    const [id] = await store(api, 'my dentist is Dr. Weiss');
+    await api.patch(`/api/memories/${id}`, { content: 'my orthodontist is Dr. Roth' });
+    assert.deepEqual(await search(api, 'Weiss'), []);
+    assert.deepEqual(await search(api, 'orthodontist Roth'), ['my orthodontist is Dr. Roth']);
+    await api.delete(`/api/memories/${id}`);
+    assert.deepEqual(await search(api, 'orthodontist Roth'), []);
+    await store(api, 'the gym opens at six');
+    assert.equal(await deleteAllMemories(server.ctx.db, user.user.id), 1);
+    assert.deepEqual(await search(api, 'gym'), []);
   });
 });

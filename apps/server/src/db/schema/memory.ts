@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { messages, users } from './core.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -44,6 +44,30 @@ export const memoryTerms = pgTable(
     docCount: integer('doc_count').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.term] })],
+);
+
+/**
+ * The inverted index of the search: one row per memory and lexeme, with what the ranking
+ * needs of the memory (its length in lexemes, its times, whether it is a question), so a
+ * search reads the postings of its few terms instead of testing every candidate against
+ * every term. Kept in step with the rows by memory.repo.ts, in the same transaction.
+ */
+export const memoryPostings = pgTable(
+  'memory_postings',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    term: lexeme('term').notNull(),
+    memoryId: uuid('memory_id')
+      .notNull()
+      .references(() => memories.id, { onDelete: 'cascade' }),
+    length: integer('length').notNull(),
+    question: boolean('question').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.term, t.memoryId] }), index('memory_postings_memory_idx').on(t.memoryId)],
 );
 
 /** Per-user corpus size for BM25: how many memories, and their total length in lexemes. */

@@ -1,5 +1,6 @@
 // The only place that queries memories. Every statement is scoped by user_id.
-// Writes keep the per-user term statistics (memory_terms, memory_stats) in step
+// Writes keep the per-user term statistics (memory_terms, memory_stats) and the
+// inverted index (memory_postings) in step
 // with the rows, in the same transaction, so searches can weigh terms by IDF.
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
@@ -45,7 +46,13 @@ async function countTerms(tx: Tx, userId: string, memoryId: string, sign: 1 | -1
       WHERE m.id = ${memoryId} AND m.user_id = ${userId}
       ORDER BY t.lexeme
       ON CONFLICT (user_id, term) DO UPDATE SET doc_count = memory_terms.doc_count + 1`);
+    await tx.execute(sql`
+      INSERT INTO memory_postings (user_id, term, memory_id, length, question, created_at, updated_at)
+      SELECT m.user_id, t.lexeme, m.id, length(m.search_vector), m.content ~ '[?][[:space:]]*$', m.created_at, m.updated_at
+      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
+      WHERE m.id = ${memoryId} AND m.user_id = ${userId}`);
   } else {
+    await tx.execute(sql`DELETE FROM memory_postings WHERE user_id = ${userId} AND memory_id = ${memoryId}`);
     await tx.execute(sql`
       UPDATE memory_terms mt SET doc_count = mt.doc_count - 1
       FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
@@ -118,6 +125,7 @@ export async function deleteAllMemories(db: Db, userId: string): Promise<number>
   return db.transaction(async (tx) => {
     await lockStats(tx, userId);
     const gone = await tx.delete(memories).where(eq(memories.userId, userId)).returning({ id: memories.id });
+    await tx.execute(sql`DELETE FROM memory_postings WHERE user_id = ${userId}`);
     await tx.execute(sql`DELETE FROM memory_terms WHERE user_id = ${userId}`);
     await tx.execute(sql`UPDATE memory_stats SET doc_count = 0, token_count = 0 WHERE user_id = ${userId}`);
     return gone.length;
@@ -400,7 +408,6 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
     ),
     w AS (
       SELECT e.qterm, e.term, max(e.sim) AS sim, max(e.cov) AS cov, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
-        ('''' || replace(replace(e.term, '\\', '\\\\'), '''', '''''') || '''')::tsquery AS query,
         e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8)
           -- Related words pull in candidates only for a word the user's memories do not hold:
           -- where they do, they only score (the work stays that of the question's own words).
@@ -417,23 +424,24 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
       FROM q CROSS JOIN stats s
       WHERE q.qterm NOT IN (SELECT lexeme FROM opt) OR EXISTS (SELECT 1 FROM w WHERE w.qterm = q.qterm AND w.term = q.qterm)
     ),
-    -- MATERIALIZED: inlined into the join below, PostgreSQL 15 ran the GIN index scan
-    -- once per query term, five times slower.
-    cand AS MATERIALIZED (
-      SELECT m.id, m.search_vector, m.created_at, m.updated_at, m.content ~ '[?][[:space:]]*$' AS question FROM memories m
-      WHERE m.user_id = ${userId} AND m.search_vector @@ (
-        SELECT string_agg(DISTINCT query::text, ' | ')::tsquery FROM w
-        WHERE selective OR NOT EXISTS (SELECT 1 FROM w WHERE selective))
+    -- The postings of every term: the memories that hold it, with what the ranking needs of them.
+    hits AS MATERIALIZED (
+      SELECT p.memory_id AS id, p.created_at, p.updated_at, p.question, p.length, w.qterm, w.sim, w.cov, w.idf, w.selective
+      FROM w JOIN memory_postings p ON p.user_id = ${userId} AND p.term = w.term
+    ),
+    -- Candidates: the memories holding a selective term (or any term when none is).
+    cand AS (
+      SELECT DISTINCT id FROM hits WHERE selective OR NOT EXISTS (SELECT 1 FROM w WHERE selective)
     ),
     -- Memories are short and a term seldom occurs twice in one, so BM25's term
-    -- frequency is taken as 1: a match is a containment test per candidate and term.
+    -- frequency is taken as 1: a posting is a match.
     per_term AS (
-      SELECT c.id, c.created_at, c.updated_at, c.question, w.qterm,
-        max(w.sim * w.idf * (${t.k1}::float8 + 1)
-          / (1 + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * length(c.search_vector) / s.avgdl))) AS score,
-        max(sqrt(w.cov) * w.idf) AS matched
-      FROM cand c JOIN w ON c.search_vector @@ w.query CROSS JOIN stats s
-      GROUP BY c.id, c.created_at, c.updated_at, c.question, w.qterm
+      SELECT h.id, h.created_at, h.updated_at, h.question, h.qterm,
+        max(h.sim * h.idf * (${t.k1}::float8 + 1)
+          / (1 + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * h.length / s.avgdl))) AS score,
+        max(sqrt(h.cov) * h.idf) AS matched
+      FROM hits h JOIN cand c ON c.id = h.id CROSS JOIN stats s
+      GROUP BY h.id, h.created_at, h.updated_at, h.question, h.qterm
     ),
     ranked AS (
       SELECT id, created_at, updated_at, question, matched,
