@@ -187,7 +187,7 @@ describe('MCP confirmations asked through the client (elicitation)', () => {
   const range = '/api/calendar/events?from=2026-12-01T00:00:00Z&to=2026-12-08T00:00:00Z';
 
   /** A 2026-07-28 client (no `initialize`) that shows forms; `answer` plays its user. */
-  async function elicitingClient(answer: (message: string) => Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }>) {
+  async function elicitingClient(answer: (message: string) => Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, boolean> }>) {
     const client = new Client({ name: 'eliciting-client', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: 'auto' } });
     const asked: string[] = [];
     client.setRequestHandler('elicitation/create', async (req) => {
