@@ -181,6 +181,147 @@ describe('MCP server (Streamable HTTP, stateless)', () => {
   });
 });
 
+describe('MCP confirmations asked through the client (elicitation)', () => {
+  let server: TestServer;
+  let user: Awaited<ReturnType<typeof registerUser>>;
+  const range = '/api/calendar/events?from=2026-12-01T00:00:00Z&to=2026-12-08T00:00:00Z';
+
+  /** A 2026-07-28 client (no `initialize`) that shows forms; `answer` plays its user. */
+  async function elicitingClient(answer: (message: string) => Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, boolean> }>) {
+    const client = new Client({ name: 'eliciting-client', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: 'auto' } });
+    const asked: string[] = [];
+    client.setRequestHandler('elicitation/create', async (req) => {
+      const message = (req.params as { message: string }).message;
+      asked.push(message);
+      return answer(message);
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user.accessToken}` } } }));
+    return { client, asked };
+  }
+
+  async function newEvent(title: string): Promise<string> {
+    const { body } = await as(server.url, user.accessToken).post('/api/calendar/events', { title, start: '2026-12-03T10:00:00Z', end: '2026-12-03T11:00:00Z' });
+    return body.event.id as string;
+  }
+  const titles = async () => (await as(server.url, user.accessToken).get(range)).body.events.map((e: { title: string }) => e.title) as string[];
+  const actionStatus = async (id: string) => {
+    const { body } = await as(server.url, user.accessToken).get('/api/messages?limit=50');
+    const cards = (body.messages as { metadata?: { pendingAction?: { id: string; status: string } } }[]).filter((m) => m.metadata?.pendingAction?.id === id);
+    return cards.map((m) => m.metadata!.pendingAction!.status);
+  };
+
+  before(async () => {
+    server = await startTestServer({ now: new Date('2026-12-01T09:00:00Z') });
+    user = await registerUser(server.url, { timezone: 'Europe/Berlin' });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('when the client can ask its user and they accept, then the action runs once and the result says it is done', async () => {
+    const id = await newEvent('Yoga');
+    const { client, asked } = await elicitingClient(async () => ({ action: 'accept', content: { confirm: true } }));
+    try {
+      const result = await client.callTool({ name: 'cal_delete_event', arguments: { id } });
+      assert.notEqual(result.isError, true, text(result));
+      assert.equal(asked.length, 1);
+      assert.match(asked[0]!, /Yoga/);
+      assert.equal((result.structuredContent as { status: string }).status, 'confirmed');
+      assert.deepEqual(await titles(), []);
+      const actionId = (result.structuredContent as { actionId: string }).actionId;
+      const again = await request(server.url, 'POST', `/api/actions/${actionId}/confirm`, { token: user.accessToken });
+      assert.equal(again.status, 409, 'the card in the app cannot run it a second time');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('when the user declines in the client, then the action is cancelled and nothing changes', async () => {
+    const id = await newEvent('Choir');
+    const { client } = await elicitingClient(async () => ({ action: 'decline' }));
+    try {
+      const result = await client.callTool({ name: 'cal_delete_event', arguments: { id } });
+      assert.equal((result.structuredContent as { status: string }).status, 'cancelled', text(result));
+      assert.match(text(result), /nothing was done/i);
+      assert.deepEqual(await titles(), ['Choir']);
+      const actionId = (result.structuredContent as { actionId: string }).actionId;
+      const late = await request(server.url, 'POST', `/api/actions/${actionId}/confirm`, { token: user.accessToken });
+      assert.equal(late.status, 409);
+    } finally {
+      await client.close();
+      await as(server.url, user.accessToken).delete(`/api/calendar/events/${id}`);
+    }
+  });
+
+  it('when the card in the app is confirmed while the client asks, then the action runs once and the client is told it already was', async () => {
+    const id = await newEvent('Dentist');
+    let appStatus = 0;
+    const { client } = await elicitingClient(async () => {
+      // The user taps Confirm on the card in LifeOS first, then says yes in the client too.
+      const { body } = await as(server.url, user.accessToken).get('/api/messages?limit=50');
+      const card = (body.messages as { metadata?: { pendingAction?: { id: string; status: string } } }[]).find((m) => m.metadata?.pendingAction?.status === 'pending');
+      appStatus = (await request(server.url, 'POST', `/api/actions/${card!.metadata!.pendingAction!.id}/confirm`, { token: user.accessToken })).status;
+      return { action: 'accept', content: { confirm: true } };
+    });
+    try {
+      const result = await client.callTool({ name: 'cal_delete_event', arguments: { id } });
+      assert.equal(appStatus, 200);
+      assert.equal(result.isError, true);
+      assert.match(text(result), /already confirmed/i);
+      assert.deepEqual(await titles(), []);
+      const actionId = (result.structuredContent as { actionId: string }).actionId;
+      assert.deepEqual(await actionStatus(actionId), ['confirmed']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('when the client cannot ask (no elicitation, or a 2025-era connection), then the result waits for the card in LifeOS', async () => {
+    const id = await newEvent('Haircut');
+    const plain = new Client({ name: 'plain', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    const legacy = new Client({ name: 'legacy', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
+    legacy.setRequestHandler('elicitation/create', async () => assert.fail('a 2025-era client on the stateless server is never asked'));
+    try {
+      for (const client of [plain, legacy]) {
+        await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user.accessToken}` } } }));
+        const result = await client.callTool({ name: 'cal_delete_event', arguments: { id } });
+        assert.equal((result.structuredContent as { status: string }).status, 'pending_confirmation', text(result));
+      }
+      assert.deepEqual(await titles(), ['Haircut']);
+    } finally {
+      await plain.close();
+      await legacy.close();
+    }
+  });
+
+  it('when the sealed state is forged, then nothing is confirmed', async () => {
+    const id = await newEvent('Forged');
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'cal_delete_event' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: {
+          name: 'cal_delete_event',
+          arguments: { id },
+          inputResponses: { confirm: { action: 'accept', content: { confirm: true } } },
+          requestState: 'forged',
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientInfo': { name: 'forger', version: '1' },
+            'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+          },
+        },
+      }),
+    });
+    const body = await res.text();
+    assert.match(body, /could not be matched|nothing was done/i, body);
+    assert.ok((await titles()).includes('Forged'));
+  });
+});
+
 describe('the stdio bridge (lifeos-mcp)', () => {
   let server: TestServer;
   let user: Awaited<ReturnType<typeof registerUser>>;

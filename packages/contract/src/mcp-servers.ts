@@ -25,13 +25,49 @@ export const McpServer = z
     /** Why the server is in `error` (e.g. it stopped answering); null when ok. */
     statusDetail: z.string().nullable(),
     tools: z.array(McpServerTool),
+    /**
+     * Set when LifeOS signs in to the server with the server's own OAuth (PKCE), null for a bearer
+     * token or no credentials. `signedIn: false`: its tools cannot be used until the user signs in
+     * (`POST /api/mcp/servers/:id/sign-in`); `status` is then `error`.
+     */
+    oauth: z.object({ signedIn: z.boolean() }).nullable().optional(),
     createdAt: IsoDateTime,
   })
   .meta({ id: 'McpServer' });
 export type McpServer = z.infer<typeof McpServer>;
 
 export const McpServersResponse = z.object({ servers: z.array(McpServer) });
-export const McpServerResponse = z.object({ server: McpServer });
+export const McpServerResponse = z.object({
+  server: McpServer,
+  /** Only when adding a server that signs in with OAuth: open it in the browser, as `McpSignInResponse.url`. */
+  signInUrl: z.url().optional(),
+});
+
+/** `POST /api/mcp/servers/:id/sign-in`: where the browser signs in to the server's authorization server. */
+export const McpSignInResponse = z
+  .object({
+    /**
+     * This server's `/auth/mcp/start` with a one-time state; open it within 2 minutes in the browser
+     * that should finish the sign-in. Null when the stored sign-in still works (its tools were listed again).
+     */
+    url: z.url().nullable(),
+  })
+  .meta({ id: 'McpSignIn' });
+
+/** `GET /auth/mcp/start`: the first page of the sign-in, opened by the browser that will finish it. */
+export const McpSignInLaunchQuery = z.object({ state: z.string().max(256).optional() });
+
+/** Why `/auth/mcp/callback` stored nothing (the `reason` of its redirect to the app). */
+export const McpSignInFailure = z.enum(['access_denied', 'provider_error', 'invalid_request', 'invalid_state', 'browser_mismatch', 'exchange_failed']);
+export type McpSignInFailure = z.infer<typeof McpSignInFailure>;
+
+export const McpSignInCallbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(256).optional(),
+  error: z.string().max(256).optional(),
+  /** RFC 9207: the authorization server that answered, checked against the one the sign-in started with. */
+  iss: z.string().max(2048).optional(),
+});
 
 const ServerUrl = z
   .url({ protocol: /^https?$/, error: 'Must be an http:// or https:// URL' })

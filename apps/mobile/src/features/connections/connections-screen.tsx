@@ -19,7 +19,7 @@ export function ConnectionsScreen() {
   const google = useGoogleConsentUrl();
   const features = useServerFeatures();
   // Google sends the browser back here with the outcome of the consent.
-  const params = useLocalSearchParams<{ provider?: string; status?: string; reason?: string }>();
+  const params = useLocalSearchParams<{ provider?: string; status?: string; reason?: string; server?: string }>();
   const googleOutcome = params.provider === 'google' ? params.status : undefined;
 
   // Back from Google's consent page (native: the in-app browser closed).
@@ -64,7 +64,7 @@ export function ConnectionsScreen() {
 
       <Heading level={2} style={styles.section}>Calendar (CalDAV)</Heading>
       <CalDavForm />
-      <McpServersSection />
+      <McpServersSection outcome={params.provider === 'mcp' ? { status: params.status, reason: params.reason, server: params.server } : undefined} />
     </ScrollView>
   );
 }

@@ -2,7 +2,10 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react-native';
 import type { McpServer } from '@lifeos/contract';
 import { createFakeApi, json, problem } from '../../../test/fake-api';
 import { renderWithApp } from '../../../test/render';
+import { openExternalUrl } from '@/lib/open-url';
 import { McpServersSection } from './mcp-servers-section';
+
+jest.mock('@/lib/open-url', () => ({ openExternalUrl: jest.fn(async () => undefined) }));
 
 
 const SERVER: McpServer = {
@@ -89,5 +92,34 @@ describe('MCP servers on the Connections screen', () => {
 
     await waitFor(() => expect(screen.queryByText('Weather desk')).toBeNull());
     expect(fake.state.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([`/api/mcp/servers/${SERVER.id}`]);
+  });
+
+  it('when a server uses an OAuth sign-in, then its row offers Sign in, which opens the sign-in page', async () => {
+    const fake = createFakeApi();
+    const pending: McpServer = { ...SERVER, name: 'Issue tracker', status: 'error', statusDetail: 'Sign in to use its tools', tools: [], oauth: { signedIn: false } };
+    fake.state.overrides.set('GET /api/mcp/servers', () => json(200, { servers: [pending] }));
+    fake.state.overrides.set(`POST /api/mcp/servers/${SERVER.id}/sign-in`, () => json(200, { url: 'https://lifeos.example.com/auth/mcp/start?state=abc' }));
+    renderWithApp(<McpServersSection />, { fetch: fake.fetch });
+
+    await waitFor(() => expect(screen.getByText(/Sign-in needed/)).toBeTruthy());
+    expect(screen.queryByText('No tools offered.')).toBeNull();
+    fireEvent.press(screen.getByLabelText('Sign in to Issue tracker'));
+
+    await waitFor(() => expect(openExternalUrl).toHaveBeenCalledWith('https://lifeos.example.com/auth/mcp/start?state=abc'));
+  });
+
+  it('when the app comes back from a sign-in, then the outcome is shown', async () => {
+    const fake = createFakeApi();
+    fake.state.overrides.set('GET /api/mcp/servers', () => json(200, { servers: [{ ...SERVER, oauth: { signedIn: true } }] }));
+    renderWithApp(<McpServersSection outcome={{ status: 'connected', server: SERVER.id }} />, { fetch: fake.fetch });
+    await waitFor(() => expect(screen.getByText('Signed in to Weather desk.')).toBeTruthy());
+    expect(screen.getByText(/signed in with OAuth/)).toBeTruthy();
+  });
+
+  it('when a sign-in was finished in another browser, then the app says so', async () => {
+    const fake = createFakeApi();
+    fake.state.overrides.set('GET /api/mcp/servers', () => json(200, { servers: [] }));
+    renderWithApp(<McpServersSection outcome={{ status: 'error', reason: 'browser_mismatch' }} />, { fetch: fake.fetch });
+    expect(await screen.findByText(/finished in a different browser/)).toBeTruthy();
   });
 });

@@ -27,6 +27,10 @@ export const mcpServers = pgTable(
     tools: jsonb('tools').$type<StoredMcpTool[]>().notNull().default([]),
     // The bearer token, sealed by lib/secret-box.ts; null when the server needs none.
     secret: text('secret'),
+    // How LifeOS signs in: 'token' (a bearer token or none) or 'oauth' (the server's own OAuth, with PKCE).
+    auth: varchar('auth', { length: 10 }).notNull().default('token'),
+    // With 'oauth': the registered client, the tokens and the discovered metadata, sealed as one JSON document.
+    oauth: text('oauth'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

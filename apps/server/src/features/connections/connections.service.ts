@@ -277,3 +277,30 @@ export async function finishGoogleConnection(
   logEvent(ctx, 'connection.created', { userId: pending.userId, provider: 'google' });
   return appRedirect(ctx, { status: 'connected' });
 }
+
+/**
+ * Pending consents of other OAuth flows (MCP servers' own authorization servers): the same
+ * single-use, user-bound, browser-claimed states as Google's. `secret` is sealed (it holds the
+ * PKCE verifier); it comes back only to the browser that claimed the state, or to the callback.
+ */
+export const saveConsentState = (ctx: AppContext, input: { userId: string; provider: string; state: string; secret: string; ttlMs: number }) => {
+  const now = ctx.now();
+  return saveOAuthState(ctx.db, ctx.secrets, { userId: input.userId, provider: input.provider, state: input.state, codeVerifier: input.secret, expiresAt: new Date(now.getTime() + input.ttlMs), now });
+};
+
+export const claimConsentState = async (ctx: AppContext, input: { provider: string; state: string; browserNonce: string; launchTtlMs: number }) => {
+  const now = ctx.now();
+  const claimed = await claimOAuthState(ctx.db, ctx.secrets, { provider: input.provider, state: input.state, browserNonceHash: hashOAuthValue(input.browserNonce), createdAfter: new Date(now.getTime() - input.launchTtlMs), now });
+  return claimed?.codeVerifier;
+};
+
+/** The consent for `state`, used up; undefined when unknown, used, expired, or finished in another browser than the one that claimed it. */
+export async function takeConsentState(
+  ctx: AppContext,
+  input: { provider: string; state: string; browserNonce: string | undefined },
+): Promise<{ userId: string; secret: string } | { refused: 'invalid_state' } | { refused: 'browser_mismatch'; userId: string }> {
+  const pending = await takeOAuthState(ctx.db, ctx.secrets, { provider: input.provider, state: input.state, now: ctx.now() });
+  if (!pending) return { refused: 'invalid_state' };
+  if (!sameNonce(pending.browserNonceHash, input.browserNonce)) return { refused: 'browser_mismatch', userId: pending.userId };
+  return { userId: pending.userId, secret: pending.codeVerifier };
+}

@@ -10,6 +10,7 @@ import { logEvent } from '../../lib/events.ts';
 import * as repo from './mcp-client.repo.ts';
 import { exposedToolName } from './tool-names.ts';
 import { McpConnectionError, withMcpSession } from './mcp-session.ts';
+import { endpointFor } from './mcp-client.service.ts';
 
 /** The pending-action kind of a confirmed call to a writing tool. */
 export const MCP_CALL_ACTION = 'mcp.call';
@@ -48,10 +49,9 @@ async function callTool(ctx: AgentContext, server: repo.McpServerRow, tool: stri
   const started = performance.now();
   let ok = false;
   try {
-    const token = await repo.readMcpServerToken(app.db, app.secrets, ctx.user.id, server.id);
     const result = await withMcpSession(
       app,
-      { url: server.url, token },
+      await endpointFor(app, ctx.user.id, server),
       (client) => client.callTool({ name: tool, arguments: args }, { signal: ctx.signal, timeout: CALL_TIMEOUT_MS }) as Promise<CallToolResult>,
       ctx.signal,
     );
@@ -59,6 +59,10 @@ async function callTool(ctx: AgentContext, server: repo.McpServerRow, tool: stri
     if (server.status === 'error') await repo.setMcpServerStatus(app.db, ctx.user.id, server.id, 'ok', null);
     return result;
   } catch (err) {
+    if (err instanceof McpConnectionError && err.needsSignIn) {
+      await repo.setMcpServerStatus(app.db, ctx.user.id, server.id, 'needs_sign_in', 'Sign in to use its tools');
+      throw new AgentError(`the sign-in to the MCP server “${server.name}” has ended; sign in again in Connections`, { cause: err });
+    }
     if (err instanceof McpConnectionError) {
       await repo.setMcpServerStatus(app.db, ctx.user.id, server.id, 'error', `The server could not be reached: ${err.message}`);
       throw new AgentError(`the MCP server “${server.name}” could not be reached (${err.message})`, { cause: err });

@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { mcpServers, type StoredMcpTool } from '../../db/schema/index.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 
-export type McpServerRow = Omit<typeof mcpServers.$inferSelect, 'secret'>;
+export type McpServerRow = Omit<typeof mcpServers.$inferSelect, 'secret' | 'oauth'>;
 
 const publicColumns = {
   id: mcpServers.id,
@@ -14,6 +14,7 @@ const publicColumns = {
   slug: mcpServers.slug,
   url: mcpServers.url,
   status: mcpServers.status,
+  auth: mcpServers.auth,
   statusDetail: mcpServers.statusDetail,
   tools: mcpServers.tools,
   createdAt: mcpServers.createdAt,
@@ -27,6 +28,7 @@ export const isSlugTaken = (err: unknown): boolean => {
 };
 
 const binding = (userId: string, rowId: string) => ({ userId, purpose: 'mcp-server:token', rowId });
+const oauthBinding = (userId: string, rowId: string) => ({ userId, purpose: 'mcp-server:oauth', rowId });
 
 export async function listMcpServers(db: Db, userId: string): Promise<McpServerRow[]> {
   return db.select(publicColumns).from(mcpServers).where(eq(mcpServers.userId, userId)).orderBy(asc(mcpServers.createdAt));
@@ -50,12 +52,20 @@ export async function listMcpSlugs(db: Db, userId: string): Promise<string[]> {
 export async function insertMcpServer(
   db: Db,
   box: SecretBox,
-  input: { userId: string; name: string; slug: string; url: string; tools: StoredMcpTool[]; token: string | undefined },
+  input: { userId: string; name: string; slug: string; url: string; tools: StoredMcpTool[]; token: string | undefined; oauth?: boolean },
 ): Promise<McpServerRow> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(mcpServers)
-      .values({ userId: input.userId, name: input.name, slug: input.slug, url: input.url, tools: input.tools, secret: null })
+      .values({
+        userId: input.userId,
+        name: input.name,
+        slug: input.slug,
+        url: input.url,
+        tools: input.tools,
+        secret: null,
+        ...(input.oauth ? { auth: 'oauth', status: 'needs_sign_in', statusDetail: 'Sign in to use its tools' } : {}),
+      })
       .returning(publicColumns);
     if (input.token !== undefined) {
       await tx.update(mcpServers).set({ secret: box.seal(input.token, binding(input.userId, row!.id)) }).where(eq(mcpServers.id, row!.id));
@@ -82,11 +92,28 @@ export async function readMcpServerToken(db: Db, box: SecretBox, userId: string,
   return token;
 }
 
+/** The OAuth document of a server (client, tokens, discovery), opened; undefined when it has none yet. */
+export async function readMcpServerOAuth(db: Db, box: SecretBox, userId: string, id: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ oauth: mcpServers.oauth })
+    .from(mcpServers)
+    .where(and(eq(mcpServers.userId, userId), eq(mcpServers.id, id), eq(mcpServers.auth, 'oauth')))
+    .limit(1);
+  return row?.oauth ? box.open(row.oauth, oauthBinding(userId, id)) : undefined;
+}
+
+export async function saveMcpServerOAuth(db: Db, box: SecretBox, userId: string, id: string, document: string): Promise<void> {
+  await db
+    .update(mcpServers)
+    .set({ oauth: box.seal(document, oauthBinding(userId, id)), updatedAt: sql`now()` })
+    .where(and(eq(mcpServers.userId, userId), eq(mcpServers.id, id), eq(mcpServers.auth, 'oauth')));
+}
+
 export async function setMcpServerStatus(
   db: Db,
   userId: string,
   id: string,
-  status: 'ok' | 'error',
+  status: 'ok' | 'error' | 'needs_sign_in',
   detail: string | null,
   tools?: StoredMcpTool[],
 ): Promise<void> {
@@ -99,7 +126,7 @@ export async function setMcpServerStatus(
 /** Erases the token, then the row. */
 export async function deleteMcpServer(db: Db, userId: string, id: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    await tx.update(mcpServers).set({ secret: null }).where(and(eq(mcpServers.userId, userId), eq(mcpServers.id, id)));
+    await tx.update(mcpServers).set({ secret: null, oauth: null }).where(and(eq(mcpServers.userId, userId), eq(mcpServers.id, id)));
     const rows = await tx
       .delete(mcpServers)
       .where(and(eq(mcpServers.userId, userId), eq(mcpServers.id, id)))

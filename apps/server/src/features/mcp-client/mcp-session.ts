@@ -1,7 +1,7 @@
 // One short MCP session with a user's server: initialize, the work, close.
 // Every request goes through the host policy (safeFetch checks each hop and
 // connects only to checked addresses); the token is sent only to its origin.
-import { Client, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, SdkHttpError, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/client';
 import type { AppContext } from '../../context.ts';
 import { HostNotAllowedError, safeFetch } from '../../lib/host-policy.ts';
 import { hostPolicy } from '../connections/connections.service.ts';
@@ -9,11 +9,17 @@ import { hostPolicy } from '../connections/connections.service.ts';
 export interface McpEndpoint {
   url: string;
   token: string | undefined;
+  /** The server's own OAuth (tokens sealed in LifeOS, refreshed by the SDK on a 401). */
+  oauth?: OAuthClientProvider | undefined;
 }
 
 /** The server could not be reached or did not speak MCP; `message` is safe to show. */
 export class McpConnectionError extends Error {
   override name = 'McpConnectionError';
+  /** The server answered 401 with an RFC 9728 challenge: it signs in with OAuth. */
+  needsOAuth = false;
+  /** An OAuth server whose tokens are gone or refused: the user has to sign in again. */
+  needsSignIn = false;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -44,9 +50,9 @@ function find<T>(err: unknown, pick: (e: unknown) => T | undefined): T | undefin
 export function describeMcpFailure(err: unknown, context: { hasToken: boolean; oauthChallenge: boolean } = { hasToken: true, oauthChallenge: false }): string {
   const refusal = find(err, (e) => (e instanceof HostNotAllowedError ? e.message : undefined));
   if (refusal) return `the address is not allowed: ${refusal}`;
+  if (find(err, (e) => (e instanceof UnauthorizedError ? true : undefined))) return 'the sign-in has ended; sign in to the server again';
   const status = find(err, (e) => (e instanceof SdkHttpError ? e.status : undefined));
-  if (status === 401 && !context.hasToken && context.oauthChallenge)
-    return 'the server asks for an OAuth sign-in, which LifeOS does not offer for MCP servers yet; add it with an access token if the service issues one';
+  if (status === 401 && !context.hasToken && context.oauthChallenge) return 'the server asks for an OAuth sign-in';
   if (status === 401 && !context.hasToken) return 'the server requires a token (HTTP 401)';
   if (status === 401 || status === 403) return `the server refused the credentials (HTTP ${status}); check the token`;
   if (status === 404) return 'no MCP endpoint at that URL (HTTP 404)';
@@ -82,15 +88,21 @@ export async function withMcpSession<T>(
     if (res.status === 401) oauthChallenge = /resource_metadata=/i.test(res.headers.get('www-authenticate') ?? '');
     return res;
   };
+  // With OAuth, the SDK's own client does discovery, refresh and token requests, all through `fetch`.
   const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), {
     fetch,
+    ...(endpoint.oauth ? { authProvider: endpoint.oauth } : {}),
     ...(endpoint.token ? { requestInit: { headers: { authorization: `Bearer ${endpoint.token}` } } } : {}),
   });
   try {
     try {
       await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS, ...(signal ? { signal } : {}) });
     } catch (err) {
-      throw new McpConnectionError(describeMcpFailure(err, { hasToken: Boolean(endpoint.token), oauthChallenge }), { cause: err });
+      const hasToken = Boolean(endpoint.token || endpoint.oauth);
+      const failure = new McpConnectionError(describeMcpFailure(err, { hasToken, oauthChallenge }), { cause: err });
+      failure.needsOAuth = !hasToken && oauthChallenge && find(err, (e) => (e instanceof SdkHttpError ? e.status : undefined)) === 401;
+      failure.needsSignIn = Boolean(endpoint.oauth) && find(err, (e) => (e instanceof UnauthorizedError ? true : undefined)) === true;
+      throw failure;
     }
     return await work(client);
   } finally {

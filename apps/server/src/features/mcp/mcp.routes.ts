@@ -2,8 +2,8 @@
 // and transport per request), so any instance behind a load balancer answers.
 // Every call is one of the user's requests: the same bearer check, rate limit,
 // audit events and per-user scoping as the REST API.
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { McpServer } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { createMcpHandler, isLegacyRequest, McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import cors from 'cors';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../../context.ts';
@@ -11,6 +11,7 @@ import type { AuthInfo } from '../../features/auth/auth.service.ts';
 import { authenticateBearer } from '../../http/auth.ts';
 import { sendProblem, unauthorized } from '../../http/errors.ts';
 import { ACCESS_TOKEN_PREFIX, authenticateOAuthAccessToken } from '../oauth/oauth.service.ts';
+import { answerConfirmation, askToConfirm, canElicit, type ConfirmOutcome } from './mcp-elicitation.ts';
 import { callTool, SCOPES, toolsForScopes, type McpTool } from './mcp-tools.ts';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
@@ -53,6 +54,23 @@ function toResult(tool: McpTool, outcome: Awaited<ReturnType<typeof callTool>>) 
   return { content: [{ type: 'text' as const, text: JSON.stringify(data, null, 1) }], structuredContent: structured, _meta: { tool: tool.name } };
 }
 
+function confirmationResult(outcome: ConfirmOutcome) {
+  return {
+    ...(outcome.kind === 'failed' || outcome.kind === 'unresolved' ? { isError: true } : {}),
+    content: [{ type: 'text' as const, text: outcome.text }],
+    structuredContent: { status: outcome.kind, actionId: outcome.actionId },
+  };
+}
+
+/** One tool call: a first round runs the tool; a pending action is asked about through the client where it can. */
+async function runTool(ctx: AppContext, auth: AuthInfo, tool: McpTool, args: unknown, client: string, sdk: ServerContext | undefined) {
+  const answered = await answerConfirmation(ctx, auth, tool.name, sdk);
+  if (answered) return confirmationResult(answered);
+  const outcome = await callTool(ctx, auth, tool, args, client);
+  if (outcome.kind === 'pending' && canElicit(sdk)) return askToConfirm(ctx, auth, tool.name, outcome.action);
+  return toResult(tool, outcome);
+}
+
 function buildServer(ctx: AppContext, auth: AuthInfo, client: string): McpServer {
   const server = new McpServer(
     { name: 'lifeos', title: 'LifeOS', version: ctx.config.version },
@@ -71,7 +89,7 @@ function buildServer(ctx: AppContext, auth: AuthInfo, client: string): McpServer
           openWorldHint: tool.agent.name === '@mail',
         },
       },
-      (async (args: unknown) => toResult(tool, await callTool(ctx, auth, tool, args, client))) as never,
+      (async (args: unknown, sdk?: ServerContext) => runTool(ctx, auth, tool, args, client, sdk)) as never,
     );
   }
   return server;
@@ -100,6 +118,17 @@ export function mcpRouter(ctx: AppContext, limit: RequestHandler): Router {
   router.post('/mcp', requireAuth, limit, async (req, res, next) => {
     const auth = res.locals.auth as AuthInfo;
     const client = (auth as AuthInfo & { tokenName?: string }).tokenName ?? 'An MCP client';
+    try {
+      // 2026-07-28 requests (no `initialize`, capabilities on each request) go to the SDK's per-request handler.
+      if (!(await isLegacyRequest(await toWebRequest(req, req.body), req.body))) {
+        const handler = createMcpHandler(() => buildServer(ctx, auth, client), { legacy: 'reject', onerror: (err) => ctx.log.debug({ err }, 'MCP request refused') });
+        res.on('close', () => void handler.close());
+        await toNodeHandler(handler)(req, res, req.body);
+        return;
+      }
+    } catch (err) {
+      return next(err);
+    }
     const server = buildServer(ctx, auth, client);
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
