@@ -134,7 +134,8 @@ const STEPS: [string, Partial<SearchTuning>, boolean?][] = [
   ['+ conversation prior (0.3 of the best match within 60 min)', { timeBoost: 0 }, false],
   ['+ period named in the question (x2 from 1 day before to 7 after)', {}, false],
   ['+ WordNet related words (synonyms 0.6, derived 0.5, broader 0.45, narrower 0.35), at full weight in the score', { relatedScale: 1 }],
-  ['+ related words at a quarter of their weight in the score (full in the coverage)', {}],
+  ['+ related words at a quarter of their weight in the score (full in the coverage)', { relatedMaxShare: 1 }],
+  ['+ related words in more than 5 % of the memories (and more than 50) left out', {}],
 ];
 
 async function bench(label: string, database: Database): Promise<void> {

@@ -278,6 +278,11 @@ export interface SearchTuning {
    */
   commonShare: number;
   commonFloor: number;
+  /**
+   * Related words found in more than this share of the user's memories (and in more than commonFloor of them)
+   * are left out: too common to tell memories apart, and the postings a search reads grow with them.
+   */
+  relatedMaxShare: number;
 }
 
 export const defaultSearchTuning: SearchTuning = {
@@ -303,6 +308,7 @@ export const defaultSearchTuning: SearchTuning = {
   relatedScale: 0.25,
   commonShare: 0.2,
   commonFloor: 50,
+  relatedMaxShare: 0.05,
 };
 
 export interface MemorySearchHit extends MemoryRow {
@@ -405,6 +411,7 @@ export async function searchMemories(db: Db, input: SearchInput, tuning: Partial
       UNION
       SELECT rel.qterm, mt.term, mt.doc_count, rel.weight * ${t.relatedScale}::float8, rel.weight, true
       FROM rel JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = rel.term
+        AND mt.doc_count <= (SELECT greatest(s.n * ${t.relatedMaxShare}::float8, ${t.commonFloor}::float8) FROM stats s)
     ),
     w AS (
       SELECT e.qterm, e.term, max(e.sim) AS sim, max(e.cov) AS cov, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
