@@ -100,74 +100,74 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
             <SecondStepForm mfaToken={mfaToken} onExpired={() => leaveSecondStep(SECOND_STEP_EXPIRED)} onBack={() => leaveSecondStep(null)} />
           ) : (
             <>
-            {bannerError(mutation.error, errors) ? <Notice>{bannerError(mutation.error, errors)}</Notice> : null}
-            {passkey.error ? <Notice>{passkeyErrorMessage(passkey.error, 'signIn')}</Notice> : null}
-            {mode === 'register' ? (
+              {bannerError(mutation.error, errors) ? <Notice>{bannerError(mutation.error, errors)}</Notice> : null}
+              {passkey.error ? <Notice>{passkeyErrorMessage(passkey.error, 'signIn')}</Notice> : null}
+              {mode === 'register' ? (
+                <TextField
+                  label="Name (optional)"
+                  value={username}
+                  onChangeText={setUsername}
+                  autoComplete="name"
+                  textContentType="name"
+                  returnKeyType="next"
+                  error={errors.username}
+                  testID="auth-username"
+                />
+              ) : null}
               <TextField
-                label="Name (optional)"
-                value={username}
-                onChangeText={setUsername}
-                autoComplete="name"
-                textContentType="name"
+                label="Email"
+                value={email}
+                onChangeText={setEmail}
+                autoCapitalize="none"
+                autoCorrect={false}
+                autoComplete="email"
+                keyboardType="email-address"
+                textContentType="emailAddress"
+                inputMode="email"
                 returnKeyType="next"
-                error={errors.username}
-                testID="auth-username"
+                onSubmitEditing={() => passwordRef.current?.focus()}
+                error={errors.email}
+                testID="auth-email"
               />
-            ) : null}
-            <TextField
-              label="Email"
-              value={email}
-              onChangeText={setEmail}
-              autoCapitalize="none"
-              autoCorrect={false}
-              autoComplete="email"
-              keyboardType="email-address"
-              textContentType="emailAddress"
-              inputMode="email"
-              returnKeyType="next"
-              onSubmitEditing={() => passwordRef.current?.focus()}
-              error={errors.email}
-              testID="auth-email"
-            />
-            <PasswordField
-              ref={passwordRef}
-              label="Password"
-              value={password}
-              onChangeText={setPassword}
-              secureTextEntry
-              autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
-              textContentType={mode === 'login' ? 'password' : 'newPassword'}
-              returnKeyType="go"
-              onSubmitEditing={submit}
-              error={errors.password}
-              hint={mode === 'register' ? 'At least 8 characters.' : undefined}
-              testID="auth-password"
-            />
-            {/* Shown only where the server can send the reset mail (GET /api/config). */}
-            {mode === 'login' && features.passwordReset ? (
-              <Link href="/forgot-password" style={[styles.forgot, { color: colors.link }]}>
-                Forgot password?
-              </Link>
-            ) : null}
-            {mode === 'register' ? <Muted style={styles.small}>Time zone: {timeZone} (from this device)</Muted> : null}
-            <Button
-              label={mode === 'login' ? 'Sign in' : 'Create account'}
-              onPress={submit}
-              busy={mutation.isPending}
-              style={styles.submit}
-              testID="auth-submit"
-            />
-            {/* Discoverable credentials: the browser offers this site's passkeys, no email needed. */}
-            {mode === 'login' && canUsePasskeys ? (
+              <PasswordField
+                ref={passwordRef}
+                label="Password"
+                value={password}
+                onChangeText={setPassword}
+                secureTextEntry
+                autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+                textContentType={mode === 'login' ? 'password' : 'newPassword'}
+                returnKeyType="go"
+                onSubmitEditing={submit}
+                error={errors.password}
+                hint={mode === 'register' ? 'At least 8 characters.' : undefined}
+                testID="auth-password"
+              />
+              {/* Shown only where the server can send the reset mail (GET /api/config). */}
+              {mode === 'login' && features.passwordReset ? (
+                <Link href="/forgot-password" style={[styles.forgot, { color: colors.link }]}>
+                  Forgot password?
+                </Link>
+              ) : null}
+              {mode === 'register' ? <Muted style={styles.small}>Time zone: {timeZone} (from this device)</Muted> : null}
               <Button
-                label="Sign in with a passkey"
-                variant="secondary"
-                onPress={signInWithPasskey}
-                busy={passkey.isPending}
-                style={styles.passkey}
-                testID="auth-passkey"
+                label={mode === 'login' ? 'Sign in' : 'Create account'}
+                onPress={submit}
+                busy={mutation.isPending}
+                style={styles.submit}
+                testID="auth-submit"
               />
-            ) : null}
+              {/* Discoverable credentials: the browser offers this site's passkeys, no email needed. */}
+              {mode === 'login' && canUsePasskeys ? (
+                <Button
+                  label="Sign in with a passkey"
+                  variant="secondary"
+                  onPress={signInWithPasskey}
+                  busy={passkey.isPending}
+                  style={styles.passkey}
+                  testID="auth-passkey"
+                />
+              ) : null}
             </>
           )}
           <View style={styles.switch}>
