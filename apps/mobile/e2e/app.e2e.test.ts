@@ -73,7 +73,7 @@ describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
 
       // Log out, then the server's reason shows when the email is taken.
       await b.page.getByTestId('account-logout').click();
-      await b.page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await b.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       await b.page.getByRole('link', { name: 'Create an account' }).click();
       await b.page.getByLabel('Email').fill(account.email);
       await b.page.getByLabel('Password', { exact: true }).fill(account.password);
@@ -181,7 +181,7 @@ describe('LifeOS in a browser', { skip: await skipWithout('chromium') }, () => {
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).click();
       await confirmInApp(laptop.page);
       await laptop.page.getByRole('button', { name: 'Sign out all other devices' }).waitFor({ state: 'detached' });
-      await phone.page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+      await phone.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor({ timeout: 20_000 });
       await phone.page.getByText('You were signed out: this session was ended on another device').waitFor();
       assert.equal(await phone.page.evaluate(() => localStorage.getItem('lifeos.session')), null);
       assert.deepEqual([...laptop.errors, ...phone.errors], []);

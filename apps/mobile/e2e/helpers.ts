@@ -135,7 +135,7 @@ export async function login(page: Page, baseUrl: string, account: { email: strin
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Email').fill(account.email);
   await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await composer(page).waitFor({ timeout: 20_000 });
 }
 

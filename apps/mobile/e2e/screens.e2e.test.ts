@@ -64,7 +64,7 @@ describe('every screen, checked with axe-core', () => {
         assert.equal(await b.page.getByText('Forgot password?').count(), 0);
         // Empty fields: plain words next to each field.
         await b.page.getByLabel('Password', { exact: true }).fill('');
-        await b.page.getByRole('button', { name: 'Sign in' }).click();
+        await b.page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await b.page.getByText('Enter your password.').waitFor();
         assert.equal(await b.page.getByText(/Too small|expected string/).count(), 0);
         await b.page.goto(`${server.url}/register`);
@@ -95,7 +95,7 @@ describe('every screen, checked with axe-core', () => {
             await b.page.goto(`${server.url}/login`);
             await b.page.getByLabel('Email').fill(account.email);
             await b.page.getByLabel('Password', { exact: true }).fill(account.password);
-            await b.page.getByRole('button', { name: 'Sign in' }).click();
+            await b.page.getByRole('button', { name: 'Sign in', exact: true }).click();
             await composer(b.page).waitFor();
           }
           // The composer has the focus when the chat opens.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as OTPAuth from 'otpauth';
-import { AuthResponse, Problem, RecoveryCodesResponse, TotpSetupResponse } from '@lifeos/contract';
+import { AuthResponse, MfaStatus, Problem, RecoveryCodesResponse, TotpSetupResponse } from '@lifeos/contract';
 import { as, registerUser, request } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -210,5 +210,32 @@ describe('turning TOTP off', () => {
     const text = JSON.stringify(exported);
     assert.ok(!text.includes(user.secret));
     for (const code of user.recoveryCodes) assert.ok(!text.includes(code));
+  });
+});
+
+describe('two-factor status', () => {
+  it('when TOTP is off, then GET /api/auth/mfa says off with no codes; when on, it says on with the codes left and never the secret', async () => {
+    const plain = await registerUser(server.url);
+    const off = await as(server.url, plain.accessToken).get('/api/auth/mfa');
+    assert.equal(off.status, 200, JSON.stringify(off.body));
+    assert.deepEqual(MfaStatus.parse(off.body), { totpEnabled: false, enabledAt: null, recoveryCodesLeft: 0, passkeys: 0 });
+
+    const user = await userWithTotp();
+    const session = AuthResponse.parse((await second(await mfaTokenFor(user), user.recoveryCodes[0]!)).body);
+    const on = await as(server.url, session.accessToken).get('/api/auth/mfa');
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+    const status = MfaStatus.parse(on.body);
+    assert.equal(status.totpEnabled, true);
+    assert.equal(status.recoveryCodesLeft, 9);
+    assert.equal(new Date(status.enabledAt!).getTime() <= now, true);
+    assert.ok(!JSON.stringify(on.body).includes(user.secret));
+  });
+
+  it('when asked without a session or with a personal access token, then it is refused', async () => {
+    assertProblem(await request(server.url, 'GET', '/api/auth/mfa'), 401, 'unauthorized');
+    const user = await registerUser(server.url);
+    const created = await as(server.url, user.accessToken).post('/api/auth/tokens', { name: 'script', scopes: ['chat'] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assertProblem(await as(server.url, created.body.token).get('/api/auth/mfa'), 403, 'forbidden');
   });
 });

@@ -62,6 +62,9 @@ describe('passkeys', () => {
     const exported = (await me.get('/api/account/export')).body;
     assert.deepEqual(exported.passkeys.map((p: { name: string }) => p.name).sort(), ['Laptop key', 'Phone']);
     assert.ok(!/publicKey|credentialId/i.test(JSON.stringify(exported.passkeys)));
+    // The security status counts them, so the app can say how the account signs in.
+    assert.equal((await me.get('/api/auth/mfa')).body.passkeys, 2);
+    assert.equal(exported.mfa.passkeys, 2);
   });
 
   it('when a ceremony is replayed, comes from another origin, or its counter goes back, then it is refused', async () => {

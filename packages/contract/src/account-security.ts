@@ -55,6 +55,19 @@ export const LoginMfaBody = z.object({
   code: Code,
 });
 
+/** Whether two-factor sign-in is on (GET /api/auth/mfa); never the secret or a code. */
+export const MfaStatus = z
+  .object({
+    totpEnabled: z.boolean(),
+    enabledAt: IsoDateTime.nullable(),
+    /** Unused recovery codes; 0 while TOTP is off. */
+    recoveryCodesLeft: z.number().int().min(0),
+    /** How many passkeys can sign this user in. */
+    passkeys: z.number().int().min(0),
+  })
+  .meta({ id: 'MfaStatus' });
+export type MfaStatus = z.infer<typeof MfaStatus>;
+
 /** 401 body of a login whose password was right while two-factor is on. */
 export const MfaRequiredProblem = z.object({ code: z.literal('mfa_required'), mfaToken: z.string() }).passthrough();
 

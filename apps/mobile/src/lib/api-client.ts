@@ -27,8 +27,10 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly fieldErrors: FieldError[];
   readonly retryAfterSeconds: number | null;
+  /** The whole problem body, for members a code adds (e.g. `mfaToken` with `mfa_required`). */
+  readonly body: unknown;
 
-  constructor(init: { status: number; code: string; detail: string; fieldErrors?: FieldError[]; retryAfterSeconds?: number | null }) {
+  constructor(init: { status: number; code: string; detail: string; fieldErrors?: FieldError[]; retryAfterSeconds?: number | null; body?: unknown }) {
     super(init.detail);
     this.name = 'ApiError';
     this.status = init.status;
@@ -36,6 +38,7 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.fieldErrors = init.fieldErrors ?? [];
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.body = init.body ?? null;
   }
 }
 
@@ -273,6 +276,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
       detail: problem.data.detail,
       fieldErrors: problem.data.errors,
       retryAfterSeconds,
+      body,
     });
   }
   // A problem with a code this client does not know yet: still show its detail.
@@ -283,6 +287,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
       code: typeof loose.code === 'string' ? loose.code : 'http_error',
       detail: loose.detail,
       retryAfterSeconds,
+      body,
     });
   }
   return new ApiError({

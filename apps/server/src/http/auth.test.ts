@@ -26,6 +26,7 @@ describe('scopeForRoute', () => {
       ['GET', '/api/auth/tokens', undefined],
       ['GET', '/api/auth/sessions', undefined],
       ['POST', '/api/auth/mfa/totp', undefined],
+      ['GET', '/api/auth/mfa', undefined],
       ['GET', '/api/auth/passkeys', undefined],
       ['GET', '/api/account/export', undefined],
       ['DELETE', '/api/account', undefined],

@@ -11,8 +11,11 @@ const URL = `otpauth://totp/LifeOS:ada%40example.test?secret=${SECRET}&issuer=Li
 const CODES = Array.from({ length: 10 }, (_, i) => `AB${i}D-EFGH-JKMN-PQR${i}`);
 const WRONG = 'The code is not the current one of this secret; check the device’s clock';
 
-function setup() {
+const OFF = { totpEnabled: false, enabledAt: null, recoveryCodesLeft: 0, passkeys: 0 };
+
+function setup(status: object = OFF) {
   const fake = createFakeApi();
+  fake.state.overrides.set('GET /api/auth/mfa', () => json(200, status));
   fake.state.overrides.set('POST /api/auth/mfa/totp', () => json(200, { secret: SECRET, otpauthUrl: URL }));
   fake.state.overrides.set('POST /api/auth/mfa/totp/verify', ({ body }) =>
     (body as { code: string }).code === '123456'
@@ -29,11 +32,26 @@ function setup() {
 }
 
 async function startSetup() {
-  fireEvent.press(screen.getByLabelText('Turn on two-factor sign-in'));
+  fireEvent.press(await screen.findByLabelText('Turn on two-factor sign-in'));
   return screen.findByTestId('totp-secret');
 }
 
 describe('Two-factor sign-in on the Account screen', () => {
+  it('when the server says it is off, then the section says off and offers Turn on', async () => {
+    setup();
+    expect(await screen.findByText('Two-factor sign-in is off.')).toBeTruthy();
+    expect(screen.getByLabelText('Turn on two-factor sign-in')).toBeTruthy();
+    expect(screen.queryByLabelText('Turn off two-factor sign-in')).toBeNull();
+  });
+
+  it('when the server says it is on, then the section says on with the recovery codes left and offers only Turn off', async () => {
+    setup({ totpEnabled: true, enabledAt: '2026-12-01T09:00:00.000Z', recoveryCodesLeft: 7, passkeys: 0 });
+    expect(await screen.findByText('Two-factor sign-in is on.')).toBeTruthy();
+    expect(screen.getByText('7 recovery codes left.')).toBeTruthy();
+    expect(screen.getByLabelText('Turn off two-factor sign-in')).toBeTruthy();
+    expect(screen.queryByLabelText('Turn on two-factor sign-in')).toBeNull();
+  });
+
   it('when Turn on is pressed, then the secret is shown in groups of four with Copy for the key and the setup link', async () => {
     setup();
     const secret = await startSetup();
@@ -78,7 +96,7 @@ describe('Two-factor sign-in on the Account screen', () => {
     fake.state.overrides.set('POST /api/auth/mfa/totp', () =>
       json(409, { type: 'about:blank', title: 'conflict', status: 409, code: 'conflict', detail: 'Two-factor sign-in is already on; turn it off first to set up a new device' }),
     );
-    fireEvent.press(screen.getByLabelText('Turn on two-factor sign-in'));
+    fireEvent.press(await screen.findByLabelText('Turn on two-factor sign-in'));
     expect(await screen.findByText('Two-factor sign-in is already on for this account.')).toBeTruthy();
 
     fireEvent.changeText(screen.getByLabelText('Your password'), 'correct horse');

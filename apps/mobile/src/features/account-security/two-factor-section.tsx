@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { StyleSheet, View } from 'react-native';
 import { apiFieldErrors } from '@/features/auth/form-errors';
 import { ApiError, errorMessage } from '@/lib/api-client';
-import { Button, Card, Heading, Muted, Notice, PasswordField, TextField } from '@/ui/primitives';
-import { useDisableTotp, useStartTotpSetup, useVerifyTotp } from './account-security.queries';
+import { Button, Card, Heading, Loading, Muted, Notice, PasswordField, TextField } from '@/ui/primitives';
+import { useDisableTotp, useMfaStatus, useStartTotpSetup, useVerifyTotp } from './account-security.queries';
 import { Code, CopyButton, ShownOnce } from './shown-once';
 
 /** "JBSW Y3DP EHPK 3PXP": a base32 secret in groups of four, easier to type into an app. */
@@ -11,19 +11,23 @@ export function groupSecret(secret: string): string {
   return secret.replace(/\s/g, '').match(/.{1,4}/g)?.join(' ') ?? secret;
 }
 
-// NOTE: the server's User has no two-factor status, so the app starts at "off"
-// and learns "on" from a setup it finished here or from the 409 of starting one.
+// The section starts from the server's status (GET /api/auth/mfa); a 409 on
+// starting a setup (turned on from another device meanwhile) also leads to "on".
 type Step = { kind: 'off'; notice?: string } | { kind: 'setup'; secret: string; otpauthUrl: string } | { kind: 'codes'; codes: string[] } | { kind: 'on'; notice?: string };
 
 /** Account section: two-factor sign-in with an authenticator app (TOTP) — turn on with a code, recovery codes once, turn off. */
 export function TwoFactorSection() {
-  const [step, setStep] = useState<Step>({ kind: 'off' });
+  const status = useMfaStatus();
+  const [chosen, setStep] = useState<Step | null>(null);
+  const step: Step | null = chosen ?? (status.data ? { kind: status.data.totpEnabled ? 'on' : 'off' } : null);
   return (
     <Card style={styles.section}>
       <Heading level={2}>Two-factor sign-in</Heading>
-      {step.kind === 'off' ? <TurnOn notice={step.notice} onSetup={(s) => setStep(s)} /> : null}
-      {step.kind === 'setup' ? <Verify secret={step.secret} otpauthUrl={step.otpauthUrl} onCodes={(codes) => setStep({ kind: 'codes', codes })} onCancel={() => setStep({ kind: 'off' })} /> : null}
-      {step.kind === 'codes' ? (
+      {status.isPending && !chosen ? <Loading label="Loading two-factor status" /> : null}
+      {status.error && !chosen ? <Notice>{errorMessage(status.error)}</Notice> : null}
+      {step === null ? null : step.kind === 'off' ? <TurnOn notice={step.notice} onSetup={(s) => setStep(s)} /> : null}
+      {step?.kind === 'setup' ? <Verify secret={step.secret} otpauthUrl={step.otpauthUrl} onCodes={(codes) => setStep({ kind: 'codes', codes })} onCancel={() => setStep({ kind: 'off' })} /> : null}
+      {step?.kind === 'codes' ? (
         <View>
           <Notice tone="success">Two-factor sign-in is on. Your other devices were signed out.</Notice>
           <Muted style={styles.lead}>Each recovery code signs you in once if you lose your authenticator app.</Muted>
@@ -31,7 +35,7 @@ export function TwoFactorSection() {
           <Button label="I have saved them" compact onPress={() => setStep({ kind: 'on' })} style={styles.start} />
         </View>
       ) : null}
-      {step.kind === 'on' ? <TurnOff notice={step.notice} onOff={() => setStep({ kind: 'off', notice: 'Two-factor sign-in is off. Your other devices were signed out.' })} /> : null}
+      {step?.kind === 'on' ? <TurnOff notice={step.notice} codesLeft={chosen ? undefined : status.data?.recoveryCodesLeft} onOff={() => setStep({ kind: 'off', notice: 'Two-factor sign-in is off. Your other devices were signed out.' })} /> : null}
     </Card>
   );
 }
@@ -48,8 +52,8 @@ function TurnOn({ notice, onSetup }: { notice: string | undefined; onSetup: (ste
   }
   return (
     <View>
-      {notice ? <Notice tone="success">{notice}</Notice> : null}
-      <Muted style={styles.lead}>Signing in then also asks for a code from an authenticator app on your phone, so a stolen password is not enough.</Muted>
+      {notice ? <Notice tone="success">{notice}</Notice> : <Notice tone="info">Two-factor sign-in is off.</Notice>}
+      <Muted style={styles.lead}>Turn it on and signing in also asks for a code from an authenticator app on your phone, so a stolen password is not enough.</Muted>
       {start.error && !(start.error instanceof ApiError && start.error.status === 409) ? <Notice>{errorMessage(start.error)}</Notice> : null}
       <Button label="Turn on" compact busy={start.isPending} onPress={begin} accessibilityLabel="Turn on two-factor sign-in" style={styles.start} />
     </View>
@@ -93,7 +97,7 @@ function Verify({ secret, otpauthUrl, onCodes, onCancel }: { secret: string; otp
   );
 }
 
-function TurnOff({ notice, onOff }: { notice: string | undefined; onOff: () => void }) {
+function TurnOff({ notice, codesLeft, onOff }: { notice: string | undefined; codesLeft: number | undefined; onOff: () => void }) {
   const disable = useDisableTotp();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -106,6 +110,7 @@ function TurnOff({ notice, onOff }: { notice: string | undefined; onOff: () => v
   return (
     <View>
       <Notice tone="success">{notice ?? 'Two-factor sign-in is on.'}</Notice>
+      {codesLeft !== undefined ? <Muted style={styles.lead}>{codesLeft === 1 ? '1 recovery code left.' : `${codesLeft} recovery codes left.`}</Muted> : null}
       <Muted style={styles.lead}>To turn it off, enter your password and a current code (or an unused recovery code).</Muted>
       {error ? <Notice>{error}</Notice> : null}
       <PasswordField label="Your password" value={password} onChangeText={setPassword} autoComplete="current-password" />

@@ -7,8 +7,11 @@ import { deviceName, deviceTimeFormat, deviceTimeZone } from '@/lib/platform-inf
 import { useServerFeatures } from '@/features/discovery/server-features.queries';
 import { Button, Heading, Muted, Notice, PasswordField, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
-import { useLogin, useRegister } from './auth.queries';
+import { passkeyErrorMessage } from '@/lib/passkey-errors';
+import { passkeysSupported } from '@/lib/webauthn';
+import { useLogin, usePasskeySignIn, useRegister } from './auth.queries';
 import { apiFieldErrors, bannerError, zodFieldErrors, type FormErrors } from './form-errors';
+import { SECOND_STEP_EXPIRED, SecondStepForm } from './second-step-form';
 
 const SIGN_OUT_NOTICES = {
   ended: 'You were signed out: this session was ended on another device, or it expired. Sign in again to continue.',
@@ -30,6 +33,10 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
   const api = useApi();
   const features = useServerFeatures();
   const [signedOutNotice, setSignedOutNotice] = useState<string | null>(null);
+  // Set while login waits for its second step (two-factor on).
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
+  const passkey = usePasskeySignIn();
+  const [canUsePasskeys] = useState(passkeysSupported);
   useEffect(() => {
     const reason = api.takeSignOutReason();
     if (reason === 'ended' || reason === 'deleted') setSignedOutNotice(SIGN_OUT_NOTICES[reason]);
@@ -55,8 +62,29 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
     setErrors({});
     setSignedOutNotice(null);
     const onError = (error: unknown) => setErrors(apiFieldErrors(error));
-    if (mode === 'login') login.mutate(input.data as LoginBody, { onError });
-    else register.mutate(input.data as RegisterBody, { onError });
+    if (mode === 'login') {
+      passkey.reset();
+      login.mutate(input.data as LoginBody, {
+        onError,
+        onSuccess: (outcome) => {
+          if (outcome.kind === 'mfaRequired') setMfaToken(outcome.mfaToken);
+        },
+      });
+    } else register.mutate(input.data as RegisterBody, { onError });
+  }
+
+  function signInWithPasskey() {
+    if (passkey.isPending) return;
+    setErrors({});
+    setSignedOutNotice(null);
+    login.reset();
+    passkey.mutate();
+  }
+
+  function leaveSecondStep(notice: string | null) {
+    setMfaToken(null);
+    login.reset();
+    setSignedOutNotice(notice);
   }
 
   const title = mode === 'login' ? 'Sign in to LifeOS' : 'Create your LifeOS account';
@@ -68,62 +96,80 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
           <Heading>{title}</Heading>
           <Muted style={styles.lead}>One chat for your mail, calendar and memories.</Muted>
           {signedOutNotice ? <Notice tone="info">{signedOutNotice}</Notice> : null}
-          {bannerError(mutation.error, errors) ? <Notice>{bannerError(mutation.error, errors)}</Notice> : null}
-          {mode === 'register' ? (
-            <TextField
-              label="Name (optional)"
-              value={username}
-              onChangeText={setUsername}
-              autoComplete="name"
-              textContentType="name"
-              returnKeyType="next"
-              error={errors.username}
-              testID="auth-username"
-            />
-          ) : null}
-          <TextField
-            label="Email"
-            value={email}
-            onChangeText={setEmail}
-            autoCapitalize="none"
-            autoCorrect={false}
-            autoComplete="email"
-            keyboardType="email-address"
-            textContentType="emailAddress"
-            inputMode="email"
-            returnKeyType="next"
-            onSubmitEditing={() => passwordRef.current?.focus()}
-            error={errors.email}
-            testID="auth-email"
-          />
-          <PasswordField
-            ref={passwordRef}
-            label="Password"
-            value={password}
-            onChangeText={setPassword}
-            secureTextEntry
-            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
-            textContentType={mode === 'login' ? 'password' : 'newPassword'}
-            returnKeyType="go"
-            onSubmitEditing={submit}
-            error={errors.password}
-            hint={mode === 'register' ? 'At least 8 characters.' : undefined}
-            testID="auth-password"
-          />
-          {/* Shown only where the server can send the reset mail (GET /api/config). */}
-          {mode === 'login' && features.passwordReset ? (
-            <Link href="/forgot-password" style={[styles.forgot, { color: colors.link }]}>
-              Forgot password?
-            </Link>
-          ) : null}
-          {mode === 'register' ? <Muted style={styles.small}>Time zone: {timeZone} (from this device)</Muted> : null}
-          <Button
-            label={mode === 'login' ? 'Sign in' : 'Create account'}
-            onPress={submit}
-            busy={mutation.isPending}
-            style={styles.submit}
-            testID="auth-submit"
-          />
+          {mode === 'login' && mfaToken ? (
+            <SecondStepForm mfaToken={mfaToken} onExpired={() => leaveSecondStep(SECOND_STEP_EXPIRED)} onBack={() => leaveSecondStep(null)} />
+          ) : (
+            <>
+              {bannerError(mutation.error, errors) ? <Notice>{bannerError(mutation.error, errors)}</Notice> : null}
+              {passkey.error ? <Notice>{passkeyErrorMessage(passkey.error, 'signIn')}</Notice> : null}
+              {mode === 'register' ? (
+                <TextField
+                  label="Name (optional)"
+                  value={username}
+                  onChangeText={setUsername}
+                  autoComplete="name"
+                  textContentType="name"
+                  returnKeyType="next"
+                  error={errors.username}
+                  testID="auth-username"
+                />
+              ) : null}
+              <TextField
+                label="Email"
+                value={email}
+                onChangeText={setEmail}
+                autoCapitalize="none"
+                autoCorrect={false}
+                autoComplete="email"
+                keyboardType="email-address"
+                textContentType="emailAddress"
+                inputMode="email"
+                returnKeyType="next"
+                onSubmitEditing={() => passwordRef.current?.focus()}
+                error={errors.email}
+                testID="auth-email"
+              />
+              <PasswordField
+                ref={passwordRef}
+                label="Password"
+                value={password}
+                onChangeText={setPassword}
+                secureTextEntry
+                autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+                textContentType={mode === 'login' ? 'password' : 'newPassword'}
+                returnKeyType="go"
+                onSubmitEditing={submit}
+                error={errors.password}
+                hint={mode === 'register' ? 'At least 8 characters.' : undefined}
+                testID="auth-password"
+              />
+              {/* Shown only where the server can send the reset mail (GET /api/config). */}
+              {mode === 'login' && features.passwordReset ? (
+                <Link href="/forgot-password" style={[styles.forgot, { color: colors.link }]}>
+                  Forgot password?
+                </Link>
+              ) : null}
+              {mode === 'register' ? <Muted style={styles.small}>Time zone: {timeZone} (from this device)</Muted> : null}
+              <Button
+                label={mode === 'login' ? 'Sign in' : 'Create account'}
+                onPress={submit}
+                busy={mutation.isPending}
+                style={styles.submit}
+                testID="auth-submit"
+              />
+              {/* Discoverable credentials: the browser offers this site's passkeys, no email needed. */}
+              {mode === 'login' && canUsePasskeys ? (
+                <Button
+                  label="Sign in with a passkey"
+                  variant="secondary"
+                  onPress={signInWithPasskey}
+                  busy={passkey.isPending}
+                  style={styles.passkey}
+                  testID="auth-passkey"
+                />
+              ) : null}
+            </>
+          )}
           <View style={styles.switch}>
             <Muted>{mode === 'login' ? 'New here? ' : 'Already have an account? '}</Muted>
             <Link href={mode === 'login' ? '/register' : '/login'} style={[styles.link, { color: colors.link }]}>
@@ -143,6 +189,7 @@ const styles = StyleSheet.create({
   lead: { marginBottom: 18 },
   small: { fontSize: 13, marginBottom: 14 },
   submit: { marginTop: 4 },
+  passkey: { marginTop: 10 },
   switch: { flexDirection: 'row', flexWrap: 'wrap', justifyContent: 'center', marginTop: 18 },
   link: { fontWeight: '600', textDecorationLine: 'underline' },
   forgot: { alignSelf: 'flex-end', marginBottom: 12, textDecorationLine: 'underline' },

@@ -6,6 +6,7 @@ import {
   DisableTotpBody,
   ForgotPasswordBody,
   LoginMfaBody,
+  MfaStatus,
   RecoveryCodesResponse,
   ResetPasswordBody,
   TotpCodeBody,
@@ -13,6 +14,7 @@ import {
 } from '@lifeos/contract';
 import type { Api } from '../../http/api.ts';
 import type { AppContext } from '../../context.ts';
+import { securityStatus } from './account-security.export.ts';
 import { forgotPasswordLimits, reenteredSecretLimits, resetPasswordLimits, secondFactorLimits } from './auth.limits.ts';
 import { loginWithSecondFactor, requirePassword } from './auth.service.ts';
 import { confirmTotpSetup, disableTotp, startTotpSetup } from './mfa.service.ts';
@@ -56,6 +58,18 @@ export function registerAccountSecurityRoutes(api: Api, ctx: AppContext): void {
       await resetPassword(ctx, body.token, body.newPassword);
       return { status: 204 };
     },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/auth/mfa',
+      tag,
+      summary: 'Whether two-factor sign-in is on, the recovery codes left and how many passkeys the account has',
+      responses: { 200: MfaStatus },
+      errors: [403],
+    },
+    async ({ auth }) => ({ status: 200, body: await securityStatus(ctx, auth.userId) }),
   );
 
   api.route(
