@@ -11,6 +11,7 @@ import { Button, Card, Choice, Heading, Loading, Muted, Notice, TextField } from
 import { useTheme } from '@/ui/theme';
 import { useAccessTokens, useCreateAccessToken, useRevokeAccessToken } from './account-security.queries';
 import { ShownOnce } from './shown-once';
+import { listSectionStyles } from '../../ui/list-section';
 
 const EXPIRY: { days: number | null; label: string }[] = [
   { days: 30, label: '30 days' },
@@ -162,10 +163,7 @@ function CreateTokenForm() {
 }
 
 const styles = StyleSheet.create({
-  section: { gap: 8, marginTop: 24 },
-  row: { flexDirection: 'row', alignItems: 'center', gap: 12 },
-  fill: { flex: 1, gap: 2 },
-  name: { fontSize: 16, fontWeight: '600' },
+  ...listSectionStyles,
   groupLabel: { fontSize: 14, fontWeight: '600', marginTop: 14, marginBottom: 6 },
   check: { flexDirection: 'row', alignItems: 'center', gap: 10, minHeight: 44 },
   box: { width: 22, height: 22, borderWidth: 2, borderRadius: 4, alignItems: 'center', justifyContent: 'center' },

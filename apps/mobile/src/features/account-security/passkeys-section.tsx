@@ -10,6 +10,7 @@ import { useConfirm } from '@/ui/dialog';
 import { Button, Card, Heading, Loading, Muted, Notice, TextField } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { useAddPasskey, usePasskeys, useRemovePasskey } from './account-security.queries';
+import { listSectionStyles } from '../../ui/list-section';
 
 const label = (passkey: Passkey) => passkey.name ?? 'Unnamed passkey';
 
@@ -76,9 +77,6 @@ function AddPasskeyForm() {
 }
 
 const styles = StyleSheet.create({
-  section: { gap: 8, marginTop: 24 },
-  row: { flexDirection: 'row', alignItems: 'center', gap: 12 },
-  fill: { flex: 1, gap: 2 },
-  name: { fontSize: 16, fontWeight: '600' },
+  ...listSectionStyles,
   submit: { alignSelf: 'flex-start', marginTop: 4 },
 });

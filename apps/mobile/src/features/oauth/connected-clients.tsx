@@ -6,6 +6,7 @@ import { Button, Card, Heading, Muted, Notice } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
 import { SCOPE_TEXT } from './consent-screen';
 import { useOAuthGrants, useRevokeGrant } from './oauth.queries';
+import { listSectionStyles } from '../../ui/list-section';
 
 /** Account section: MCP clients (Claude Desktop, editors) allowed to use this account, each with a Disconnect button. */
 export function ConnectedClients() {
@@ -45,8 +46,5 @@ export function ConnectedClients() {
 }
 
 const styles = StyleSheet.create({
-  section: { gap: 8, marginTop: 24 },
-  row: { flexDirection: 'row', alignItems: 'center', gap: 12 },
-  fill: { flex: 1, gap: 2 },
-  name: { fontSize: 16, fontWeight: '600' },
+  ...listSectionStyles,
 });
