@@ -2,13 +2,15 @@
 // the instance running it, and taken over by another instance (or the same one after
 // a restart) when that instance dies. Real server processes (main.ts), killed with
 // SIGKILL mid-run; a scripted OpenAI-compatible server plays the model, and its first
-// answer never comes, so the run is still going when the instance dies.
+// answer never comes, so the run is still going when the instance dies. The same for
+// the work queued with what it belongs to: memory extraction and pushes.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startFakeExpo, type FakeExpo } from './helpers/fake-expo.ts';
 import { as, registerUser } from './helpers/http.ts';
 import { sharedSecrets, spawnServer, type ServerProcess } from './helpers/process.ts';
 import { startTogether } from './helpers/fixtures.ts';
@@ -181,5 +183,49 @@ describe('a reply whose embedded-database server is killed mid-run and started a
     } finally {
       stream.close();
     }
+  });
+});
+
+describe('a reminder whose push is under way when its server process is killed (PostgreSQL)', { skip: skipPostgres }, () => {
+  let expo: FakeExpo;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let a: ServerProcess | undefined;
+  let b: ServerProcess | undefined;
+  before(async () => {
+    expo = await startFakeExpo();
+    database = await createTestDatabase();
+  });
+  after(async () => {
+    await Promise.all([a?.stop('SIGKILL'), b?.stop()]);
+    await database?.drop();
+    await expo?.close();
+  });
+
+  it('when the instance that stored the reminder and queued its push dies before the push went out, then another instance sends it, once', async () => {
+    const env = { DATABASE_URL: database.url, EXPO_PUSH_URL: expo.url, ALLOW_PRIVATE_HOSTS: 'true', RATE_LIMIT_REGISTER: '100000', ...sharedSecrets() };
+    a = await spawnServer(env);
+    const user = await registerUser(a.url);
+    const api = as(a.url, user.accessToken);
+    const token = `ExponentPushToken[durable-${Date.now()}]`;
+    assert.equal((await api.post('/api/push/subscriptions', { kind: 'expo', token })).status, 201);
+    // Expo is down when the reminder falls due: A stores the message and its push, and the push fails for now.
+    expo.unavailable = true;
+    assert.equal((await api.post('/api/reminders', { text: 'Water the plants', dueAt: new Date(Date.now() + 1_500).toISOString() })).status, 201);
+    await until('the first push attempt', () => (expo.refused > 0 ? true : undefined));
+    // Long enough for A to record the failed attempt (the job waits for its retry), then A dies.
+    await sleep(1_000);
+    a.child.kill('SIGKILL');
+    expo.unavailable = false;
+
+    b = await spawnServer(env);
+    const pushes = await until('the push from instance B', () => {
+      const mine = expo.sent.filter((m) => m.to === token);
+      return mine.length ? mine : undefined;
+    }, 30_000);
+    assert.match(String(pushes[0]!.body), /Water the plants/);
+    await sleep(3_000);
+    assert.equal(expo.sent.filter((m) => m.to === token).length, 1);
+    const history = (await as(b.url, user.accessToken).get('/api/messages')).body.messages as { content: string }[];
+    assert.equal(history.filter((m) => /Water the plants/.test(m.content)).length, 1);
   });
 });
