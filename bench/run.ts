@@ -6,6 +6,8 @@
 //   npm run bench -- --full                the 2-minute soak and 10-second runs
 //   npm run bench -- --db pglite --only get,post --duration 5 --soak 20
 //   npm run bench -- --only reminders      reminder delivery lag only (10k and 100k scheduled)
+//   npm run bench -- --db pg --only get --cpu-prof prof   the LifeOS server under node --cpu-prof (one .cpuprofile per
+//                                          thread in prof/ when it stops; open in Chrome DevTools or read with bench/profile-top.ts)
 //
 // PostgreSQL: BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local server);
 // a fresh database is created for the run and dropped after it.
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     soak: { type: 'string' },
     full: { type: 'boolean', default: false },
     'soak-users': { type: 'string', default: '1000' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const DURATION = Number(args.duration ?? (args.full ? 10 : 4));
@@ -79,9 +82,9 @@ async function waitHealthy(url: string, child: ChildProcess, log: () => string):
   }
 }
 
-function start(script: string, scriptArgs: string[], env: Record<string, string>): { child: ChildProcess; log: () => string } {
+function start(script: string, scriptArgs: string[], env: Record<string, string>, nodeArgs: string[] = []): { child: ChildProcess; log: () => string } {
   let log = '';
-  const child = spawn(process.execPath, [script, ...scriptArgs], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, script, ...scriptArgs], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   return { child, log: () => log };
 }
@@ -182,7 +185,7 @@ async function benchDatabase(db: 'pg' | 'pglite'): Promise<void> {
       // The login run measures hashing throughput: its connections wait for a hash instead of being turned away.
       PASSWORD_HASH_QUEUE: '100000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
-    });
+    }, args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : []);
     processes.push(server.child);
     const baselinePort = await freePort();
     const baseline = start(

@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   LLM_MODEL: optionalString,
   LLM_EMBEDDING_MODEL: optionalString,
   AGENT_TIMEOUT_MS: positiveInt(60_000),
+  AGENT_RUN_LEASE_MS: positiveInt(10_000),
   SSE_HEARTBEAT_MS: positiveInt(15_000),
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
@@ -97,6 +98,8 @@ export interface Config {
   /** The embedding model on the same server (memory search); undefined = lexical search only. */
   llmEmbeddingModel: string | undefined;
   agentTimeoutMs: number;
+  /** How long a run's lease lasts unrenewed: after a crash, another instance takes the run over this much later. */
+  agentRunLeaseMs: number;
   sseHeartbeatMs: number;
   google: {
     clientId: string | undefined;
@@ -201,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     llm: resolveLlm(e),
     llmEmbeddingModel: e.LLM_EMBEDDING_MODEL,
     agentTimeoutMs: e.AGENT_TIMEOUT_MS,
+    agentRunLeaseMs: e.AGENT_RUN_LEASE_MS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     google: {
       clientId: e.GOOGLE_CLIENT_ID,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { memoryExtractQueue } from '../src/agents/mem/mem-extract.ts';
 import { startJobs, type JobRunner } from '../src/jobs/job-runner.ts';
 import { as, registerUser } from './helpers/http.ts';
 import { metricValue } from './helpers/metrics.ts';
@@ -55,5 +57,22 @@ describe(`background jobs on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'P
       { name: 'lifeos.briefing', cron: '* * * * *' },
       { name: 'lifeos.prune', cron: '*/15 * * * *' },
     ]);
+  });
+
+  it('when a job is queued inside a transaction, then it exists once the transaction commits, and not at all when it rolls back', async () => {
+    const [kept, dropped] = [randomUUID(), randomUUID()];
+    const queued = (messageId: string) => rows(server, sql`select id from pgboss.job where name = ${memoryExtractQueue.name} and data->>'messageId' = ${messageId}`);
+    await server.ctx.db.transaction(async (tx) => {
+      await server.ctx.jobs.send(memoryExtractQueue, { userId: randomUUID(), messageId: kept }, { tx });
+    });
+    await assert.rejects(
+      server.ctx.db.transaction(async (tx) => {
+        await server.ctx.jobs.send(memoryExtractQueue, { userId: randomUUID(), messageId: dropped }, { tx });
+        throw new Error('the store failed');
+      }),
+      /the store failed/,
+    );
+    assert.equal((await queued(kept)).length, 1);
+    assert.equal((await queued(dropped)).length, 0);
   });
 });

@@ -4,12 +4,15 @@
 // scheduler creates one job per slot, and exactly one instance claims each
 // job (SELECT ... FOR UPDATE SKIP LOCKED). On the embedded database the same
 // code runs in-process on PGlite.
-import { PgBoss } from 'pg-boss';
+import { sql } from 'drizzle-orm';
+import { fromDrizzle, PgBoss, type DrizzleTransactionLike } from 'pg-boss';
 import type { AppContext } from '../context.ts';
 import { isUniqueViolation } from '../features/auth/auth.repo.ts';
 import { briefingJob } from './briefing.job.ts';
 import { pruneJob } from './prune.job.ts';
 import { queues as pushQueues } from './push.jobs.ts';
+import { memoryExtractQueue } from '../agents/mem/mem-extract.ts';
+import { startAgentRunScan } from './agent-run-scan.ts';
 import type { QueueDefinition } from './job-queue.ts';
 import { startReminderScan } from './reminder-scan.ts';
 
@@ -23,7 +26,7 @@ export interface JobDefinition {
 }
 
 export const jobs: JobDefinition[] = [pruneJob, briefingJob];
-export const workQueues: QueueDefinition<never>[] = [...pushQueues];
+export const workQueues: QueueDefinition<never>[] = [...pushQueues, memoryExtractQueue as unknown as QueueDefinition<never>];
 
 export interface JobRunner {
   /** Sends one job now (operations and tests); resolves to its id. */
@@ -34,7 +37,7 @@ export interface JobRunner {
 
 const SCHEMA = 'pgboss';
 
-export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = jobs, options: { reminders?: boolean } = {}): Promise<JobRunner> {
+export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = jobs, options: { reminders?: boolean; agentRuns?: boolean } = {}): Promise<JobRunner> {
   // Instances starting together race on CREATE SCHEMA IF NOT EXISTS (a unique violation
   // in the catalog); the loser simply finds it there. The rest of pg-boss's install runs
   // under its own advisory lock.
@@ -91,14 +94,21 @@ export async function startJobs(ctx: AppContext, definitions: JobDefinition[] = 
     });
   }
   ctx.jobs.use(async (name, data, sendOptions) => {
-    await boss.send(name, data, sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {});
+    await boss.send(name, data, {
+      ...(sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {}),
+      // The job row is written by the caller's transaction (Db's execute is typed loosely: its rows are unknown).
+      ...(sendOptions.tx ? { db: fromDrizzle(sendOptions.tx as unknown as DrizzleTransactionLike, sql) } : {}),
+    });
   });
   const scan = options.reminders === false ? undefined : startReminderScan(ctx);
+  // Replies whose instance died mid-run: taken over here once their lease lapses.
+  const runs = options.agentRuns === false ? undefined : startAgentRunScan(ctx);
 
   return {
     trigger: (name) => boss.send(name, {}),
     async stop() {
       await scan?.stop();
+      await runs?.stop();
       ctx.jobs.use(undefined);
       await boss.stop({ graceful: true, timeout: 5_000 });
     },

@@ -92,7 +92,7 @@ export function inSpan<T>(name: string, attributes: Attributes, fn: () => Promis
 export function startStatementSpan(system: string, text: string | undefined): ((err?: unknown) => void) | undefined {
   if (!enabled) return undefined;
   const statement = (text ?? '').slice(0, MAX_STATEMENT);
-  const operation = /^\s*(\w+)/.exec(statement)?.[1]?.toUpperCase() ?? 'QUERY';
+  const operation = statementOperation(statement);
   const span = trace.getTracer(TRACER).startSpan(`db ${operation}`, {
     kind: SpanKind.CLIENT,
     attributes: withRequestId({ 'db.system.name': system, 'db.operation.name': operation, 'db.query.text': statement }),
@@ -101,6 +101,31 @@ export function startStatementSpan(system: string, text: string | undefined): ((
     if (err) fail(span, err);
     span.end();
   };
+}
+
+/**
+ * The statement's verb. A statement opening with common table expressions is named by its
+ * main statement, the first verb outside their parentheses (`WITH run AS (INSERT ...) INSERT ...`
+ * is an INSERT); quoted text is skipped.
+ */
+export function statementOperation(statement: string): string {
+  const first = /^\s*(\w+)/.exec(statement)?.[1]?.toUpperCase() ?? 'QUERY';
+  if (first !== 'WITH') return first;
+  let depth = 0;
+  for (let i = 0; i < statement.length; i++) {
+    const c = statement[i]!;
+    if (c === "'" || c === '"') {
+      const end = statement.indexOf(c, i + 1);
+      if (end < 0) break;
+      i = end;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /\w/.test(c) && !/\w/.test(statement[i - 1] ?? ' ')) {
+      const verb = /^(select|insert|update|delete|merge|values)\b/i.exec(statement.slice(i))?.[1];
+      if (verb) return verb.toUpperCase();
+    }
+  }
+  return first;
 }
 
 /** An outbound HTTP call: the host and path only, never the query string (it can carry tokens). */

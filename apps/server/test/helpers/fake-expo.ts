@@ -12,6 +12,9 @@ export interface FakeExpo {
   unregisteredAtSend: Set<string>;
   /** Tokens whose receipt says DeviceNotRegistered. */
   unregisteredAtReceipt: Set<string>;
+  /** While true, every send is answered 503 (Expo unavailable) and counted in `refused`. */
+  unavailable: boolean;
+  refused: number;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,7 @@ export async function startFakeExpo(): Promise<FakeExpo> {
   const unregisteredAtReceipt = new Set<string>();
   const receiptToken = new Map<string, string>();
   let n = 0;
+  const state = { unavailable: false, refused: 0 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,6 +34,12 @@ export async function startFakeExpo(): Promise<FakeExpo> {
       if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
       const body = JSON.parse(raw.toString('utf8') || '{}');
       res.setHeader('content-type', 'application/json');
+      if (req.url === '/--/api/v2/push/send' && state.unavailable) {
+        state.refused++;
+        res.statusCode = 503;
+        res.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'try again later' }] }));
+        return;
+      }
       if (req.url === '/--/api/v2/push/send') {
         const messages = Array.isArray(body) ? body : [body];
         const data = messages.map((m: any) => {
@@ -65,6 +75,15 @@ export async function startFakeExpo(): Promise<FakeExpo> {
     receiptsAsked,
     unregisteredAtSend,
     unregisteredAtReceipt,
+    get unavailable() {
+      return state.unavailable;
+    },
+    set unavailable(value: boolean) {
+      state.unavailable = value;
+    },
+    get refused() {
+      return state.refused;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -28,7 +28,8 @@ export const sharedSecrets = () => ({
   ENCRYPTION_KEY: randomBytes(32).toString('hex'),
 });
 
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+/** `startTimeoutMs`: how long it may take to become healthy (a first start of an embedded database on a loaded machine is slow). */
+export async function spawnServer(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [MAIN], {
@@ -39,7 +40,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${output}`);
     try {

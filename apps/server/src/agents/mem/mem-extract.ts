@@ -8,6 +8,7 @@ import { MAX_MEMORY_LENGTH, type AgentName, type User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import * as memory from '../../features/memory/memory.service.ts';
 import type { RememberOutcome } from '../../features/memory/memory.service.ts';
+import type { QueueDefinition } from '../../jobs/job-queue.ts';
 import { runLlmAgent, type LlmTool } from '../llm/run-llm-agent.ts';
 
 export const EXTRACT_INSTRUCTIONS = `You read one message a person wrote in their personal assistant app and keep the
@@ -60,16 +61,29 @@ export async function extractMemories(
 }
 
 /**
- * Runs extraction in the background: the reply never waits for it, and a
- * failure is logged, not shown (the user asked @mem nothing).
+ * Extraction as a background job, enqueued in the transaction that stores the reply:
+ * the reply never waits for it, it survives the instance stopping right after
+ * (another instance takes the job), and a failure is retried, then logged, never
+ * shown (the user asked @mem nothing).
  */
-export function extractInBackground(app: AppContext, user: User, message: { id: string; content: string }): void {
-  extractMemories(app, user, message).then(
-    (outcomes) => {
-      if (outcomes.length) app.log.info({ userId: user.id, messageId: message.id, stored: outcomes.map((o) => o.kind) }, 'memories extracted');
-    },
-    (err: unknown) => {
-      app.log.warn({ err: err instanceof Error ? err.message : String(err), userId: user.id, messageId: message.id }, 'memory extraction failed');
-    },
-  );
-}
+export const memoryExtractQueue: QueueDefinition<{ userId: string; messageId: string }> = {
+  name: 'lifeos.memory.extract',
+  retryLimit: 2,
+  retryDelay: 10,
+  retryDelayMax: 120,
+  expireInSeconds: 300,
+  async run(app, { userId, messageId }) {
+    // Imported here: the messages service enqueues this job, so a static import would be a cycle at load.
+    const [{ findUser }, { findOwnMessage }] = await Promise.all([import('../../features/auth/auth.service.ts'), import('../../features/messages/messages.service.ts')]);
+    const [user, message] = await Promise.all([findUser(app, userId), findOwnMessage(app, userId, messageId)]);
+    // Deleted since, or the user opted out meanwhile: nothing to read.
+    if (!user || !message || message.role !== 'user') return;
+    try {
+      const outcomes = await extractMemories(app, user, message);
+      if (outcomes.length) app.log.info({ userId, messageId, stored: outcomes.map((o) => o.kind) }, 'memories extracted');
+    } catch (err) {
+      app.log.warn({ err: err instanceof Error ? err.message : String(err), userId, messageId }, 'memory extraction failed');
+      throw err;
+    }
+  },
+};

@@ -5,6 +5,7 @@ import {
   bigint,
   boolean,
   index,
+  integer,
   jsonb,
   pgTable,
   timestamp,
@@ -50,8 +51,12 @@ export const messages = pgTable(
     // for cursors and stream replay (timestamps can tie).
     clientId: uuid('client_id'),
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    // Added: on a reply, the user message it answers; unique, so a run taken over
+    // after a crash can never store a second reply.
+    replyTo: uuid('reply_to'),
   },
   (t) => [
+    uniqueIndex('messages_reply_to_uq').on(t.replyTo).where(sql`${t.replyTo} IS NOT NULL`),
     index('idx_messages_user_created').on(t.userId, t.createdAt.desc().nullsFirst()),
     index('idx_messages_agent').on(t.agentName, t.createdAt.desc().nullsFirst()),
     uniqueIndex('messages_user_client_role_uq').on(t.userId, t.clientId, t.role).where(sql`${t.clientId} IS NOT NULL`),
@@ -61,6 +66,29 @@ export const messages = pgTable(
     index('messages_search_simple_idx').using('gin', sql`to_tsvector('simple', ${t.content})`),
     index('messages_search_english_idx').using('gin', sql`to_tsvector('english', ${t.content})`),
   ],
+);
+
+/**
+ * A user message still waiting for its reply: inserted by the statement that
+ * stores the message, deleted by the one that stores the reply. The instance
+ * running the agent holds the lease and renews it; a lease that lapses (the
+ * instance died) is claimed by any instance's scan (FOR UPDATE SKIP LOCKED).
+ */
+export const agentRuns = pgTable(
+  'agent_runs',
+  {
+    messageId: uuid('message_id')
+      .primaryKey()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull(),
+    /** Runs started for this message; one that keeps killing its instance is answered with an error. */
+    attempts: integer('attempts').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [index('agent_runs_lease_idx').on(t.leaseUntil)],
 );
 
 export const agentState = pgTable(

@@ -125,6 +125,12 @@ export async function loginWithSecondFactor(ctx: AppContext, input: { mfaToken: 
   return signIn(ctx, user, deviceName);
 }
 
+/** A user by id, for work that runs outside their request (a reply taken over, a background job). */
+export async function findUser(ctx: AppContext, userId: string): Promise<User | undefined> {
+  const row = await repo.findUserById(ctx.db, userId);
+  return row ? toUser(row) : undefined;
+}
+
 /** A completed sign-in (password, second factor or passkey): a session, and a notice when the device is new. */
 export async function signIn(ctx: AppContext, user: repo.UserRow, deviceName: string | null): Promise<AuthResponse> {
   const now = ctx.now();

@@ -11,7 +11,6 @@ import { listOccurrences } from '../calendar/calendar.service.ts';
 import { dayInterval, wallDateOf, wallToInstant } from '../calendar/zoned-time.ts';
 import { findMailConnection, openMailbox } from '../connections/mailboxes.ts';
 import { postAssistantMessage } from '../messages/messages.service.ts';
-import { notifyUser } from '../push/push.service.ts';
 import { remindersDueBetween } from '../reminders/reminders.service.ts';
 import * as repo from './briefing.repo.ts';
 import { isFromPerson } from './real-sender.ts';
@@ -101,9 +100,13 @@ export async function sendDueBriefings(ctx: AppContext): Promise<{ sent: number;
         continue;
       }
       const id = briefingMessageId(user.id, due.day);
-      await postAssistantMessage(ctx, user.id, { id, content, agentName: '@cal', metadata: { briefing: { day: due.day } } });
+      await postAssistantMessage(
+        ctx,
+        user.id,
+        { id, content, agentName: '@cal', metadata: { briefing: { day: due.day } } },
+        { title: 'Your day', body: content.split('\n').slice(1).join('\n').trim().slice(0, 300) },
+      );
       await repo.recordMessage(ctx.db, user.id, due.day, id);
-      await notifyUser(ctx, user.id, { title: 'Your day', body: content.split('\n').slice(1).join('\n').trim().slice(0, 300), messageId: id });
       logEvent(ctx, 'briefing.sent', { userId: user.id, day: due.day });
       sent++;
     } catch (err) {

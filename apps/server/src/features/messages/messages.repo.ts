@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { AgentName, Message } from '@lifeos/contract';
-import type { Db } from '../../db/client.ts';
-import { agentState, messages } from '../../db/schema/index.ts';
+import { randomUUID } from 'node:crypto';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { agentRuns, agentState, messages } from '../../db/schema/index.ts';
 
 const isUniqueViolation = (err: unknown): boolean => {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -30,24 +31,65 @@ export interface NewMessage {
   agentName: AgentName | null;
   metadata: Record<string, unknown> | null;
   clientId?: string | null;
+  /** On a reply: the user message it answers. */
+  replyTo?: string | null;
 }
 
-/** Inserts a message; null when the (user, clientId, role) already exists. */
-export async function insertMessage(db: Db, values: NewMessage): Promise<MessageRow | null> {
+/** `now + ms` on the database's clock, which every instance shares. */
+const leaseEnd = (ms: number) => sql`clock_timestamp() + ${`${Math.round(ms)} milliseconds`}::interval`;
+
+/**
+ * Inserts a message; null when the (user, clientId, role) already exists. With `run`,
+ * the same statement records that the message awaits its reply (an `agent_runs` row
+ * leased for `run.leaseMs`), so no message can be stored without its run.
+ */
+export async function insertMessage(db: Db, values: NewMessage, run?: { leaseMs: number }): Promise<MessageRow | null> {
+  const id = values.id ?? randomUUID();
+  const row = { ...values, id, clientId: values.clientId ?? null, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` };
   try {
-    const [row] = await db
-      .insert(messages)
-      .values({ ...values, clientId: values.clientId ?? null, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
-      .returning();
-    return row ?? null;
+    if (run) {
+      const pending = db
+        .$with('pending_run')
+        .as(db.insert(agentRuns).values({ messageId: id, userId: values.userId, leaseUntil: leaseEnd(run.leaseMs) }).returning({ id: agentRuns.messageId }));
+      const [inserted] = await db.with(pending).insert(messages).values(row).returning();
+      return inserted ?? null;
+    }
+    const [inserted] = await db.insert(messages).values(row).returning();
+    return inserted ?? null;
   } catch (err) {
     if (values.clientId && isUniqueViolation(err)) return null;
     throw err;
   }
 }
 
+/**
+ * Stores the reply to `replyTo` and, in the same statement, ends its run. Null when
+ * that message already has its reply (a run taken over after a crash, or a retry
+ * with the same clientId): a user message is answered exactly once.
+ */
+export async function insertReply(db: DbOrTx, values: NewMessage & { id: string; replyTo: string }): Promise<MessageRow | null> {
+  const done = db.$with('done_run').as(db.delete(agentRuns).where(eq(agentRuns.messageId, values.replyTo)).returning({ id: agentRuns.messageId }));
+  const [row] = await db
+    .with(done)
+    .insert(messages)
+    .values({ ...values, clientId: values.clientId ?? null, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}
+
+/** The reply to one of the user's messages, once it exists. */
+export async function findReply(db: Db, userId: string, messageId: string): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.userId, userId), eq(messages.replyTo, messageId)))
+    .limit(1);
+  return row;
+}
+
 /** Inserts a message under a given id; null when a message with that id exists already. */
-export async function insertMessageOnce(db: Db, values: NewMessage & { id: string }): Promise<MessageRow | null> {
+export async function insertMessageOnce(db: DbOrTx, values: NewMessage & { id: string }): Promise<MessageRow | null> {
   const [row] = await db
     .insert(messages)
     .values({ ...values, clientId: null, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })

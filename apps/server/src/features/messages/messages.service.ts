@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { routeMention, type AgentName, type Message, type MessagePage } from '@lifeos/contract';
+import { routeMention, type AgentName, type Message, type MessagePage, type User } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
-import { runAgent } from '../../agents/runtime.ts';
-import { extractInBackground, shouldExtract } from '../../agents/mem/mem-extract.ts';
+import { failureReply, runAgent } from '../../agents/runtime.ts';
+import { memoryExtractQueue, shouldExtract } from '../../agents/mem/mem-extract.ts';
 import { messageSent } from '../../lib/events.ts';
 import { linkActionToMessage } from '../actions/actions.service.ts';
+import { findUser } from '../auth/auth.service.ts';
+import { notifyUser, type PushNote } from '../push/push.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { replyDeltas } from './reply-deltas.ts';
 import { collectDeltas, stoppable } from './stop-reply.ts';
+import * as runs from './agent-runs.repo.ts';
 import * as repo from './messages.repo.ts';
 
 export interface PostResult {
@@ -32,21 +35,35 @@ export async function publishMessage(ctx: AppContext, userId: string, row: repo.
 
 /**
  * A message LifeOS starts itself (a reminder, the daily briefing): stored under `id`
- * and streamed to every device. Null when a message with that id exists, so a
- * retried delivery cannot say the same thing twice.
+ * and streamed to every device, with `push` sent to the user's devices; the pushes are
+ * enqueued in the transaction that stores the message, so a crash cannot keep one
+ * without the other. Null when a message with that id exists, so a retried delivery
+ * cannot say (or push) the same thing twice.
  */
 export async function postAssistantMessage(
   ctx: AppContext,
   userId: string,
   input: { id: string; content: string; agentName: AgentName | null; metadata: Record<string, unknown> },
+  push?: Omit<PushNote, 'messageId'>,
 ): Promise<Message | null> {
-  const row = await repo.insertMessageOnce(ctx.db, { ...input, userId, role: 'assistant' });
+  const row = push
+    ? await ctx.db.transaction(async (tx) => {
+        const inserted = await repo.insertMessageOnce(tx, { ...input, userId, role: 'assistant' });
+        if (inserted) await notifyUser(ctx, userId, { ...push, messageId: inserted.id }, tx);
+        return inserted;
+      })
+    : await repo.insertMessageOnce(ctx.db, { ...input, userId, role: 'assistant' });
   if (!row) return null;
   await publishMessage(ctx, userId, row);
   return repo.toMessage(row);
 }
 
-/** Stores the user's message, runs the routed agent, stores and returns its reply. */
+/**
+ * Stores the user's message (and, in the same statement, its run), runs the routed
+ * agent here at once, stores and returns its reply. If this instance dies mid-run,
+ * another one takes the run over when its lease lapses (resumeLapsedRuns) and the
+ * reply reaches the user's devices over the stream.
+ */
 export async function postMessage(
   ctx: AppContext,
   auth: AuthInfo,
@@ -54,34 +71,40 @@ export async function postMessage(
   forcedAgent?: AgentName,
 ): Promise<PostResult> {
   const agentName = forcedAgent ?? routeMention(input.content);
-  const userRow = await repo.insertMessage(ctx.db, {
-    userId: auth.userId,
-    role: 'user',
-    content: input.content,
-    agentName,
-    metadata: null,
-    clientId: input.clientId ?? null,
-  });
-  if (!userRow) return replayIdempotent(ctx, auth, input.clientId!, agentName);
+  const userRow = await repo.insertMessage(
+    ctx.db,
+    { userId: auth.userId, role: 'user', content: input.content, agentName, metadata: null, clientId: input.clientId ?? null },
+    { leaseMs: ctx.config.agentRunLeaseMs },
+  );
+  if (!userRow) return replayIdempotent(ctx, auth, input.clientId!);
   messageSent(ctx, { userId: auth.userId, agent: agentName ?? 'assistant' });
   await publishMessage(ctx, auth.userId, userRow);
-  const reply = await answer(ctx, auth, userRow, agentName, input.clientId ?? null);
+  const reply = await runHeld(ctx, auth.user, userRow, 1);
   return { status: 201, message: repo.toMessage(userRow), reply: repo.toMessage(reply) };
 }
 
-async function answer(
-  ctx: AppContext,
-  auth: AuthInfo,
-  userRow: repo.MessageRow,
-  agentName: AgentName | null,
-  clientId: string | null,
-): Promise<repo.MessageRow> {
+/** Runs the agent for a message whose run this instance holds (claim `attempts`), renewing the lease until the reply is stored. */
+async function runHeld(ctx: AppContext, user: User, userRow: repo.MessageRow, attempts: number): Promise<repo.MessageRow> {
+  const leaseMs = ctx.config.agentRunLeaseMs;
+  const renew = setInterval(() => {
+    runs.renewLease(ctx.db, userRow.id, attempts, leaseMs).catch((err: unknown) => ctx.log.warn({ err, messageId: userRow.id }, 'could not renew a run lease'));
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+  renew.unref();
+  try {
+    return await answer(ctx, user, userRow);
+  } finally {
+    clearInterval(renew);
+  }
+}
+
+async function answer(ctx: AppContext, user: User, userRow: repo.MessageRow): Promise<repo.MessageRow> {
+  const agentName = (userRow.agentName as AgentName | null) ?? null;
   const replyId = randomUUID();
-  const deltas = replyDeltas(ctx, auth.userId, { messageId: replyId, agentName });
+  const deltas = replyDeltas(ctx, user.id, { messageId: replyId, agentName });
   const written = collectDeltas(deltas.push);
-  const result = await stoppable(ctx, auth.userId, replyId, (signal) =>
+  const result = await stoppable(ctx, user.id, replyId, (signal) =>
     runAgent(ctx, {
-      user: auth.user,
+      user,
       agentName,
       content: userRow.content,
       sourceMessageId: userRow.id,
@@ -92,38 +115,88 @@ async function answer(
   if (result.reply.metadata?.status === 'stopped') result.reply.content = written.text().trim() || 'Stopped before answering.';
   // Streamed chunks go out before the stored reply does.
   await deltas.flushed();
-  const replyRow = await repo.insertMessage(ctx.db, {
+  const reply: repo.NewMessage & { id: string; replyTo: string } = {
     id: replyId,
-    userId: auth.userId,
+    userId: user.id,
     role: 'assistant',
     content: result.reply.content,
     // The agent that handled it; without a mention, the one the assistant handed the message to (null for none or several).
     agentName: result.handledBy,
     metadata: { ...result.reply.metadata, replyTo: userRow.id },
-    clientId,
-  });
+    clientId: userRow.clientId,
+    replyTo: userRow.id,
+  };
+  // Opted-in facts from ordinary messages; @mem already handles its own. The extraction is
+  // enqueued with the reply, so it happens (once the reply is there) even if this instance stops.
+  const extract = shouldExtract(ctx, user, result.handledBy);
+  const replyRow = extract
+    ? await ctx.db.transaction(async (tx) => {
+        const row = await repo.insertReply(tx, reply);
+        if (row) await ctx.jobs.send(memoryExtractQueue, { userId: user.id, messageId: userRow.id }, { tx });
+        return row;
+      })
+    : await repo.insertReply(ctx.db, reply);
   if (!replyRow) {
-    // Another request answered the same clientId first; theirs is the reply.
-    const existing = await repo.findByClientId(ctx.db, auth.userId, clientId!);
-    return existing.reply!;
+    // Another instance (a takeover) or request (the same clientId) answered first; theirs is the reply.
+    const existing = await repo.findReply(ctx.db, user.id, userRow.id);
+    if (existing) return existing;
+    return (await repo.findByClientId(ctx.db, user.id, userRow.clientId!)).reply!;
   }
-  if (result.pendingAction) await linkActionToMessage(ctx, auth.userId, result.pendingAction.id, replyRow.id);
-  await publishMessage(ctx, auth.userId, replyRow);
-  // Opted-in facts from ordinary messages; @mem already handles its own, and the reply does not wait.
-  if (shouldExtract(ctx, auth.user, result.handledBy)) extractInBackground(ctx, auth.user, userRow);
+  if (result.pendingAction) await linkActionToMessage(ctx, user.id, result.pendingAction.id, replyRow.id);
+  await publishMessage(ctx, user.id, replyRow);
   return replyRow;
+}
+
+/** A run that keeps taking its instance down is answered with an error instead of being tried again. */
+const MAX_RUN_ATTEMPTS = 3;
+
+/**
+ * Takes over runs whose instance stopped renewing their lease: claims up to `limit`
+ * and starts each (handing its promise to `track`); returns how many were started.
+ */
+export async function resumeLapsedRuns(ctx: AppContext, limit: number, track: (run: Promise<void>) => void): Promise<number> {
+  if (limit <= 0) return 0;
+  const claimed = await runs.claimLapsedRuns(ctx.db, ctx.config.agentRunLeaseMs, limit);
+  for (const run of claimed) {
+    track(
+      resumeRun(ctx, run).catch((err: unknown) => ctx.log.error({ err, messageId: run.messageId }, 'a reply taken over failed')),
+    );
+  }
+  return claimed.length;
+}
+
+async function resumeRun(ctx: AppContext, run: runs.ClaimedRun): Promise<void> {
+  const [message, user] = await Promise.all([repo.findMessage(ctx.db, run.userId, run.messageId), findUser(ctx, run.userId)]);
+  if (!message || !user || (await repo.findReply(ctx.db, run.userId, run.messageId))) {
+    await runs.endRun(ctx.db, run.messageId);
+    return;
+  }
+  ctx.log.info({ userId: run.userId, messageId: run.messageId, attempt: run.attempts }, 'taking over a reply');
+  if (run.attempts > MAX_RUN_ATTEMPTS) {
+    const agentName = (message.agentName as AgentName | null) ?? null;
+    const failure = failureReply(agentName, new Error('the run stopped its server every time'), 'none');
+    const row = await repo.insertReply(ctx.db, {
+      id: randomUUID(),
+      userId: user.id,
+      role: 'assistant',
+      content: failure.content,
+      agentName,
+      metadata: { ...failure.metadata, replyTo: message.id },
+      clientId: message.clientId,
+      replyTo: message.id,
+    });
+    if (row) await publishMessage(ctx, user.id, row);
+    return;
+  }
+  await runHeld(ctx, user, message, run.attempts);
 }
 
 /**
  * A retry with a known clientId: the first request's pair, once its reply exists.
- * If the first request died before answering, the retry answers (once, by the unique index).
+ * While the first request's instance still holds the run, this waits for its reply; if
+ * that instance died, the retry takes the run over (once: the lease is claimed by one).
  */
-async function replayIdempotent(
-  ctx: AppContext,
-  auth: AuthInfo,
-  clientId: string,
-  agentName: AgentName | null,
-): Promise<PostResult> {
+async function replayIdempotent(ctx: AppContext, auth: AuthInfo, clientId: string): Promise<PostResult> {
   const deadline = Date.now() + ctx.config.agentTimeoutMs + 5_000;
   let delay = 25;
   for (;;) {
@@ -134,9 +207,11 @@ async function replayIdempotent(
       await sleep(delay);
       continue;
     }
-    const orphaned = Date.now() - (message.createdAt?.getTime() ?? 0) > ctx.config.agentTimeoutMs + 5_000;
-    if (orphaned || Date.now() > deadline) {
-      const replyRow = await answer(ctx, auth, message, (message.agentName as AgentName | null) ?? agentName, clientId);
+    const run = await runs.claimRun(ctx.db, auth.userId, message.id, ctx.config.agentRunLeaseMs);
+    // 'none': the reply was stored between the two reads, or the message predates runs.
+    const orphaned = run === 'none' && Date.now() - (message.createdAt?.getTime() ?? 0) > ctx.config.agentTimeoutMs + 5_000;
+    if (typeof run === 'object' || orphaned || Date.now() > deadline) {
+      const replyRow = await runHeld(ctx, auth.user, message, typeof run === 'object' ? run.attempts : 0);
       return { status: 200, message: repo.toMessage(message), reply: repo.toMessage(replyRow) };
     }
     await sleep(delay);
@@ -145,6 +220,9 @@ async function replayIdempotent(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One of the user's messages, or undefined (gone, or another user's). */
+export const findOwnMessage = (ctx: Pick<AppContext, 'db'>, userId: string, id: string) => repo.findMessage(ctx.db, userId, id);
 
 /** Recent turns for an agent's context, oldest first; with `agent`, only that agent's thread. */
 export const recentConversation = (ctx: Pick<AppContext, 'db'>, userId: string, limit: number, options: { agent?: AgentName | undefined } = {}) =>

@@ -2,7 +2,7 @@
 // A subscription counts only while its session lives: logout or revocation ends it at once,
 // and the row goes when the session row is pruned (ON DELETE CASCADE).
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { pushSubscriptions, sessions } from '../../db/schema/index.ts';
 
 export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
@@ -45,7 +45,7 @@ export async function upsertSubscription(
 }
 
 /** The user's subscriptions whose session is still signed in, oldest first. */
-export async function listLiveSubscriptions(db: Db, userId: string, now: Date): Promise<PushSubscriptionRow[]> {
+export async function listLiveSubscriptions(db: DbOrTx, userId: string, now: Date): Promise<PushSubscriptionRow[]> {
   const rows = await db
     .select({ sub: pushSubscriptions })
     .from(pushSubscriptions)

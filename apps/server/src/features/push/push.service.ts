@@ -3,6 +3,7 @@
 // when the push service is busy or down).
 import type { CreatePushSubscriptionBody, PushConfigResponse, PushPayload, PushSubscription } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
+import type { Tx } from '../../db/client.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
@@ -75,20 +76,26 @@ export async function unsubscribe(ctx: AppContext, userId: string, id: string): 
   if (!(await repo.deleteSubscription(ctx.db, userId, id))) throw notFound('Push subscription');
 }
 
-/** A notification to every device of the user that has push on; each is sent (and retried) on its own. */
-export async function notifyUser(
-  ctx: AppContext,
-  userId: string,
-  note: { title: string; body: string; messageId: string | null; url?: string },
-): Promise<number> {
-  const subscriptions = await repo.listLiveSubscriptions(ctx.db, userId, ctx.now());
+export interface PushNote {
+  title: string;
+  body: string;
+  messageId: string | null;
+  url?: string;
+}
+
+/**
+ * A notification to every device of the user that has push on; each is sent (and retried) on its own.
+ * With `tx`, the pushes are enqueued in that transaction (with the message they announce).
+ */
+export async function notifyUser(ctx: AppContext, userId: string, note: PushNote, tx?: Tx): Promise<number> {
+  const subscriptions = await repo.listLiveSubscriptions(tx ?? ctx.db, userId, ctx.now());
   const payload: PushPayload = {
     title: note.title.slice(0, 200),
     body: note.body.slice(0, 1000),
     url: note.url ?? (note.messageId ? `/?message=${note.messageId}` : '/'),
     messageId: note.messageId,
   };
-  for (const sub of subscriptions) await ctx.jobs.send(pushDeliverQueue, { subscriptionId: sub.id, payload });
+  for (const sub of subscriptions) await ctx.jobs.send(pushDeliverQueue, { subscriptionId: sub.id, payload }, tx ? { tx } : {});
   return subscriptions.length;
 }
 

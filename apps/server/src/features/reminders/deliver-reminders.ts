@@ -10,7 +10,6 @@ import type { AppContext } from '../../context.ts';
 import { logEvent } from '../../lib/events.ts';
 import { firstStart } from '../calendar/recurrence.ts';
 import { postAssistantMessage } from '../messages/messages.service.ts';
-import { notifyUser } from '../push/push.service.ts';
 import * as repo from './reminders.repo.ts';
 
 /** A reminder delivered this long after it was due was missed (no server was running): it says so. */
@@ -75,17 +74,17 @@ async function deliverOne(ctx: AppContext, row: repo.ReminderRow): Promise<'deli
   const late = now.getTime() - row.dueAt.getTime() > LATE_AFTER_MS;
   const messageId = reminderMessageId(row.id, row.dueAt);
   const content = reminderText(row, late);
-  const message = await postAssistantMessage(ctx, row.userId, {
-    id: messageId,
-    content,
-    agentName: '@cal',
-    metadata: { reminder: { id: row.id, eventId: row.eventId, ...(late ? { late: true } : {}) } },
-  });
+  // The pushes go out with the message (one transaction): a crash cannot store one without the other.
+  const message = await postAssistantMessage(
+    ctx,
+    row.userId,
+    { id: messageId, content, agentName: '@cal', metadata: { reminder: { id: row.id, eventId: row.eventId, ...(late ? { late: true } : {}) } } },
+    { title: row.origin === 'event' ? row.text : 'Reminder', body: content },
+  );
   const marked = await repo.markDelivered(ctx.db, row, messageId, now);
   if (!message) return 'duplicate';
   if (marked) await scheduleNext(ctx, row);
   logEvent(ctx, 'reminder.delivered', { userId: row.userId, reminderId: row.id, lagMs: now.getTime() - row.dueAt.getTime(), late });
-  await notifyUser(ctx, row.userId, { title: row.origin === 'event' ? row.text : 'Reminder', body: content, messageId });
   return late ? 'late' : 'delivered';
 }
 
