@@ -272,6 +272,7 @@ export async function restoreFromFile(target: Database, file: string): Promise<T
     let current: { table: string; columns: string[] } | undefined;
     let batch: string[] = [];
     let header = false;
+    let listed: string[] = [];
     const flush = async () => {
       if (current && batch.length) await sink.write(current.table, current.columns, batch);
       batch = [];
@@ -279,9 +280,10 @@ export async function restoreFromFile(target: Database, file: string): Promise<T
     for await (const line of lines) {
       if (!line) continue;
       if (!header) {
-        const h = JSON.parse(line) as { format?: string; version?: number };
+        const h = JSON.parse(line) as { format?: string; version?: number; tables?: unknown };
         if (h.format !== BACKUP_FORMAT) throw new TransferError(`${file} is not a LifeOS backup`);
         if (h.version !== BACKUP_VERSION) throw new TransferError(`${file} has backup format ${h.version}; this LifeOS reads ${BACKUP_VERSION}`);
+        listed = Array.isArray(h.tables) ? h.tables.map(String) : [];
         header = true;
         continue;
       }
@@ -304,6 +306,9 @@ export async function restoreFromFile(target: Database, file: string): Promise<T
     }
     if (!header) throw new TransferError(`${file} is empty`);
     if (current) throw new TransferError(`${file} ends in the middle of table ${current.table} (truncated?)`);
+    // Cut between two tables, the file is still well formed: the header's list tells what is missing.
+    const missing = listed.filter((name) => !summaries.some((t) => t.name === name));
+    if (missing.length) throw new TransferError(`${file} is truncated: ${missing.length === 1 ? 'table' : 'tables'} ${missing.join(', ')} missing`);
     return summaries;
   });
 }
