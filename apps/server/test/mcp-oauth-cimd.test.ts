@@ -14,6 +14,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { auth, Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/client';
+import { clientKeyFor } from '../src/features/oauth/client-metadata.ts';
 import { as, registerUser } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -131,6 +132,9 @@ describe('Client ID Metadata Documents', () => {
     const refreshed = await form(`${server.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: String(token.body.refresh_token), client_id: clientId });
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
     assert.notEqual(refreshed.body.refresh_token, token.body.refresh_token);
+
+    const byStoredId = await tryAuthorize(server, clientKeyFor(clientId));
+    assert.equal(byStoredId.body.error, 'invalid_client', 'the cached copy is reached through its URL only');
 
     const grants = await as(server.url, user.accessToken).get('/api/oauth/grants');
     const grant = grants.body.grants.find((g: { clientHost: string | null }) => g.clientHost === new URL(base).host);

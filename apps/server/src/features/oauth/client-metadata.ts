@@ -24,7 +24,8 @@ export class ClientMetadataError extends Error {
 export const isMetadataUrl = (clientId: string) => /^https?:\/\//i.test(clientId);
 
 /** The id of the row that caches a document: client_ids that are URLs outgrow the id column and its references. */
-export const clientKeyFor = (url: string) => `lifeos_cimd_${createHash('sha256').update(url).digest('base64url').slice(0, 43)}`;
+export const CIMD_KEY_PREFIX = 'lifeos_cimd_';
+export const clientKeyFor = (url: string) => `${CIMD_KEY_PREFIX}${createHash('sha256').update(url).digest('base64url').slice(0, 43)}`;
 
 const isLoopbackHost = (host: string) => ['localhost', '127.0.0.1', '[::1]'].includes(host);
 

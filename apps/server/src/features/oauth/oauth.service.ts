@@ -13,7 +13,7 @@ import { hostPolicy } from '../connections/connections.service.ts';
 import { safeFetch } from '../../lib/host-policy.ts';
 import { SCOPES, type Scope } from '@lifeos/contract';
 import * as repo from './oauth.repo.ts';
-import { checkMetadataUrl, ClientMetadataError, clientKeyFor, fetchClientMetadata, isMetadataUrl } from './client-metadata.ts';
+import { checkMetadataUrl, CIMD_KEY_PREFIX, ClientMetadataError, clientKeyFor, fetchClientMetadata, isMetadataUrl } from './client-metadata.ts';
 
 export const ACCESS_TOKEN_PREFIX = 'lifeos_oat_';
 const REFRESH_TOKEN_PREFIX = 'lifeos_ort_';
@@ -141,7 +141,11 @@ function redirectMatches(registered: string[], given: string): boolean {
  * that URL (the cached copy while fresh, else fetched again under the host policy).
  */
 async function resolveClient(ctx: AppContext, clientId: string): Promise<repo.ClientRow | undefined> {
-  if (!isMetadataUrl(clientId)) return repo.findClient(ctx.db, clientId);
+  if (!isMetadataUrl(clientId)) {
+    const registered = await repo.findClient(ctx.db, clientId);
+    // A document's cached copy is reached through its URL only, so the freshness rules hold.
+    return registered?.metadataUrl ? undefined : registered;
+  }
   const url = checkMetadataUrl(clientId, ctx.config.allowPrivateHosts);
   const id = clientKeyFor(url.href);
   const cached = await repo.findClient(ctx.db, id);
@@ -199,7 +203,7 @@ export async function startAuthorization(
       kind: 'invalid',
       error: 'invalid_request',
       message: client.metadataUrl
-        ? "The application asked to return to an address its metadata document does not list."
+        ? 'The application asked to return to an address its metadata document does not list.'
         : 'The application asked to return to an address it did not register.',
     };
   }
@@ -314,7 +318,10 @@ export interface TokenRequest {
 
 /** The clients-table id of a client_id at the token endpoint; a URL that breaks the rules is invalid_client. */
 function tokenClientKey(ctx: AppContext, clientId: string): string {
-  if (!isMetadataUrl(clientId)) return clientId;
+  if (!isMetadataUrl(clientId)) {
+    if (clientId.startsWith(CIMD_KEY_PREFIX)) throw new OAuthProtocolError('invalid_client', 'this client is known by its metadata document URL; send that as client_id');
+    return clientId;
+  }
   try {
     return clientKeyFor(checkMetadataUrl(clientId, ctx.config.allowPrivateHosts).href);
   } catch (err) {
