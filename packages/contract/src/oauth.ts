@@ -6,7 +6,12 @@ import * as z from 'zod';
 export const OAuthConsentRequest = z
   .object({
     id: z.uuid(),
-    client: z.object({ name: z.string(), redirectHost: z.string() }),
+    client: z.object({
+      name: z.string(),
+      redirectHost: z.string(),
+      /** The host that publishes the client's metadata document (its client_id is that URL); null for a registered client. */
+      host: z.string().nullable().optional(),
+    }),
     scopes: z.array(z.string()),
     expiresAt: z.iso.datetime(),
   })
@@ -21,6 +26,8 @@ export const OAuthGrant = z
   .object({
     id: z.uuid(),
     clientName: z.string(),
+    /** As `client.host` of the consent request. */
+    clientHost: z.string().nullable().optional(),
     scopes: z.array(z.string()),
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),

@@ -24,7 +24,10 @@ export function ConnectedClients() {
       {grants.data?.map((grant) => (
         <Card key={grant.id} style={styles.row}>
           <View style={styles.fill}>
-            <Text style={[styles.name, { color: colors.text }]}>{grant.clientName}</Text>
+            <Text style={[styles.name, { color: colors.text }]}>
+              {grant.clientName}
+              {grant.clientHost ? <Text style={{ color: colors.textMuted, fontWeight: '400' }}> · {grant.clientHost}</Text> : null}
+            </Text>
             <Muted>{grant.scopes.map((s) => SCOPE_TEXT[s] ?? s).join(' · ')}</Muted>
             <Muted>
               Allowed {formatDateTime(grant.createdAt, me.data?.timezone)}

@@ -48,6 +48,11 @@ export function ConsentScreen() {
   return (
     <ScrollView contentContainerStyle={styles.content}>
       <Heading>Allow {client.name} to use your LifeOS?</Heading>
+      {client.host ? (
+        <Text style={[styles.label, { color: colors.text }]} accessibilityRole="text">
+          Published by {client.host}. The name above is what {client.host} says; allow it only if you know that site.
+        </Text>
+      ) : null}
       <Muted style={styles.lead}>
         Signed in as {me.data?.email ?? 'you'}. {client.name} will return to {client.redirectHost}. You can disconnect it any time under Account.
       </Muted>

@@ -3,7 +3,8 @@ import { users } from './core.ts';
 
 /**
  * LifeOS's own OAuth 2.1 authorization server (for MCP clients): clients
- * registered dynamically (RFC 7591, public clients with PKCE), consent
+ * registered dynamically (RFC 7591, public clients with PKCE) or known by the
+ * URL of their Client ID Metadata Document (a cached copy of it), consent
  * requests with their authorization codes, and the grants a user approved
  * with their access and refresh tokens. Only SHA-256 hashes of codes and
  * tokens are stored.
@@ -13,6 +14,12 @@ export const oauthClients = pgTable('oauth_clients', {
   name: varchar('name', { length: 200 }).notNull(),
   redirectUris: jsonb('redirect_uris').$type<string[]>().notNull(),
   metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+  // A client whose client_id is the URL of its metadata document: the id above is a hash
+  // of that URL (URLs outgrow the id and every reference to it), the row a cached copy.
+  metadataUrl: text('metadata_url').unique(),
+  fetchedAt: timestamp('fetched_at', { withTimezone: true }),
+  // Fetched again after this (the document's Cache-Control max-age, within bounds).
+  staleAt: timestamp('stale_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

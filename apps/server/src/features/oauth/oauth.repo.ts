@@ -16,6 +16,16 @@ export async function findClient(db: Db, id: string): Promise<ClientRow | undefi
   return row;
 }
 
+/** Stores (or refreshes) the cached copy of a client's metadata document. */
+export async function upsertMetadataClient(
+  db: Db,
+  values: { id: string; metadataUrl: string; name: string; redirectUris: string[]; metadata: Record<string, unknown>; fetchedAt: Date; staleAt: Date },
+): Promise<ClientRow> {
+  const { id: _id, ...update } = values;
+  const [row] = await db.insert(oauthClients).values(values).onConflictDoUpdate({ target: oauthClients.id, set: update }).returning();
+  return row!;
+}
+
 export async function insertAuthorization(db: Db, values: typeof oauthAuthorizations.$inferInsert): Promise<AuthorizationRow> {
   const [row] = await db.insert(oauthAuthorizations).values(values).returning();
   return row!;
@@ -122,7 +132,7 @@ export async function revokeGrant(db: Db, id: string, userId?: string): Promise<
 
 export async function listGrants(db: Db, userId: string) {
   return db
-    .select({ grant: oauthGrants, clientName: oauthClients.name })
+    .select({ grant: oauthGrants, clientName: oauthClients.name, metadataUrl: oauthClients.metadataUrl })
     .from(oauthGrants)
     .innerJoin(oauthClients, eq(oauthClients.id, oauthGrants.clientId))
     .where(and(eq(oauthGrants.userId, userId), isNull(oauthGrants.revokedAt)))

@@ -93,6 +93,12 @@ export function oauthRouter(ctx: AppContext): Router {
     limit: ctx.config.rateLimits.register,
     keyGenerator: ipKey,
   });
+  // An authorization request may make the server fetch a client's metadata document.
+  const authorizeLimit = createLimiter(ctx, 'oauth-authorize', {
+    windowMs: 60_000,
+    limit: 60,
+    keyGenerator: ipKey,
+  });
   const tokenLimit = createLimiter(ctx, 'oauth-token', {
     windowMs: 60_000,
     limit: 60,
@@ -119,6 +125,7 @@ export function oauthRouter(ctx: AppContext): Router {
       revocation_endpoint_auth_methods_supported: ['none'],
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
+      client_id_metadata_document_supported: true,
       service_documentation: `${base}/api/docs`,
     });
   };
@@ -138,18 +145,21 @@ export function oauthRouter(ctx: AppContext): Router {
     }
   });
 
-  router.get('/oauth/authorize', async (req, res, next) => {
+  router.get('/oauth/authorize', authorizeLimit, async (req, res, next) => {
     try {
       const base = publicBase(ctx, req);
       const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string')) as oauth.AuthorizeQuery;
       const result = await oauth.startAuthorization(ctx, query, `${base}/mcp`);
       if (result.kind === 'redirect') return res.redirect(302, result.url);
       if (result.kind === 'invalid') {
-        // Nowhere safe to send the browser back to: say so here.
+        // Nowhere safe to send the browser back to: say so here (in JSON to a client that asks for it).
+        res.status(400).set('Cache-Control', 'no-store');
+        if (req.accepts(['html', 'json']) === 'json') return res.json({ error: result.error, error_description: result.message });
         return res
-          .status(400)
           .type('html')
-          .send(`<!doctype html><meta charset="utf-8"><title>LifeOS</title><h1>This sign-in link does not work</h1><p>${escapeHtml(result.message)}</p>`);
+          .send(
+            `<!doctype html><meta charset="utf-8"><title>LifeOS</title><h1>This sign-in link does not work</h1><p>${escapeHtml(result.message)}</p><p><small>${escapeHtml(result.error)}</small></p>`,
+          );
       }
       res.redirect(302, `${base}/oauth/consent?request=${result.requestId}`);
     } catch (err) {

@@ -1,5 +1,6 @@
 // LifeOS's OAuth 2.1 authorization server, for MCP clients (Claude Desktop's
-// remote connectors and the like): dynamic registration of public clients,
+// remote connectors and the like): dynamic registration of public clients, or
+// a client_id that is the URL of the client's metadata document (fetched, checked, cached),
 // authorization code with PKCE (S256 only), consent in the signed-in app,
 // rotating refresh tokens, revocation. Tokens are opaque random strings with a
 // recognisable prefix; only their SHA-256 is stored.
@@ -8,8 +9,11 @@ import type { AppContext } from '../../context.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { toUser } from '../auth/auth.service.ts';
+import { hostPolicy } from '../connections/connections.service.ts';
+import { safeFetch } from '../../lib/host-policy.ts';
 import { SCOPES, type Scope } from '@lifeos/contract';
 import * as repo from './oauth.repo.ts';
+import { checkMetadataUrl, CIMD_KEY_PREFIX, ClientMetadataError, clientKeyFor, fetchClientMetadata, isMetadataUrl } from './client-metadata.ts';
 
 export const ACCESS_TOKEN_PREFIX = 'lifeos_oat_';
 const REFRESH_TOKEN_PREFIX = 'lifeos_ort_';
@@ -132,6 +136,38 @@ function redirectMatches(registered: string[], given: string): boolean {
   });
 }
 
+/**
+ * The client a client_id names: a registered one, or the one whose metadata document is at
+ * that URL (the cached copy while fresh, else fetched again under the host policy).
+ */
+async function resolveClient(ctx: AppContext, clientId: string): Promise<repo.ClientRow | undefined> {
+  if (!isMetadataUrl(clientId)) {
+    const registered = await repo.findClient(ctx.db, clientId);
+    // A document's cached copy is reached through its URL only, so the freshness rules hold.
+    return registered?.metadataUrl ? undefined : registered;
+  }
+  const url = checkMetadataUrl(clientId, ctx.config.allowPrivateHosts);
+  const id = clientKeyFor(url.href);
+  const cached = await repo.findClient(ctx.db, id);
+  const now = ctx.now();
+  if (cached?.staleAt && cached.staleAt > now) return cached;
+  const doc = await fetchClientMetadata(safeFetch(hostPolicy(ctx)), url);
+  const row = await repo.upsertMetadataClient(ctx.db, {
+    id,
+    metadataUrl: url.href,
+    name: doc.name,
+    redirectUris: doc.redirectUris,
+    metadata: { grantTypes: doc.grantTypes, ...(doc.clientUri ? { clientUri: doc.clientUri } : {}) },
+    fetchedAt: now,
+    staleAt: new Date(now.getTime() + doc.cacheMs),
+  });
+  ctx.log.info({ event: 'oauth.client_metadata_fetched', clientId: row.id, host: url.host }, 'oauth.client_metadata_fetched');
+  return row;
+}
+
+/** The host that publishes a client's metadata document: who is asking, in words a user can check. */
+const publisherHost = (client: { metadataUrl: string | null }) => (client.metadataUrl ? new URL(client.metadataUrl).host : null);
+
 export interface AuthorizeQuery {
   response_type?: string;
   client_id?: string;
@@ -152,12 +188,24 @@ export async function startAuthorization(
   ctx: AppContext,
   query: AuthorizeQuery,
   resourceUrl: string,
-): Promise<{ kind: 'consent'; requestId: string } | { kind: 'redirect'; url: string } | { kind: 'invalid'; message: string }> {
-  const client = query.client_id ? await repo.findClient(ctx.db, String(query.client_id)) : undefined;
-  if (!client) return { kind: 'invalid', message: 'This application is not registered with this LifeOS server.' };
+): Promise<{ kind: 'consent'; requestId: string } | { kind: 'redirect'; url: string } | { kind: 'invalid'; error: string; message: string }> {
+  let client: repo.ClientRow | undefined;
+  try {
+    client = query.client_id ? await resolveClient(ctx, String(query.client_id)) : undefined;
+  } catch (err) {
+    if (err instanceof ClientMetadataError) return { kind: 'invalid', error: 'invalid_client', message: err.message };
+    throw err;
+  }
+  if (!client) return { kind: 'invalid', error: 'invalid_client', message: 'This application is not registered with this LifeOS server.' };
   const redirectUri = query.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
   if (!redirectUri || !redirectMatches(client.redirectUris, String(redirectUri))) {
-    return { kind: 'invalid', message: 'The application asked to return to an address it did not register.' };
+    return {
+      kind: 'invalid',
+      error: 'invalid_request',
+      message: client.metadataUrl
+        ? 'The application asked to return to an address its metadata document does not list.'
+        : 'The application asked to return to an address it did not register.',
+    };
   }
   const back = (error: string, description: string) => {
     const url = new URL(redirectUri);
@@ -206,7 +254,11 @@ export async function describeRequest(ctx: AppContext, _auth: AuthInfo, id: stri
   return {
     request: {
       id: request.id,
-      client: { name: client.name, redirectHost: new URL(request.redirectUri).host || new URL(request.redirectUri).protocol },
+      client: {
+        name: client.name,
+        redirectHost: new URL(request.redirectUri).host || new URL(request.redirectUri).protocol,
+        host: publisherHost(client),
+      },
       scopes: request.scopes,
       expiresAt: request.expiresAt.toISOString(),
     },
@@ -264,9 +316,25 @@ export interface TokenRequest {
   resource?: string;
 }
 
+/** The clients-table id of a client_id at the token endpoint; a URL that breaks the rules is invalid_client. */
+function tokenClientKey(ctx: AppContext, clientId: string): string {
+  if (!isMetadataUrl(clientId)) {
+    if (clientId.startsWith(CIMD_KEY_PREFIX)) throw new OAuthProtocolError('invalid_client', 'this client is known by its metadata document URL; send that as client_id');
+    return clientId;
+  }
+  try {
+    return clientKeyFor(checkMetadataUrl(clientId, ctx.config.allowPrivateHosts).href);
+  } catch (err) {
+    if (err instanceof ClientMetadataError) throw new OAuthProtocolError('invalid_client', err.message);
+    throw err;
+  }
+}
+
 /** The token endpoint: authorization_code (with PKCE) and refresh_token (rotating). */
 export async function exchange(ctx: AppContext, body: TokenRequest) {
   const now = ctx.now();
+  // The code and the refresh token are bound to the client; its document is not fetched again here.
+  const clientId = body.client_id === undefined ? undefined : tokenClientKey(ctx, String(body.client_id));
   if (body.grant_type === 'authorization_code') {
     if (!body.code || !body.client_id || !body.code_verifier) {
       throw new OAuthProtocolError('invalid_request', 'code, client_id and code_verifier are required');
@@ -277,7 +345,7 @@ export async function exchange(ctx: AppContext, body: TokenRequest) {
       if (replayed?.status === 'used' && replayed.grantId) await repo.revokeGrant(ctx.db, replayed.grantId);
       throw new OAuthProtocolError('invalid_grant', 'the code is invalid, expired or used');
     }
-    if (redeemed.clientId !== body.client_id) throw new OAuthProtocolError('invalid_grant', 'the code was issued to another client');
+    if (redeemed.clientId !== clientId) throw new OAuthProtocolError('invalid_grant', 'the code was issued to another client');
     if (body.redirect_uri !== undefined && body.redirect_uri !== redeemed.redirectUri) {
       throw new OAuthProtocolError('invalid_grant', 'redirect_uri differs from the authorization request');
     }
@@ -291,7 +359,7 @@ export async function exchange(ctx: AppContext, body: TokenRequest) {
     if (!body.refresh_token) throw new OAuthProtocolError('invalid_request', 'refresh_token is required');
     const found = await repo.findLiveToken(ctx.db, sha256(String(body.refresh_token)), 'refresh', now);
     if (!found) throw new OAuthProtocolError('invalid_grant', 'the refresh token is invalid, expired or revoked');
-    if (body.client_id && body.client_id !== found.grant.clientId) throw new OAuthProtocolError('invalid_grant', 'the token was issued to another client');
+    if (clientId && clientId !== found.grant.clientId) throw new OAuthProtocolError('invalid_grant', 'the token was issued to another client');
     if (found.token.usedAt || !(await repo.useRefreshToken(ctx.db, found.token.id, now))) {
       // Rotation: an old refresh token coming back means it leaked; the grant ends.
       await repo.revokeGrant(ctx.db, found.grant.id);
@@ -334,9 +402,10 @@ export async function authenticateOAuthAccessToken(ctx: AppContext, token: strin
 export async function listGrants(ctx: AppContext, auth: AuthInfo) {
   const rows = await repo.listGrants(ctx.db, auth.userId);
   return {
-    grants: rows.map(({ grant, clientName }) => ({
+    grants: rows.map(({ grant, clientName, metadataUrl }) => ({
       id: grant.id,
       clientName,
+      clientHost: publisherHost({ metadataUrl }),
       scopes: grant.scopes,
       createdAt: grant.createdAt.toISOString(),
       lastUsedAt: grant.lastUsedAt?.toISOString() ?? null,
