@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { AgentError, type AgentContext, type AgentReply } from '../types.ts';
 import { senderName } from './mail-format.ts';
-import { withMailbox } from './mail-session.ts';
+import { withMailbox } from '../../features/mail/mail-session.ts';
 
 const Target = z.object({
   connectionId: z.uuid(),

@@ -1,7 +1,7 @@
 import type { MailAddress, MailDraft, MailList, MailMessage, MailSummary } from '../../integrations/mail/mail.types.ts';
 import { oneLine, safeText } from '../../integrations/mail/mail-text.ts';
 import { formatFullDate, formatReceived } from '../../lib/time/date-range.ts';
-import type { MailDigest } from './mail-summary.ts';
+import type { MailDigest } from '../../features/mail/mail-summary.ts';
 
 export interface FormatContext {
   now: Date;

@@ -6,9 +6,9 @@ import type { Referent } from '../conversation.ts';
 import type { AgentContext, AgentReply } from '../types.ts';
 import { formatMailList, senderName, type FormatContext } from './mail-format.ts';
 import { parseNaturalQuery } from './mail-intent.ts';
-import { withMailbox } from './mail-session.ts';
-import { listMail, readMail, summarizeMail } from './mail-tools.ts';
-import { digestMail } from './mail-summary.ts';
+import { withMailbox } from '../../features/mail/mail-session.ts';
+import { listMail, readMail, summarizeMail } from '../../features/mail/mail.service.ts';
+import { digestMail } from '../../features/mail/mail-summary.ts';
 
 const SCAN = 25;
 const NEWSLETTER_SCAN = 15;

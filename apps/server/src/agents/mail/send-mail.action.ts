@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { logEvent } from '../../lib/events.ts';
 import { AgentError, type AgentContext, type AgentReply } from '../types.ts';
-import { withMailbox } from './mail-session.ts';
+import { withMailbox } from '../../features/mail/mail-session.ts';
 import type { MailDraft } from '../../integrations/mail/mail.types.ts';
 
 const Address = z.object({ name: z.string(), address: z.string() });

@@ -1,6 +1,6 @@
 // What every @mail tool needs: the user's mailbox (opened per call, closed after),
 // the last listing kept in agent_state, and failures turned into plain words.
-import type { ConnectionRow } from '../../features/connections/connections.repo.ts';
+import type { ConnectionRow } from '../connections/connections.repo.ts';
 import {
   CredentialsUnreadableError,
   findMailConnection,
@@ -8,11 +8,11 @@ import {
   markConnectionError,
   markConnectionOk,
   openMailbox,
-} from '../../features/connections/mailboxes.ts';
+} from '../connections/mailboxes.ts';
 import { MailProviderError, type MailAddress, type MailProvider, type MailSummary } from '../../integrations/mail/mail.types.ts';
 import { notFoundError } from '../../lib/errors.ts';
-import { AgentError, type AgentContext } from '../types.ts';
-import type { MailTarget } from './mail-intent.ts';
+import { AgentError, type AgentContext } from '../../agents/types.ts';
+import type { MailTarget } from '../../agents/mail/mail-intent.ts';
 
 // App steps only, in the words the app's screens use (the API reference covers the endpoints).
 export const CONNECT_HELP = [
