@@ -1,11 +1,9 @@
-// Connected calendars (CalDAV, and Google Calendar through google-calendar-sync.ts): a real login before anything is stored, copies of their
+// Connected calendars (CalDAV, and Google Calendar through google-calendar-sync.ts; connecting is in features/connections): copies of their
 // events kept fresh in calendar_events (so the agenda, search and free/busy see them),
 // and changes written through to the server.
-import type { CalDavConnection, CreateCalDavConnectionBody } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
 import { HttpError } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
-import { disallowedHostReason } from '../../lib/host-policy.ts';
 import {
   CalDavError,
   connectCalDav,
@@ -37,59 +35,10 @@ const SYNC_INTERVAL_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 export type CalDavSettings = { url: string; username: string; calendars: Array<{ url: string; name: string }> };
-type CalDavSecret = { password: string };
+export type CalDavSecret = { password: string };
 export type CalendarUser = { id: string; timezone: string };
 
 const lastSync = new WeakMap<AppContext, Map<string, number>>();
-
-/** In production a CalDAV URL must point at public addresses, so users cannot make the server probe its own network. */
-async function assertPublicHost(ctx: AppContext, url: URL): Promise<void> {
-  const reason = await disallowedHostReason(url.hostname, ctx.config.allowPrivateHosts);
-  if (reason) throw new HttpError(400, 'connection_failed', `Cannot connect: ${reason}`);
-}
-
-function toDto(row: connectionsRepo.ConnectionRow): CalDavConnection {
-  const settings = row.settings as CalDavSettings;
-  return {
-    id: row.id,
-    provider: 'caldav',
-    account: row.account,
-    status: row.status === 'error' ? 'error' : 'ok',
-    statusDetail: row.status === 'error' ? (row.statusDetail ?? 'The calendar stopped answering; connect it again') : null,
-    createdAt: row.createdAt.toISOString(),
-    calendars: (settings.calendars ?? []).map((c) => ({ name: c.name, url: c.url })),
-  };
-}
-
-/** Logs in for real, stores the account (password sealed) and copies its events. */
-export async function connectCalDavAccount(ctx: AppContext, user: CalendarUser, body: CreateCalDavConnectionBody): Promise<CalDavConnection> {
-  const url = new URL(body.url);
-  await assertPublicHost(ctx, url);
-  let client: CalDavClient;
-  let calendars: Awaited<ReturnType<CalDavClient['listCalendars']>>;
-  try {
-    client = await connectCalDav({ url: body.url, username: body.username, password: body.password }, { timeZone: user.timezone, hosts: { allowPrivate: ctx.config.allowPrivateHosts } });
-    calendars = await client.listCalendars();
-  } catch (err) {
-    if (err instanceof CalDavError) throw new HttpError(400, 'connection_failed', `Cannot connect: ${err.message}`);
-    throw err;
-  }
-  const settings: CalDavSettings = {
-    url: body.url,
-    username: body.username,
-    calendars: calendars.map((c) => ({ url: c.url, name: c.displayName })),
-  };
-  const row = await connectionsRepo.upsertConnection(ctx.db, ctx.secrets, {
-    userId: user.id,
-    provider: CALDAV,
-    account: `${body.username} @ ${url.host}`,
-    settings,
-    secret: { password: body.password } satisfies CalDavSecret,
-  });
-  logEvent(ctx, 'calendar.connected', { userId: user.id, calendars: calendars.length });
-  await syncConnection(ctx, user, row, client);
-  return toDto(row);
-}
 
 async function openClient(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow): Promise<CalDavClient> {
   const secret = await connectionsRepo.readConnectionSecret<CalDavSecret>(ctx.db, ctx.secrets, user.id, row.id);
@@ -138,7 +87,8 @@ function syncRange(now: Date): { start: Date; end: Date } {
   return { start: new Date(now.getTime() - SYNC_PAST_DAYS * DAY_MS), end: new Date(now.getTime() + SYNC_FUTURE_DAYS * DAY_MS) };
 }
 
-async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
+/** Copies a connected calendar's events now (Google or CalDAV; a just-opened CalDAV client is reused). */
+export async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
   const now = ctx.now();
   syncTimes(ctx).set(row.id, now.getTime());
   const range = syncRange(now);

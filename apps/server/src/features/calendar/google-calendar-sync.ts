@@ -4,7 +4,7 @@
 import type { AppContext } from '../../context.ts';
 import { HttpError } from '../../http/errors.ts';
 import { logEvent } from '../../lib/events.ts';
-import { OAuthGrantRevokedError, OAuthTokenError } from '../../integrations/gmail/google-oauth.ts';
+import { OAuthGrantRevokedError, OAuthTokenError } from '../connections/google-oauth.ts';
 import {
   GoogleCalendarError,
   googleCalendarClient,
@@ -13,7 +13,7 @@ import {
 } from '../../integrations/google-calendar/google-calendar.client.ts';
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
 import * as connectionsRepo from '../connections/connections.repo.ts';
-import { googleAccessToken } from '../connections/mailboxes.ts';
+import { googleAccessToken } from '../connections/google-tokens.ts';
 import * as repo from './calendar.repo.ts';
 import { safeFetch } from '../../lib/host-policy.ts';
 import { syncConnectedEventReminders } from './calendar.service.ts';

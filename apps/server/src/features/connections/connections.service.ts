@@ -20,7 +20,7 @@ import {
   pkceChallenge,
   type GoogleOAuthConfig,
   type GoogleTokens,
-} from '../../integrations/gmail/google-oauth.ts';
+} from './google-oauth.ts';
 import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
 import * as repo from './connections.repo.ts';
 import { claimOAuthState, hashOAuthValue, saveOAuthState, takeOAuthState } from './oauth-states.repo.ts';
