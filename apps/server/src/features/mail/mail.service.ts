@@ -5,14 +5,16 @@
 // mail written by anyone, so every tool it has that changes the mailbox
 // (archive, mark) only proposes too; the built-in engine changes it directly,
 // because it acts on the user's own words alone.
-import type { MailAddress, MailDraft, MailMessage, MailQuery, MailSummary } from '../../integrations/mail/mail.types.ts';
+import type { MailAddress, MailDraft, MailMessage, MailQuery, MailSummary, SentMail } from '../../integrations/mail/mail.types.ts';
 import { forwardBody, forwardSubject, quoteForReply, replySubject, replyThreading } from '../../integrations/mail/compose.ts';
-import type { AgentContext } from '../../agents/types.ts';
 import type { PendingAction } from '@lifeos/contract';
-import type { MailTarget } from '../../agents/mail/mail-intent.ts';
 import { digestMail, looksLikePromptInjection, type MailDigest } from './mail-summary.ts';
-import { formatDraft, senderName } from '../../agents/mail/mail-format.ts';
-import { resolveTarget, saveListing, withMailbox } from './mail-session.ts';
+import { formatDraft, senderName } from './draft-text.ts';
+import { logEvent } from '../../lib/events.ts';
+import { resolveTarget, saveListing, withMailbox, type MailCaller, type MailTarget } from './mail-session.ts';
+
+export type { MailCaller, MailTarget } from './mail-session.ts';
+export { CONNECT_HELP, MailNotConnectedError } from './mail-session.ts';
 
 export const MAX_LIST = 25;
 export const DEFAULT_LIST = 10;
@@ -51,7 +53,7 @@ export interface DraftResult {
 
 // ---- the operations ----
 
-export async function listMail(ctx: AgentContext, query: MailQuery, label: string, limit = DEFAULT_LIST): Promise<ListResult> {
+export async function listMail(ctx: MailCaller, query: MailQuery, label: string, limit = DEFAULT_LIST): Promise<ListResult> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const list = await mailbox.list(query, Math.min(Math.max(limit, 1), MAX_LIST));
     await saveListing(ctx, connection.id, label, list.messages);
@@ -59,7 +61,7 @@ export async function listMail(ctx: AgentContext, query: MailQuery, label: strin
   });
 }
 
-export async function readMail(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }): Promise<ReadResult> {
+export async function readMail(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }): Promise<ReadResult> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id, index } = await resolveTarget(ctx, mailbox, connection, target);
     const message = await mailbox.get(id);
@@ -67,7 +69,7 @@ export async function readMail(ctx: AgentContext, target: MailTarget | { kind: '
   });
 }
 
-export async function summarizeMail(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }): Promise<SummaryResult> {
+export async function summarizeMail(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }): Promise<SummaryResult> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id, index } = await resolveTarget(ctx, mailbox, connection, target);
     const message = await mailbox.get(id);
@@ -76,7 +78,7 @@ export async function summarizeMail(ctx: AgentContext, target: MailTarget | { ki
 }
 
 export async function summarizeList(
-  ctx: AgentContext,
+  ctx: MailCaller,
   query: MailQuery,
   label: string,
   limit = MAX_SUMMARIZE,
@@ -94,7 +96,7 @@ export async function summarizeList(
 }
 
 async function propose(
-  ctx: AgentContext,
+  ctx: MailCaller,
   connectionId: string,
   mode: DraftResult['mode'],
   from: string,
@@ -117,7 +119,7 @@ const senderOf = (settings: Record<string, unknown>, account: string) => {
   return name ? `${name} <${account}>` : account;
 };
 
-export async function draftReply(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }, body: string): Promise<DraftResult> {
+export async function draftReply(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }, body: string): Promise<DraftResult> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id } = await resolveTarget(ctx, mailbox, connection, target);
     const original = await mailbox.get(id);
@@ -134,14 +136,14 @@ export async function draftReply(ctx: AgentContext, target: MailTarget | { kind:
   });
 }
 
-export async function draftNew(ctx: AgentContext, input: { to: MailAddress[]; cc: MailAddress[]; subject: string; body: string }): Promise<DraftResult> {
+export async function draftNew(ctx: MailCaller, input: { to: MailAddress[]; cc: MailAddress[]; subject: string; body: string }): Promise<DraftResult> {
   return withMailbox(ctx, async (_mailbox, connection) => {
     const draft: MailDraft = { to: input.to, cc: input.cc, subject: input.subject.trim(), text: input.body.trim() };
     return propose(ctx, connection.id, 'new', senderOf(connection.settings, connection.account), draft);
   });
 }
 
-export async function draftForward(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }, to: MailAddress[], note: string): Promise<DraftResult> {
+export async function draftForward(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }, to: MailAddress[], note: string): Promise<DraftResult> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id } = await resolveTarget(ctx, mailbox, connection, target);
     const original = await mailbox.get(id);
@@ -157,7 +159,7 @@ export async function draftForward(ctx: AgentContext, target: MailTarget | { kin
   });
 }
 
-export async function markMail(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }, read: boolean): Promise<{ index: number | null; subject: string; from: MailAddress }> {
+export async function markMail(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }, read: boolean): Promise<{ index: number | null; subject: string; from: MailAddress }> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id, index } = await resolveTarget(ctx, mailbox, connection, target);
     const m = await mailbox.get(id);
@@ -166,7 +168,7 @@ export async function markMail(ctx: AgentContext, target: MailTarget | { kind: '
   });
 }
 
-export async function archiveMail(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }): Promise<{ index: number | null; subject: string; from: MailAddress }> {
+export async function archiveMail(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }): Promise<{ index: number | null; subject: string; from: MailAddress }> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id, index } = await resolveTarget(ctx, mailbox, connection, target);
     const m = await mailbox.get(id);
@@ -183,7 +185,7 @@ export interface ChangeProposal {
 const quoted = (subject: string) => `"${subject.replace(/\s+/g, ' ').trim().slice(0, 200) || '(no subject)'}"`;
 
 /** Proposes archiving one mail; it moves only when the user confirms (ARCHIVE_ACTION). */
-export async function proposeArchive(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }): Promise<ChangeProposal> {
+export async function proposeArchive(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }): Promise<ChangeProposal> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id } = await resolveTarget(ctx, mailbox, connection, target);
     const m = await mailbox.get(id);
@@ -194,7 +196,7 @@ export async function proposeArchive(ctx: AgentContext, target: MailTarget | { k
 }
 
 /** Proposes marking one mail read or unread; it changes only when the user confirms (MARK_ACTION). */
-export async function proposeMark(ctx: AgentContext, target: MailTarget | { kind: 'id'; id: string }, read: boolean): Promise<ChangeProposal> {
+export async function proposeMark(ctx: MailCaller, target: MailTarget | { kind: 'id'; id: string }, read: boolean): Promise<ChangeProposal> {
   return withMailbox(ctx, async (mailbox, connection) => {
     const { id } = await resolveTarget(ctx, mailbox, connection, target);
     const m = await mailbox.get(id);
@@ -204,3 +206,56 @@ export async function proposeMark(ctx: AgentContext, target: MailTarget | { kind
   });
 }
 
+// ---- mailbox scans that are not a listing the user sees (they keep the numbers of the last list) ----
+
+/** The newest `limit` mails, for answering a question from them. */
+export async function recentMail(ctx: MailCaller, limit: number): Promise<MailSummary[]> {
+  return withMailbox(ctx, async (mailbox) => (await mailbox.list({}, limit)).messages);
+}
+
+/** Bulk mail: List-Unsubscribe, List-Id or Precedence: bulk in the header (read from the raw source, headers only). */
+function isBulk(raw: string): boolean {
+  const end = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, end < 0 ? Math.min(raw.length, 16_000) : Math.min(end, 16_000));
+  return /^(?:list-unsubscribe|list-id|x-campaign|x-mailchimp-[\w-]+|feedback-id):/im.test(head) || /^precedence:\s*(?:bulk|list|junk)/im.test(head);
+}
+
+/** The newsletters among the newest `scan` mails. */
+export async function findNewsletters(ctx: MailCaller, scan: number): Promise<MailSummary[]> {
+  return withMailbox(ctx, async (mailbox) => {
+    const recent = await mailbox.list({}, scan);
+    const bulk: MailSummary[] = [];
+    for (const m of recent.messages) if (isBulk(await mailbox.getRaw(m.id))) bulk.push(m);
+    return bulk;
+  });
+}
+
+// ---- confirmed actions: they run in the mailbox they were proposed for ----
+
+/** Sends a confirmed draft exactly as proposed; a forward fetches its original again here. */
+export async function sendDraft(
+  ctx: MailCaller,
+  input: { connectionId: string; mode: DraftResult['mode']; draft: MailDraft; forwardOf?: { id: string; filename: string } | undefined },
+): Promise<SentMail> {
+  return withMailbox(
+    ctx,
+    async (mailbox) => {
+      const full: MailDraft = { ...input.draft };
+      if (input.forwardOf) full.forwardedRaw = { filename: input.forwardOf.filename, raw: await mailbox.getRaw(input.forwardOf.id) };
+      const sent = await mailbox.send(full);
+      logEvent(ctx.app, 'mail.sent', { userId: ctx.user.id, mode: input.mode, recipients: sent.accepted.length });
+      return sent;
+    },
+    input.connectionId,
+  );
+}
+
+/** Archives one mail of a given mailbox of the user's. */
+export async function archiveById(ctx: MailCaller, connectionId: string, id: string): Promise<void> {
+  await withMailbox(ctx, (mailbox) => mailbox.archive(id), connectionId);
+}
+
+/** Marks one mail of a given mailbox of the user's read or unread. */
+export async function markById(ctx: MailCaller, connectionId: string, id: string, read: boolean): Promise<void> {
+  await withMailbox(ctx, (mailbox) => mailbox.markRead(id, read), connectionId);
+}
