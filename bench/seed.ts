@@ -27,6 +27,7 @@ export interface SeedOptions {
 export async function seed(options: SeedOptions): Promise<BenchUser[]> {
   const config = loadConfig({
     NODE_ENV: 'production',
+    APP_URL: 'http://127.0.0.1',
     JWT_SECRET: options.jwtSecret,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     DATA_DIR: options.dataDir,
