@@ -2,7 +2,7 @@
 // events kept fresh in calendar_events (so the agenda, search and free/busy see them),
 // and changes written through to the server.
 import type { AppContext } from '../../context.ts';
-import { HttpError } from '../../http/errors.ts';
+import { conflictError, invalidInputError, unavailableError } from '../../lib/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import {
   CalDavError,
@@ -136,15 +136,15 @@ function syncTimes(ctx: AppContext): Map<string, number> {
 
 async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
   const row = event.connectionId ? await connectionsRepo.getConnection(ctx.db, user.id, event.connectionId) : undefined;
-  if (!row) throw new HttpError(409, 'conflict', 'The calendar this event belongs to is no longer connected');
+  if (!row) throw conflictError('The calendar this event belongs to is no longer connected');
   return row;
 }
 
 function failure(err: unknown): never {
   if (err instanceof CalDavError) {
-    if (err.reason === 'not_found') throw new HttpError(409, 'conflict', 'The event is no longer in the connected calendar');
-    if (err.reason === 'conflict') throw new HttpError(409, 'conflict', 'The event was changed in the connected calendar meanwhile; try again');
-    throw new HttpError(503, 'service_unavailable', `The connected calendar did not accept the change: ${err.message}`);
+    if (err.reason === 'not_found') throw conflictError('The event is no longer in the connected calendar');
+    if (err.reason === 'conflict') throw conflictError('The event was changed in the connected calendar meanwhile; try again');
+    throw unavailableError(`The connected calendar did not accept the change: ${err.message}`);
   }
   throw err;
 }
@@ -189,12 +189,12 @@ export async function createExternalEvent(
       input = { ...input, rrule: validateRecurrence(input.rrule, input.start, input.timeZone, ctx.now()) };
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;
-      throw new HttpError(400, 'validation_failed', `recurrence: ${err.message}`, { errors: [{ path: 'recurrence', message: err.message }] });
+      throw invalidInputError('recurrence', err.message);
     }
   }
   const row = await connectionsRepo.getConnection(ctx.db, user.id, target.connectionId);
   if (row?.provider === GOOGLE) return createGoogleEvent(ctx, user, row, input);
-  if (!row || row.provider !== CALDAV) throw new HttpError(409, 'conflict', 'That calendar is no longer connected');
+  if (!row || row.provider !== CALDAV) throw conflictError('That calendar is no longer connected');
   const name = (row.settings as CalDavSettings).calendars?.find((c) => c.url === target.calendarUrl)?.name ?? 'Calendar';
   try {
     const client = await openClient(ctx, user, row);

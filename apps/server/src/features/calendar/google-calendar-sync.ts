@@ -2,7 +2,7 @@
 // events kept fresh in calendar_events (source 'google'), and moves/cancellations written
 // through to Google.
 import type { AppContext } from '../../context.ts';
-import { HttpError } from '../../http/errors.ts';
+import { conflictError, unavailableError } from '../../lib/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import { OAuthGrantRevokedError, OAuthTokenError } from '../connections/google-oauth.ts';
 import {
@@ -96,19 +96,19 @@ export async function syncGoogleConnection(ctx: AppContext, user: CalendarUser, 
 
 function failure(err: unknown): never {
   if (err instanceof GoogleCalendarError) {
-    if (err.reason === 'not_found') throw new HttpError(409, 'conflict', 'The event is no longer in Google Calendar');
-    if (err.reason === 'conflict') throw new HttpError(409, 'conflict', 'The event was changed in Google Calendar meanwhile; try again');
-    throw new HttpError(503, 'service_unavailable', `Google Calendar did not accept the change: ${err.message}`);
+    if (err.reason === 'not_found') throw conflictError('The event is no longer in Google Calendar');
+    if (err.reason === 'conflict') throw conflictError('The event was changed in Google Calendar meanwhile; try again');
+    throw unavailableError(`Google Calendar did not accept the change: ${err.message}`);
   }
   if (err instanceof OAuthGrantRevokedError || err instanceof OAuthTokenError) {
-    throw new HttpError(503, 'service_unavailable', `Google Calendar did not accept the change: ${err.message}`);
+    throw unavailableError(`Google Calendar did not accept the change: ${err.message}`);
   }
   throw err;
 }
 
 async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
   const row = event.connectionId ? await connectionsRepo.getConnection(ctx.db, user.id, event.connectionId) : undefined;
-  if (!row || row.provider !== GOOGLE) throw new HttpError(409, 'conflict', 'The Google account this event belongs to is no longer connected');
+  if (!row || row.provider !== GOOGLE) throw conflictError('The Google account this event belongs to is no longer connected');
   return row;
 }
 

@@ -2,7 +2,7 @@
 // login before anything is stored; the calendar feature then keeps its events.
 import type { CalDavConnection, CreateCalDavConnectionBody } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
-import { HttpError } from '../../http/errors.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { logEvent } from '../../lib/events.ts';
 import { disallowedHostReason } from '../../lib/host-policy.ts';
 import { CalDavError, connectCalDav, type CalDavClient } from '../../integrations/caldav/caldav.client.ts';
@@ -10,9 +10,11 @@ import { CALDAV, syncConnection, type CalDavSecret, type CalDavSettings, type Ca
 import * as connectionsRepo from './connections.repo.ts';
 
 /** In production a CalDAV URL must point at public addresses, so users cannot make the server probe its own network. */
+const cannotConnect = (reason: string) => new DomainError({ code: 'connection_failed', category: 'USER', userMessage: `Cannot connect: ${reason}` });
+
 async function assertPublicHost(ctx: AppContext, url: URL): Promise<void> {
   const reason = await disallowedHostReason(url.hostname, ctx.config.allowPrivateHosts);
-  if (reason) throw new HttpError(400, 'connection_failed', `Cannot connect: ${reason}`);
+  if (reason) throw cannotConnect(reason);
 }
 
 function toDto(row: connectionsRepo.ConnectionRow): CalDavConnection {
@@ -38,7 +40,7 @@ export async function connectCalDavAccount(ctx: AppContext, user: CalendarUser, 
     client = await connectCalDav({ url: body.url, username: body.username, password: body.password }, { timeZone: user.timezone, hosts: { allowPrivate: ctx.config.allowPrivateHosts } });
     calendars = await client.listCalendars();
   } catch (err) {
-    if (err instanceof CalDavError) throw new HttpError(400, 'connection_failed', `Cannot connect: ${err.message}`);
+    if (err instanceof CalDavError) throw cannotConnect(err.message);
     throw err;
   }
   const settings: CalDavSettings = {
