@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import type { SwitchableJobQueue } from './jobs/job-queue.ts';
+import type { SessionCache } from './features/auth/session-cache.ts';
+import type { GoogleTokens } from './features/connections/google-tokens.ts';
 import type { MemoryEmbedder } from './features/memory/memory-embeddings.ts';
 import type { Logger } from './lib/logger.ts';
 import type { EventBus } from './lib/event-bus.ts';
@@ -30,4 +32,10 @@ export interface AppContext {
   readonly jobs: SwitchableJobQueue;
   /** Background embeddings of memories; undefined without LLM_EMBEDDING_MODEL. */
   readonly memoryEmbedder: MemoryEmbedder | undefined;
+  /** Sessions checked on this instance, kept in step with the bus (features/auth/session-cache.ts). */
+  readonly sessions: SessionCache;
+  /** Google access tokens, refreshed single-flight per connection for Gmail and Google Calendar. */
+  readonly googleTokens: GoogleTokens;
+  /** When each connected calendar was last read on this instance (ms since epoch), by connection id. */
+  readonly calendarSyncTimes: Map<string, number>;
 }

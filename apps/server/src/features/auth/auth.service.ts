@@ -9,7 +9,7 @@ import { completeSecondFactor, isTotpEnabled, requireSecondFactor } from './mfa.
 import { checkNewPassword } from './password-policy.ts';
 import { admitRegistration, linkInvite, precheckRegistration } from './registration.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
-import { SESSION_REVOKED, USER_UPDATED, publishAuthEvent, sessionCache } from './session-cache.ts';
+import { SESSION_REVOKED, USER_UPDATED, publishAuthEvent } from './session-cache.ts';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -212,7 +212,7 @@ export async function authenticate(ctx: AppContext, accessToken: string): Promis
   const now = ctx.now();
   const claims = await verifyAccessToken(ctx.config.jwtSecret, accessToken, now);
   if (!claims) return null;
-  const sessions = sessionCache(ctx, toUser);
+  const sessions = ctx.sessions;
   const found = await sessions.find(claims.sessionId, claims.userId);
   if (!found || found.expiresAt <= now || found.lastUsedAt.getTime() <= now.getTime() - SESSION_IDLE_MS) return null;
   await sessions.touch(claims.sessionId, found.lastUsedAt, now);

@@ -38,8 +38,6 @@ export type CalDavSettings = { url: string; username: string; calendars: Array<{
 export type CalDavSecret = { password: string };
 export type CalendarUser = { id: string; timezone: string };
 
-const lastSync = new WeakMap<AppContext, Map<string, number>>();
-
 async function openClient(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow): Promise<CalDavClient> {
   const secret = await connectionsRepo.readConnectionSecret<CalDavSecret>(ctx.db, ctx.secrets, user.id, row.id);
   if (!secret) throw new CalDavError('auth', 'The calendar account has no stored password; connect it again');
@@ -90,7 +88,7 @@ function syncRange(now: Date): { start: Date; end: Date } {
 /** Copies a connected calendar's events now (Google or CalDAV; a just-opened CalDAV client is reused). */
 export async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
   const now = ctx.now();
-  syncTimes(ctx).set(row.id, now.getTime());
+  ctx.calendarSyncTimes.set(row.id, now.getTime());
   const range = syncRange(now);
   if (row.provider === GOOGLE) return syncGoogleConnection(ctx, user, row, range);
   try {
@@ -118,7 +116,7 @@ export async function syncConnection(ctx: AppContext, user: CalendarUser, row: c
 export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser, options: { force?: boolean } = {}): Promise<void> {
   const rows = [...(await connectionsRepo.listConnections(ctx.db, user.id, CALDAV)), ...(await googleCalendarConnections(ctx, user.id))];
   if (rows.length === 0) return;
-  const seen = syncTimes(ctx);
+  const seen = ctx.calendarSyncTimes;
   const now = ctx.now().getTime();
   await Promise.all(
     rows
@@ -128,11 +126,6 @@ export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser,
   );
 }
 
-function syncTimes(ctx: AppContext): Map<string, number> {
-  let seen = lastSync.get(ctx);
-  if (!seen) lastSync.set(ctx, (seen = new Map()));
-  return seen;
-}
 
 async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
   const row = event.connectionId ? await connectionsRepo.getConnection(ctx.db, user.id, event.connectionId) : undefined;

@@ -1,16 +1,28 @@
-// The Google token manager of the server: one per server, so concurrent requests
-// for one connection (Gmail and Google Calendar alike) share one refresh.
+// Google access tokens of the server (AppContext.googleTokens): one token manager,
+// so concurrent requests for one connection (Gmail and Google Calendar alike)
+// share one refresh. Made on first use, because it needs Google's OAuth settings.
 import type { AppContext } from '../../context.ts';
 import * as repo from './connections.repo.ts';
 import { googleOAuthConfig } from './connections.service.ts';
-import { GoogleTokenManager, type GoogleTokens, type TokenStore } from './google-oauth.ts';
+import { GoogleTokenManager, type GoogleTokens as StoredTokens, type TokenStore } from './google-oauth.ts';
 import { readSecret } from './mailboxes.ts';
 
-const managers = new WeakMap<AppContext, GoogleTokenManager>();
+export class GoogleTokens {
+  readonly #ctx: () => AppContext;
+  #manager: GoogleTokenManager | undefined;
 
-export function googleTokenManager(ctx: AppContext): GoogleTokenManager {
-  let m = managers.get(ctx);
-  if (!m) {
+  constructor(ctx: () => AppContext) {
+    this.#ctx = ctx;
+  }
+
+  /** A valid access token of one of the user's Google connections; `force` refreshes it first. */
+  getAccessToken(userId: string, connectionId: string, opts?: { force?: boolean }): Promise<string> {
+    return this.#managerOf().getAccessToken(`${userId}/${connectionId}`, opts);
+  }
+
+  #managerOf(): GoogleTokenManager {
+    if (this.#manager) return this.#manager;
+    const ctx = this.#ctx();
     const key = (id: string) => {
       const [userId, connectionId] = id.split('/') as [string, string];
       return { userId, connectionId };
@@ -18,7 +30,7 @@ export function googleTokenManager(ctx: AppContext): GoogleTokenManager {
     const store: TokenStore = {
       load: async (id) => {
         const { userId, connectionId } = key(id);
-        return readSecret<GoogleTokens>(ctx, userId, connectionId);
+        return readSecret<StoredTokens>(ctx, userId, connectionId);
       },
       save: async (id, tokens) => {
         const { userId, connectionId } = key(id);
@@ -29,13 +41,12 @@ export function googleTokenManager(ctx: AppContext): GoogleTokenManager {
         await repo.setConnectionStatus(ctx.db, userId, connectionId, 'error', message);
       },
     };
-    m = new GoogleTokenManager(googleOAuthConfig(ctx), store);
-    managers.set(ctx, m);
+    this.#manager = new GoogleTokenManager(googleOAuthConfig(ctx), store);
+    return this.#manager;
   }
-  return m;
 }
 
 /** A valid access token of a Google connection (shared single-flight refresh with Gmail), for Google Calendar. */
 export function googleAccessToken(ctx: AppContext, userId: string, connectionId: string): Promise<string> {
-  return googleTokenManager(ctx).getAccessToken(`${userId}/${connectionId}`);
+  return ctx.googleTokens.getAccessToken(userId, connectionId);
 }

@@ -5,7 +5,6 @@ import { SecretBoxError } from '../../lib/secret-box.ts';
 import { ImapSmtpMailbox } from '../../integrations/imap-smtp/imap-smtp.client.ts';
 import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
 import { OAuthGrantRevokedError } from './google-oauth.ts';
-import { googleTokenManager } from './google-tokens.ts';
 import { MailProviderError, type MailProvider } from '../../integrations/mail/mail.types.ts';
 import * as repo from './connections.repo.ts';
 import { safeFetch } from '../../lib/host-policy.ts';
@@ -45,13 +44,12 @@ export async function openMailbox(ctx: AppContext, userId: string, connection: r
     return new ImapSmtpMailbox(imapAccount(connection.settings as unknown as ImapSettings, secret, hostPolicy(ctx)));
   }
   if (connection.provider === 'google') {
-    const manager = googleTokenManager(ctx);
     return new GmailMailbox({
       account: connection.account,
       rootUrl: ctx.config.google.gmailApiUrl,
       fetch: safeFetch(hostPolicy(ctx)),
       getAccessToken: (opts) =>
-        manager.getAccessToken(`${userId}/${connection.id}`, opts).catch((err: unknown) => {
+        ctx.googleTokens.getAccessToken(userId, connection.id, opts).catch((err: unknown) => {
           if (err instanceof OAuthGrantRevokedError) throw new MailProviderError('revoked', err.message, { cause: err });
           throw err;
         }),
