@@ -30,6 +30,9 @@ export interface AuthInfo {
   expiresAt: Date | null;
 }
 
+/** The user's row, for other features (e.g. the calendar feed); undefined when there is none. */
+export const findUser = (ctx: AppContext, userId: string): Promise<repo.UserRow | undefined> => repo.findUserById(ctx.db, userId);
+
 export function toUser(row: repo.UserRow): User {
   return {
     id: row.id,

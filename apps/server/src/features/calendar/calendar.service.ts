@@ -9,7 +9,7 @@ import { expandWithinBudget, RECURRENCE_LIMITS, validateRecurrence, type Occurre
 import { addDays, dayInterval, startOfDay, wallDateOf, type Interval } from './zoned-time.ts';
 import * as repo from './calendar.repo.ts';
 import { deleteExternalEvent, syncExternalCalendars, updateExternalEvent, type CalendarUser } from './external-calendars.ts';
-import { findUserById } from '../auth/auth.repo.ts';
+import { findUser } from '../auth/auth.service.ts';
 import { syncEventReminders } from '../reminders/reminders.service.ts';
 
 export type { CalendarUser } from './external-calendars.ts';
@@ -242,7 +242,7 @@ export async function newFeedUrl(ctx: AppContext, userId: string, origin: string
 export async function feedForToken(ctx: AppContext, token: string): Promise<string | undefined> {
   const userId = await repo.findUserIdByFeedToken(ctx.db, hashToken(token));
   if (!userId) return undefined;
-  const user = await findUserById(ctx.db, userId);
+  const user = await findUser(ctx, userId);
   if (!user) return undefined;
   // Only the user's own events: the phone already shows its connected calendars itself.
   const rows = await repo.listAllEvents(ctx.db, userId, ['local']);

@@ -12,7 +12,7 @@ import {
   type RemoteEvent,
 } from '../../integrations/caldav/caldav.client.ts';
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
-import * as connectionsRepo from '../connections/connections.repo.ts';
+import * as connections from '../connections/connections.service.ts';
 import * as repo from './calendar.repo.ts';
 import { RECURRENCE_LIMITS, RecurrenceBudget, safeRecurrence, validateRecurrence } from './recurrence.ts';
 import { syncConnectedEventReminders } from './calendar.service.ts';
@@ -38,8 +38,8 @@ export type CalDavSettings = { url: string; username: string; calendars: Array<{
 export type CalDavSecret = { password: string };
 export type CalendarUser = { id: string; timezone: string };
 
-async function openClient(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow): Promise<CalDavClient> {
-  const secret = await connectionsRepo.readConnectionSecret<CalDavSecret>(ctx.db, ctx.secrets, user.id, row.id);
+async function openClient(ctx: AppContext, user: CalendarUser, row: connections.ConnectionRow): Promise<CalDavClient> {
+  const secret = await connections.connectionSecret<CalDavSecret>(ctx, user.id, row.id);
   if (!secret) throw new CalDavError('auth', 'The calendar account has no stored password; connect it again');
   const settings = row.settings as CalDavSettings;
   return connectCalDav({ url: settings.url, username: settings.username, password: secret.password }, { timeZone: user.timezone, hosts: { allowPrivate: ctx.config.allowPrivateHosts } });
@@ -86,7 +86,7 @@ function syncRange(now: Date): { start: Date; end: Date } {
 }
 
 /** Copies a connected calendar's events now (Google or CalDAV; a just-opened CalDAV client is reused). */
-export async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
+export async function syncConnection(ctx: AppContext, user: CalendarUser, row: connections.ConnectionRow, client?: CalDavClient): Promise<void> {
   const now = ctx.now();
   ctx.calendarSyncTimes.set(row.id, now.getTime());
   const range = syncRange(now);
@@ -102,19 +102,19 @@ export async function syncConnection(ctx: AppContext, user: CalendarUser, row: c
     const unique = [...new Map(rows.map((r) => [r.externalId, r])).values()];
     await repo.replaceExternalEvents(ctx.db, user.id, row.id, unique);
     await syncConnectedEventReminders(ctx, user.id, row.id);
-    if (row.status === 'error') await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'ok', null);
+    if (row.status === 'error') await connections.setConnectionStatus(ctx, user.id, row.id, 'ok', null);
     logEvent(ctx, 'calendar.synced', { userId: user.id, connectionId: row.id, events: unique.length });
   } catch (err) {
     if (!(err instanceof CalDavError)) throw err;
     // NOTE: the copies from the last good sync stay, so the agenda still shows them.
-    await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'error', err.message);
+    await connections.setConnectionStatus(ctx, user.id, row.id, 'error', err.message);
     logEvent(ctx, 'calendar.sync_failed', { userId: user.id, connectionId: row.id, reason: err.reason });
   }
 }
 
 /** Refreshes the copies of every connected calendar of the user that was not read in the last minute. */
 export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser, options: { force?: boolean } = {}): Promise<void> {
-  const rows = [...(await connectionsRepo.listConnections(ctx.db, user.id, CALDAV)), ...(await googleCalendarConnections(ctx, user.id))];
+  const rows = [...(await connections.userConnections(ctx, user.id, CALDAV)), ...(await googleCalendarConnections(ctx, user.id))];
   if (rows.length === 0) return;
   const seen = ctx.calendarSyncTimes;
   const now = ctx.now().getTime();
@@ -127,8 +127,8 @@ export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser,
 }
 
 
-async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
-  const row = event.connectionId ? await connectionsRepo.getConnection(ctx.db, user.id, event.connectionId) : undefined;
+async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connections.ConnectionRow> {
+  const row = event.connectionId ? await connections.userConnection(ctx, user.id, event.connectionId) : undefined;
   if (!row) throw conflictError('The calendar this event belongs to is no longer connected');
   return row;
 }
@@ -185,7 +185,7 @@ export async function createExternalEvent(
       throw invalidInputError('recurrence', err.message);
     }
   }
-  const row = await connectionsRepo.getConnection(ctx.db, user.id, target.connectionId);
+  const row = await connections.userConnection(ctx, user.id, target.connectionId);
   if (row?.provider === GOOGLE) return createGoogleEvent(ctx, user, row, input);
   if (!row || row.provider !== CALDAV) throw conflictError('That calendar is no longer connected');
   const name = (row.settings as CalDavSettings).calendars?.find((c) => c.url === target.calendarUrl)?.name ?? 'Calendar';
@@ -201,7 +201,7 @@ export async function createExternalEvent(
 
 /** The user's connected calendars (CalDAV, and the primary Google calendar), for choosing where a new event goes. */
 export async function listConnectedCalendars(ctx: AppContext, userId: string): Promise<Array<{ connectionId: string; url: string; name: string }>> {
-  const rows = await connectionsRepo.listConnections(ctx.db, userId, CALDAV);
+  const rows = await connections.userConnections(ctx, userId, CALDAV);
   const caldav = rows.flatMap((r) => ((r.settings as CalDavSettings).calendars ?? []).map((c) => ({ connectionId: r.id, url: c.url, name: c.name })));
   return [...caldav, ...(await listGoogleCalendars(ctx, userId))];
 }

@@ -277,3 +277,20 @@ export async function finishGoogleConnection(
   logEvent(ctx, 'connection.created', { userId: pending.userId, provider: 'google' });
   return appRedirect(ctx, { status: 'connected' });
 }
+
+// ---- for other features (calendar): the user's connections, read and marked through this service ----
+
+export type { ConnectionRow } from './connections.repo.ts';
+
+/** The user's connections, optionally of one provider. */
+export const userConnections = (ctx: AppContext, userId: string, provider?: string): Promise<repo.ConnectionRow[]> => repo.listConnections(ctx.db, userId, provider);
+
+/** One connection of the user's, or undefined. */
+export const userConnection = (ctx: AppContext, userId: string, id: string): Promise<repo.ConnectionRow | undefined> => repo.getConnection(ctx.db, userId, id);
+
+/** The opened secret of one of the user's connections. */
+export const connectionSecret = <T>(ctx: AppContext, userId: string, id: string): Promise<T | undefined> => repo.readConnectionSecret<T>(ctx.db, ctx.secrets, userId, id);
+
+/** Records whether a connection works, so the app can say so. */
+export const setConnectionStatus = (ctx: AppContext, userId: string, id: string, status: 'ok' | 'error', detail: string | null): Promise<void> =>
+  repo.setConnectionStatus(ctx.db, userId, id, status, detail);
