@@ -30,12 +30,13 @@ export default tseslint.config(
     files: ['apps/server/src/features/**/*.ts'],
     ignores: [
       '**/*.test.ts',
-      // TODO: these still read another feature's repository; move the calls behind that feature's service.
+      // Still read another feature's repository, on purpose for now:
+      // - account/**: the data export and account deletion read every feature's rows in one place
+      //   (export-sections.ts); each section should become an `export…` function of its feature's service.
+      // - actions/actions.service.ts: a confirmed action writes its report as a chat message
+      //   (messages.repo); it moves behind messages.service with the durable agent runs.
       'apps/server/src/features/account/**',
       'apps/server/src/features/actions/actions.service.ts',
-      'apps/server/src/features/calendar/calendar.service.ts',
-      'apps/server/src/features/calendar/external-calendars.ts',
-      'apps/server/src/features/calendar/google-calendar-sync.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -54,6 +54,7 @@ async function freshPostgres(admin: string): Promise<{ url: string; drop(): Prom
 async function scheduleReminders(databaseUrl: string | undefined, dataDir: string, jwtSecret: string, total: number, windowStart: number): Promise<Map<string, number>> {
   const config = loadConfig({
     NODE_ENV: 'production',
+    APP_URL: 'http://127.0.0.1',
     JWT_SECRET: jwtSecret,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     DATA_DIR: dataDir,

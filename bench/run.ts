@@ -310,6 +310,7 @@ async function benchReminders(db: 'pg' | 'pglite'): Promise<void> {
         const port = await freePort();
         const server = start('apps/server/src/main.ts', [], {
           NODE_ENV: 'production',
+          APP_URL: 'http://127.0.0.1',
           HOST: '127.0.0.1',
           PORT: String(port),
           LOG_LEVEL: 'warn',

@@ -4,7 +4,13 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { createDatabase, type DatabaseOptions } from './db/client.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
+import { toUser } from './features/auth/auth.service.ts';
+import { createMailTransport } from './features/auth/mailer.ts';
+import { HashGate } from './features/auth/passwords.ts';
+import { SessionCache } from './features/auth/session-cache.ts';
+import { GoogleTokens } from './features/connections/google-tokens.ts';
 import { createMemoryEmbedder } from './features/memory/memory-embeddings.ts';
+import { StreamCounts } from './features/messages/stream.ts';
 import { createPostgresBus, createRedisBus } from './lib/event-bus.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -50,6 +56,12 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<B
     shutdown: shutdown.signal,
     jobs: createJobQueue(() => ctx),
     memoryEmbedder: createMemoryEmbedder({ db: database.db, config, log, shutdown: shutdown.signal }),
+    sessions: new SessionCache(() => ctx, toUser),
+    googleTokens: new GoogleTokens(() => ctx),
+    calendarSyncTimes: new Map(),
+    passwordHashes: new HashGate(config.passwordHashing.concurrency, config.passwordHashing.queue),
+    mailer: config.mail ? createMailTransport(config.mail) : undefined,
+    streams: new StreamCounts(),
   };
   return {
     ctx,

@@ -1,8 +1,13 @@
 import type { Redis } from 'ioredis';
+import type { Transporter } from 'nodemailer';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import type { SwitchableJobQueue } from './jobs/job-queue.ts';
+import type { HashGate } from './features/auth/passwords.ts';
+import type { SessionCache } from './features/auth/session-cache.ts';
+import type { GoogleTokens } from './features/connections/google-tokens.ts';
 import type { MemoryEmbedder } from './features/memory/memory-embeddings.ts';
+import type { StreamCounts } from './features/messages/stream.ts';
 import type { Logger } from './lib/logger.ts';
 import type { EventBus } from './lib/event-bus.ts';
 import type { Metrics } from './lib/metrics.ts';
@@ -30,4 +35,16 @@ export interface AppContext {
   readonly jobs: SwitchableJobQueue;
   /** Background embeddings of memories; undefined without LLM_EMBEDDING_MODEL. */
   readonly memoryEmbedder: MemoryEmbedder | undefined;
+  /** Sessions checked on this instance, kept in step with the bus (features/auth/session-cache.ts). */
+  readonly sessions: SessionCache;
+  /** Google access tokens, refreshed single-flight per connection for Gmail and Google Calendar. */
+  readonly googleTokens: GoogleTokens;
+  /** When each connected calendar was last read on this instance (ms since epoch), by connection id. */
+  readonly calendarSyncTimes: Map<string, number>;
+  /** Password hashes in flight and waiting, bounded (PASSWORD_HASH_*). */
+  readonly passwordHashes: HashGate;
+  /** The server's own outgoing mail (SMTP_URL); undefined without it. */
+  readonly mailer: Transporter | undefined;
+  /** Live streams open on this instance, by session and by user. */
+  readonly streams: StreamCounts;
 }

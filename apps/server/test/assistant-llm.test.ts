@@ -72,6 +72,23 @@ describe('the orchestrator on the LLM engine', () => {
     assert.match(toolResult, /Dentist/);
   });
 
+  it('when the model sets a reminder, then the tool call is counted once under @cal and set_reminder, never as "unknown"', async () => {
+    const api = await newUser();
+    llm.setScript([
+      { type: 'tool', calls: [{ name: 'set_reminder', args: { text: 'call the dentist', at: '2026-11-29T15:00:00Z' } }] },
+      { type: 'text', text: 'I will remind you at 16:00.' },
+    ]);
+    const countOf = async (labels: Record<string, string>) => metricValue(await scrape(server.url), 'lifeos_tool_call_duration_seconds_count', labels) ?? 0;
+    const before = await countOf({ agent: '@cal', tool: 'set_reminder' });
+    const unknownBefore = await countOf({ tool: 'unknown' });
+    const reply = await say(api, 'remind me to call the dentist at 4pm');
+    assert.equal(reply.agentName, '@cal');
+    assert.equal((await countOf({ agent: '@cal', tool: 'set_reminder' })) - before, 1);
+    assert.equal(await countOf({ tool: 'unknown' }), unknownBefore);
+    const listed = await api.get('/api/reminders');
+    assert.ok(JSON.stringify(listed.body).includes('call the dentist'));
+  });
+
   it('when one request needs two agents, then both agents\' tools run and the reply names both', async () => {
     const api = await newUser();
     llm.setScript([

@@ -9,7 +9,7 @@ import { startFakeGmail, type FakeGmail } from './helpers/fake-gmail.ts';
 import { testBrowser } from './helpers/browser.ts';
 import { buildMail } from './helpers/mail-fixtures.ts';
 import { readConnectionSecret, updateConnectionSecret } from '../src/features/connections/connections.repo.ts';
-import { REVOKED_MESSAGE, type GoogleTokens } from '../src/integrations/gmail/google-oauth.ts';
+import { REVOKED_MESSAGE, type GoogleTokens } from '../src/features/connections/google-oauth.ts';
 
 const REDIRECT_URI = 'http://lifeos.test/auth/google/callback';
 const APP_URL = 'http://app.test';

@@ -11,7 +11,7 @@ import { HostNotAllowedError, safeFetch, type HostPolicy, type Resolver } from '
 import { CalDavError, connectCalDav } from '../src/integrations/caldav/caldav.client.ts';
 import { verifyImapSmtpAccount, type ImapSmtpAccount } from '../src/integrations/imap-smtp/imap-smtp.client.ts';
 import { GmailMailbox } from '../src/integrations/gmail/gmail.client.ts';
-import { exchangeCode } from '../src/integrations/gmail/google-oauth.ts';
+import { exchangeCode } from '../src/features/connections/google-oauth.ts';
 import { MailProviderError } from '../src/integrations/mail/mail.types.ts';
 import { startRadicale, type RadicaleServer } from './helpers/radicale.ts';
 import { startDovecot, type Dovecot } from './helpers/dovecot.ts';

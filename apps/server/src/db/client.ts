@@ -234,6 +234,34 @@ function createListener(pool: PgLikePool, log: Logger | undefined) {
     retryTimer.unref();
   };
 
+  // A barrier is one round trip on the listen connection: every notification sent
+  // before it started has arrived when it answers. Requests that come while one is
+  // in flight cannot use it (it started before them), so they share the next one:
+  // at most two are outstanding however many requests wait, instead of a queue of
+  // `select 1` on the one connection.
+  let inFlight: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const roundTrip = async (): Promise<void> => {
+    await ensure();
+    await client!.query('select 1');
+  };
+  const barrier = (): Promise<void> => {
+    if (!inFlight) {
+      const started = roundTrip().finally(() => {
+        if (inFlight === started) inFlight = undefined;
+      });
+      inFlight = started;
+      return started;
+    }
+    queued ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return barrier();
+      });
+    return queued;
+  };
+
   const ensure = (): Promise<void> => {
     if (client) return Promise.resolve();
     connecting ??= connect().finally(() => (connecting = undefined));
@@ -257,10 +285,7 @@ function createListener(pool: PgLikePool, log: Logger | undefined) {
         }
       };
     },
-    async barrier() {
-      await ensure();
-      await client!.query('select 1');
-    },
+    barrier,
     async close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);

@@ -28,7 +28,6 @@ export class HttpError extends DomainError {
   override name = 'HttpError';
   readonly status: number;
   declare readonly code: ErrorCode;
-  readonly errors: { path: string; message: string }[] | undefined;
   readonly headers: Record<string, string> | undefined;
   /** Extra members of the problem body (e.g. `mfaToken` with `mfa_required`); never secrets of another user. */
   readonly fields: Record<string, string> | undefined;
@@ -39,9 +38,8 @@ export class HttpError extends DomainError {
     detail: string,
     extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string>; fields?: Record<string, string> } = {},
   ) {
-    super({ code, category: status >= 500 ? 'SYSTEM' : 'USER', userMessage: detail });
+    super({ code, category: status >= 500 ? 'SYSTEM' : 'USER', userMessage: detail, ...(extra.errors ? { errors: extra.errors } : {}) });
     this.status = status;
-    this.errors = extra.errors;
     this.headers = extra.headers;
     this.fields = extra.fields;
   }
@@ -107,7 +105,7 @@ function fromDomainError(err: DomainError): HttpError {
   const code = (err.code in TITLES ? err.code : undefined) as ErrorCode | undefined;
   const status = code === 'not_found' ? 404 : code === 'conflict' ? 409 : CATEGORY_STATUS[err.category];
   if (status >= 500) return new HttpError(status === 502 ? 503 : 500, status === 502 ? 'service_unavailable' : 'internal', status === 502 ? err.userMessage : 'Something went wrong on our side. Please try again.');
-  return new HttpError(status, code ?? 'validation_failed', err.detail);
+  return new HttpError(status, code ?? 'validation_failed', err.detail, err.errors ? { errors: err.errors } : {});
 }
 
 export function toHttpError(err: unknown): HttpError {

@@ -13,6 +13,8 @@ export interface DomainErrorInit {
   userMessage: string;
   /** For logs and problem+json `detail`; defaults to `userMessage`. Never a secret. */
   detail?: string;
+  /** Which inputs were wrong (problem+json `errors`), for a `validation_failed`. */
+  errors?: { path: string; message: string }[];
   cause?: unknown;
 }
 
@@ -22,6 +24,7 @@ export class DomainError extends Error {
   readonly category: ErrorCategory;
   readonly userMessage: string;
   readonly detail: string;
+  readonly errors: { path: string; message: string }[] | undefined;
 
   constructor(init: DomainErrorInit) {
     super(init.detail ?? init.userMessage, init.cause === undefined ? undefined : { cause: init.cause });
@@ -29,6 +32,7 @@ export class DomainError extends Error {
     this.category = init.category;
     this.userMessage = init.userMessage;
     this.detail = init.detail ?? init.userMessage;
+    this.errors = init.errors;
   }
 }
 
@@ -37,6 +41,17 @@ export const isDomainError = (err: unknown): err is DomainError => err instanceo
 /** Something the user asked for does not exist (or is not theirs). */
 export const notFoundError = (userMessage: string, detail?: string) =>
   new DomainError({ code: 'not_found', category: 'USER', userMessage, ...(detail ? { detail } : {}) });
+
+/** One input is wrong: `path: message` is both the problem's detail and what the user reads. */
+export const invalidInputError = (path: string, message: string) =>
+  new DomainError({ code: 'validation_failed', category: 'USER', userMessage: `${path}: ${message}`, errors: [{ path, message }] });
+
+/** The request clashes with the current state (e.g. the calendar an event belongs to is gone). */
+export const conflictError = (userMessage: string) => new DomainError({ code: 'conflict', category: 'USER', userMessage });
+
+/** Another service (a connected calendar, a mail server) did not do its part. */
+export const unavailableError = (userMessage: string, cause?: unknown) =>
+  new DomainError({ code: 'service_unavailable', category: 'THIRD_PARTY', userMessage, ...(cause === undefined ? {} : { cause }) });
 
 /** The user's request cannot be done as asked; the message says what would work. */
 export const invalidRequestError = (userMessage: string) => new DomainError({ code: 'validation_failed', category: 'USER', userMessage });

@@ -10,7 +10,7 @@ import { dayInterval, fromFloating, toFloating, wallDateOf } from '../../lib/tim
 import { CREATE_LOCAL_ACTION, listEvents } from '../cal/cal-tools.ts';
 import { agendaReply, bold, formatSpan } from '../cal/reply-format.ts';
 import { formatMailList, senderName } from '../mail/mail-format.ts';
-import { listMail, readMail } from '../mail/mail-tools.ts';
+import { listMail, readMail } from '../../features/mail/mail.service.ts';
 import type { AgentContext, AgentReply } from '../types.ts';
 import { remindersDueBetween } from '../../features/reminders/reminders.service.ts';
 import { formatTime } from '../cal/reply-format.ts';

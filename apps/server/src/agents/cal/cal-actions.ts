@@ -3,8 +3,7 @@
 import * as z from 'zod';
 import * as calendar from '../../features/calendar/calendar.service.ts';
 import { createExternalEvent } from '../../features/calendar/external-calendars.ts';
-import { HttpError } from '../../http/errors.ts';
-import { AgentError, type AgentContext, type AgentReply } from '../types.ts';
+import type { AgentContext, AgentReply } from '../types.ts';
 import { CREATE_EXTERNAL_ACTION, CREATE_LOCAL_ACTION, DELETE_ACTION, UPDATE_ACTION, userOf } from './cal-tools.ts';
 import { bold, formatSpan, whenText } from './reply-format.ts';
 
@@ -30,21 +29,10 @@ const CreateExternalPayload = z.object({
   recurrence: z.string().nullable(),
 });
 
-async function userFacing<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof HttpError) throw new AgentError(err.status === 404 ? 'that event is not on your calendar any more' : err.message, { cause: err });
-    throw err;
-  }
-}
-
 export const calActions: Record<string, (payload: Record<string, unknown>, ctx: AgentContext) => Promise<AgentReply>> = {
   async [UPDATE_ACTION](payload, ctx) {
     const p = UpdatePayload.parse(payload);
-    const row = await userFacing(() =>
-      calendar.updateEvent(ctx.app, userOf(ctx), p.eventId, { start: new Date(p.start), end: new Date(p.end), ...(p.title ? { title: p.title } : {}) }),
-    );
+    const row = await calendar.updateEvent(ctx.app, userOf(ctx), p.eventId, { start: new Date(p.start), end: new Date(p.end), ...(p.title ? { title: p.title } : {}) });
     const when = whenText({ ...row, start: row.startsAt, end: row.endsAt, rrule: row.rrule, timeZone: row.timeZone }, ctx.user.timezone, ctx.now);
     return { content: `${CHANGE_VERBS[p.change ?? 'move']} ${bold(row.title)} — ${when}.`, metadata: { eventId: row.id } };
   },
@@ -67,19 +55,18 @@ export const calActions: Record<string, (payload: Record<string, unknown>, ctx: 
     const user = userOf(ctx);
     if (p.occurrenceStart) {
       const start = new Date(p.occurrenceStart);
-      const row = await userFacing(() => calendar.removeOccurrence(ctx.app, user, p.eventId, start));
+      const row = await calendar.removeOccurrence(ctx.app, user, p.eventId, start);
       const end = new Date(start.getTime() + (row.endsAt.getTime() - row.startsAt.getTime()));
       return { content: `Deleted ${bold(row.title)} on ${formatSpan(start, end, row.allDay, ctx.user.timezone, ctx.now)}; the other occurrences stay.`, metadata: { eventId: row.id } };
     }
-    const row = await userFacing(() => calendar.deleteEvent(ctx.app, user, p.eventId));
+    const row = await calendar.deleteEvent(ctx.app, user, p.eventId);
     const when = row.rrule ? 'all occurrences' : formatSpan(row.startsAt, row.endsAt, row.allDay, ctx.user.timezone, ctx.now);
     return { content: `Deleted ${bold(row.title)} (${when}).`, metadata: { eventId: row.id } };
   },
 
   async [CREATE_EXTERNAL_ACTION](payload, ctx) {
     const p = CreateExternalPayload.parse(payload);
-    const row = await userFacing(() =>
-      createExternalEvent(ctx.app, userOf(ctx), { connectionId: p.connectionId, calendarUrl: p.calendarUrl }, {
+    const row = await createExternalEvent(ctx.app, userOf(ctx), { connectionId: p.connectionId, calendarUrl: p.calendarUrl }, {
         title: p.title,
         start: new Date(p.start),
         end: new Date(p.end),
@@ -87,8 +74,7 @@ export const calActions: Record<string, (payload: Record<string, unknown>, ctx: 
         location: p.location,
         rrule: p.recurrence,
         timeZone: ctx.user.timezone,
-      }),
-    );
+      });
     const when = whenText({ ...row, start: row.startsAt, end: row.endsAt, rrule: row.rrule, timeZone: row.timeZone }, ctx.user.timezone, ctx.now);
     return { content: `Added ${bold(row.title)} to ${p.calendarName} — ${when}.`, metadata: { eventId: row.id } };
   },

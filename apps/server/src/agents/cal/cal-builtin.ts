@@ -6,8 +6,8 @@ import { listConnectedCalendars } from '../../features/calendar/external-calenda
 import { matchEvents } from '../../features/calendar/event-match.ts';
 import { conflictsWith, WORKING_HOURS } from '../../features/calendar/free-slots.ts';
 import { dayInterval, wallDateOf, type Interval } from '../../lib/time/zoned-time.ts';
-import { HttpError } from '../../http/errors.ts';
-import { AgentError, type AgentContext, type AgentReply, type BuiltinRequest } from '../types.ts';
+import { DomainError } from '../../lib/errors.ts';
+import type { AgentContext, AgentReply, BuiltinRequest } from '../types.ts';
 import {
   createLocalEvent,
   freeSlots,
@@ -520,7 +520,7 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
         recurrence: req.recurrence,
       }).catch((err: unknown) => {
         // A request the calendar refuses (a repeat rule beyond its limits) is answered, not a failure.
-        const refused = err instanceof AgentError && err.cause instanceof HttpError && err.cause.code === 'validation_failed' ? err.cause.errors?.[0]?.message : undefined;
+        const refused = err instanceof DomainError && err.code === 'validation_failed' ? err.errors?.[0]?.message : undefined;
         if (!refused) throw err;
         return refused;
       });

@@ -5,7 +5,6 @@
 import * as z from 'zod';
 import type { PendingAction } from '@lifeos/contract';
 import { IsoDateTime } from '@lifeos/contract';
-import { HttpError } from '../../http/errors.ts';
 import * as calendar from '../../features/calendar/calendar.service.ts';
 import type { CalendarEventRow } from '../../features/calendar/calendar.repo.ts';
 import { listConnectedCalendars } from '../../features/calendar/external-calendars.ts';
@@ -53,17 +52,6 @@ export function viewOf(row: CalendarEventRow, occurrence: { start: Date; end: Da
   };
 }
 
-/** Errors of the calendar service, in words the user can act on. */
-async function asAgentError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof HttpError && err.status < 500) throw new AgentError(err.status === 404 ? 'that event is not on your calendar any more' : err.message, { cause: err });
-    if (err instanceof HttpError) throw new AgentError(err.message, { cause: err });
-    throw err;
-  }
-}
-
 // ---- operations ----
 
 export async function listEvents(ctx: AgentContext, range: Interval) {
@@ -71,7 +59,7 @@ export async function listEvents(ctx: AgentContext, range: Interval) {
 }
 
 export async function createLocalEvent(ctx: AgentContext, input: calendar.EventInput) {
-  const row = await asAgentError(() => calendar.createEvent(ctx.app, userOf(ctx), input));
+  const row = await calendar.createEvent(ctx.app, userOf(ctx), input);
   const around = await listEvents(ctx, { start: row.startsAt, end: new Date(Math.max(row.endsAt.getTime(), row.startsAt.getTime() + 1)) });
   const conflicts = row.allDay
     ? []
@@ -177,7 +165,7 @@ export function freeSlots(
 }
 
 async function ownEvent(ctx: AgentContext, id: string): Promise<CalendarEventRow> {
-  return asAgentError(() => calendar.getEvent(ctx.app, userOf(ctx), id));
+  return calendar.getEvent(ctx.app, userOf(ctx), id);
 }
 
 // ---- tools (the LLM engine calls them by name) ----

@@ -4,13 +4,11 @@
 // calendar service. A reminder is never a calendar event.
 import * as z from 'zod';
 import { IsoDateTime } from '@lifeos/contract';
-import { HttpError } from '../../http/errors.ts';
-import { logEvent } from '../../lib/events.ts';
 import { listOccurrences } from '../../features/calendar/calendar.service.ts';
 import { titleScore } from '../../features/calendar/event-match.ts';
 import { addDays, dayInterval, wallDateOf, wallToInstant } from '../../lib/time/zoned-time.ts';
 import * as reminders from '../../features/reminders/reminders.service.ts';
-import { AgentError, defineTool, type AgentContext, type AgentReply, type BuiltinRequest } from '../types.ts';
+import { defineTool, type AgentContext, type AgentReply, type BuiltinRequest } from '../types.ts';
 import { parseReminderRequest, type EventOffset } from './reminder-phrases.ts';
 import { bold, formatDay, formatSpan, formatTime } from './reply-format.ts';
 
@@ -35,25 +33,13 @@ function describeRule(rrule: string): string {
   return 'every year';
 }
 
-async function service<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof HttpError && err.status < 500) throw new AgentError(err.status === 404 ? 'that reminder is not there any more' : err.message, { cause: err });
-    throw err;
-  }
-}
-
 export async function setReminder(ctx: AgentContext, input: { text: string; at: Date; recurrence?: string | null; event?: { id: string; minutesBefore: number } }) {
-  logEvent(ctx.app, 'tool.call', { userId: ctx.user.id, agent: '@cal', tool: 'set_reminder' });
-  return service(() =>
-    reminders.createReminder(ctx.app, ctx.user.id, {
-      text: input.text,
-      dueAt: input.at,
-      ...(input.recurrence ? { recurrence: { rrule: input.recurrence, timeZone: ctx.user.timezone } } : {}),
-      ...(input.event ? { event: input.event } : {}),
-    }),
-  );
+  return reminders.createReminder(ctx.app, ctx.user.id, {
+    text: input.text,
+    dueAt: input.at,
+    ...(input.recurrence ? { recurrence: { rrule: input.recurrence, timeZone: ctx.user.timezone } } : {}),
+    ...(input.event ? { event: input.event } : {}),
+  });
 }
 
 /** The user's scheduled reminders that the words name (all of them without words), soonest first. */
@@ -129,11 +115,11 @@ export async function handleReminderRequest(request: BuiltinRequest, ctx: AgentC
       }
       const target = found[0]!;
       if (req.intent === 'cancel') {
-        await service(() => reminders.cancelReminder(ctx.app, ctx.user.id, target.id));
+        await reminders.cancelReminder(ctx.app, ctx.user.id, target.id);
         return { content: `Cancelled the reminder ${bold(target.text)} (${when(ctx, target.dueAt)}).`, metadata: { reminderId: target.id } };
       }
       const at = req.intent === 'move' ? req.at : new Date(target.dueAt.getTime() + req.minutes * 60_000);
-      const moved = await service(() => reminders.updateReminder(ctx.app, ctx.user.id, target.id, { dueAt: at }));
+      const moved = await reminders.updateReminder(ctx.app, ctx.user.id, target.id, { dueAt: at });
       return { content: `Moved: I'll remind you ${when(ctx, moved.dueAt)}: ${bold(moved.text)}.`, metadata: { reminderId: moved.id } };
     }
   }
@@ -177,7 +163,7 @@ export const cancelReminderTool = defineTool({
   description: 'Cancels one reminder by id (from list_reminders).',
   input: z.object({ id: z.uuid() }),
   async execute(input, ctx) {
-    return reminders.toReminder(await service(() => reminders.cancelReminder(ctx.app, ctx.user.id, input.id)));
+    return reminders.toReminder(await reminders.cancelReminder(ctx.app, ctx.user.id, input.id));
   },
 });
 
@@ -186,7 +172,7 @@ export const moveReminderTool = defineTool({
   description: 'Moves one reminder (by id, from list_reminders) to a new time.',
   input: z.object({ id: z.uuid(), at: IsoDateTime }),
   async execute(input, ctx) {
-    return reminders.toReminder(await service(() => reminders.updateReminder(ctx.app, ctx.user.id, input.id, { dueAt: new Date(input.at) })));
+    return reminders.toReminder(await reminders.updateReminder(ctx.app, ctx.user.id, input.id, { dueAt: new Date(input.at) }));
   },
 });
 

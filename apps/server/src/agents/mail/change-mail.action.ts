@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { AgentError, type AgentContext, type AgentReply } from '../types.ts';
 import { senderName } from './mail-format.ts';
-import { withMailbox } from './mail-session.ts';
+import { archiveById, markById } from '../../features/mail/mail.service.ts';
 
 const Target = z.object({
   connectionId: z.uuid(),
@@ -21,24 +21,12 @@ const parse = <T extends z.ZodType>(schema: T, payload: Record<string, unknown>)
 
 export async function archiveMailAction(payload: Record<string, unknown>, ctx: AgentContext): Promise<AgentReply> {
   const { connectionId, id, subject, from } = parse(Target, payload);
-  return withMailbox(
-    ctx,
-    async (mailbox) => {
-      await mailbox.archive(id);
-      return { content: `Archived "${subject}" from ${senderName(from)}. It is out of the inbox and kept in the archive.` };
-    },
-    connectionId,
-  );
+  await archiveById(ctx, connectionId, id);
+  return { content: `Archived "${subject}" from ${senderName(from)}. It is out of the inbox and kept in the archive.` };
 }
 
 export async function markMailAction(payload: Record<string, unknown>, ctx: AgentContext): Promise<AgentReply> {
   const { connectionId, id, read, subject, from } = parse(MarkPayload, payload);
-  return withMailbox(
-    ctx,
-    async (mailbox) => {
-      await mailbox.markRead(id, read);
-      return { content: `Marked "${subject}" from ${senderName(from)} as ${read ? 'read' : 'unread'}.` };
-    },
-    connectionId,
-  );
+  await markById(ctx, connectionId, id, read);
+  return { content: `Marked "${subject}" from ${senderName(from)} as ${read ? 'read' : 'unread'}.` };
 }

@@ -10,7 +10,7 @@ import type { ChosenIntent } from '../intents.ts';
 import { MAIL_REF_PLACEHOLDER } from './mail.intents.ts';
 import { aboutSender, countMail, fromSender, mailReferent, newsletters, topicQuestion } from './mail-questions.ts';
 import { formatDigest, formatDigestLine, formatMailList, formatMailMessage, senderName, type FormatContext } from './mail-format.ts';
-import { CONNECT_HELP } from './mail-session.ts';
+import { CONNECT_HELP } from '../../features/mail/mail.service.ts';
 import {
   archiveMail,
   draftForward,
@@ -24,7 +24,7 @@ import {
   type DraftResult,
   type ListResult,
   type ReadResult,
-} from './mail-tools.ts';
+} from '../../features/mail/mail.service.ts';
 
 export const MAIL_HELP = [
   'I can work your mailbox. For example:',

@@ -2,7 +2,9 @@ import type { MailAddress, MailQuery } from '../../integrations/mail/mail.types.
 import { DATE_PHRASE, resolveDateRange, zonedMidnight } from '../../lib/time/date-range.ts';
 
 /** Which mail a command is about: a number from the last listing, or a description. */
-export type MailTarget = { kind: 'index'; index: number } | { kind: 'match'; from?: string; about?: string };
+import type { MailTarget } from '../../features/mail/mail.service.ts';
+
+export type { MailTarget };
 
 export type MailIntent =
   | { kind: 'triage'; query: MailQuery; label: string }

@@ -6,9 +6,8 @@ import type { Referent } from '../conversation.ts';
 import type { AgentContext, AgentReply } from '../types.ts';
 import { formatMailList, senderName, type FormatContext } from './mail-format.ts';
 import { parseNaturalQuery } from './mail-intent.ts';
-import { withMailbox } from './mail-session.ts';
-import { listMail, readMail, summarizeMail } from './mail-tools.ts';
-import { digestMail } from './mail-summary.ts';
+import { findNewsletters, listMail, readMail, recentMail, summarizeMail } from '../../features/mail/mail.service.ts';
+import { digestMail } from '../../features/mail/mail-summary.ts';
 
 const SCAN = 25;
 const NEWSLETTER_SCAN = 15;
@@ -80,8 +79,8 @@ export async function topicQuestion(ctx: AgentContext, topic: 'shipping' | 'book
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 2 && !STOP.has(w) && !TOPIC_WORDS[topic].test(w));
   // A scan, not a listing the user sees: it must not replace the numbers of the last list shown.
-  const recent = await withMailbox(ctx, (mailbox) => mailbox.list({}, SCAN));
-  const scored = recent.messages
+  const recent = await recentMail(ctx, SCAN);
+  const scored = recent
     .map((m) => {
       const hay = `${m.subject} ${m.preview} ${m.from.name} ${m.from.address}`.toLowerCase();
       const topicHit = TOPIC_WORDS[topic].test(hay) ? 2 : 0;
@@ -103,21 +102,9 @@ export async function topicQuestion(ctx: AgentContext, topic: 'shipping' | 'book
   return { content: `From “${read.message.subject}” (${senderName(read.message.from)}): ${line}` };
 }
 
-/** Bulk mail: List-Unsubscribe, List-Id or Precedence: bulk in the header (read from the raw source, headers only). */
-function isBulk(raw: string): boolean {
-  const end = raw.search(/\r?\n\r?\n/);
-  const head = raw.slice(0, end < 0 ? Math.min(raw.length, 16_000) : Math.min(end, 16_000));
-  return /^(?:list-unsubscribe|list-id|x-campaign|x-mailchimp-[\w-]+|feedback-id):/im.test(head) || /^precedence:\s*(?:bulk|list|junk)/im.test(head);
-}
-
 /** "any newsletters?", "which mails are newsletters?" */
 export async function newsletters(ctx: AgentContext): Promise<AgentReply> {
-  const found = await withMailbox(ctx, async (mailbox) => {
-    const recent = await mailbox.list({}, NEWSLETTER_SCAN);
-    const bulk: MailSummary[] = [];
-    for (const m of recent.messages) if (isBulk(await mailbox.getRaw(m.id))) bulk.push(m);
-    return bulk;
-  });
+  const found = await findNewsletters(ctx, NEWSLETTER_SCAN);
   noteListing(ctx, 'newsletters', found);
   if (found.length === 0) return { content: `No newsletters among your latest ${NEWSLETTER_SCAN} mails.` };
   const list = formatMailList({ total: found.length, messages: found }, 'newsletters', fmt(ctx)).split('\n').slice(1).join('\n');

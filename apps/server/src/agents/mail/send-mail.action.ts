@@ -1,10 +1,8 @@
 // Runs a confirmed `mail.send`: the draft exactly as the user saw it, through
 // the mailbox it was drafted for. A forward fetches its original again here.
 import * as z from 'zod';
-import { logEvent } from '../../lib/events.ts';
 import { AgentError, type AgentContext, type AgentReply } from '../types.ts';
-import { withMailbox } from './mail-session.ts';
-import type { MailDraft } from '../../integrations/mail/mail.types.ts';
+import { sendDraft } from '../../features/mail/mail.service.ts';
 
 const Address = z.object({ name: z.string(), address: z.string() });
 const SendPayload = z.object({
@@ -26,21 +24,12 @@ export async function sendMailAction(payload: Record<string, unknown>, ctx: Agen
   const parsed = SendPayload.safeParse(payload);
   if (!parsed.success) throw new AgentError('this draft is damaged and was not sent; please write it again');
   const { connectionId, mode, draft, forwardOf } = parsed.data;
-  return withMailbox(
-    ctx,
-    async (mailbox) => {
-      const full: MailDraft = { ...draft };
-      if (forwardOf) full.forwardedRaw = { filename: forwardOf.filename, raw: await mailbox.getRaw(forwardOf.id) };
-      const sent = await mailbox.send(full);
-      logEvent(ctx.app, 'mail.sent', { userId: ctx.user.id, mode, recipients: sent.accepted.length });
-      const to = [...draft.to, ...draft.cc].map((a) => a.address);
-      const what = mode === 'reply' ? 'Reply sent' : mode === 'forward' ? 'Forwarded' : 'Sent';
-      const rejected = sent.rejected.length > 0 ? `\nThe server refused: ${sent.rejected.join(', ')}.` : '';
-      return {
-        content: `${what} to ${to.join(', ')} — "${draft.subject}".\nMessage-ID: ${sent.messageId}${rejected}`,
-        metadata: { mail: { kind: 'sent', messageId: sent.messageId, to } },
-      };
-    },
-    connectionId,
-  );
+  const sent = await sendDraft(ctx, { connectionId, mode, draft, forwardOf });
+  const to = [...draft.to, ...draft.cc].map((a) => a.address);
+  const what = mode === 'reply' ? 'Reply sent' : mode === 'forward' ? 'Forwarded' : 'Sent';
+  const rejected = sent.rejected.length > 0 ? `\nThe server refused: ${sent.rejected.join(', ')}.` : '';
+  return {
+    content: `${what} to ${to.join(', ')} — "${draft.subject}".\nMessage-ID: ${sent.messageId}${rejected}`,
+    metadata: { mail: { kind: 'sent', messageId: sent.messageId, to } },
+  };
 }

@@ -9,7 +9,7 @@ import { completeSecondFactor, isTotpEnabled, requireSecondFactor } from './mfa.
 import { checkNewPassword } from './password-policy.ts';
 import { admitRegistration, linkInvite, precheckRegistration } from './registration.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
-import { SESSION_REVOKED, USER_UPDATED, publishAuthEvent, sessionCache } from './session-cache.ts';
+import { SESSION_REVOKED, USER_UPDATED, publishAuthEvent } from './session-cache.ts';
 import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -125,7 +125,7 @@ export async function loginWithSecondFactor(ctx: AppContext, input: { mfaToken: 
   return signIn(ctx, user, deviceName);
 }
 
-/** A user by id, for work that runs outside their request (a reply taken over, a background job). */
+/** A user by id, for work that runs outside their request (a reply taken over, a background job, the calendar feed). */
 export async function findUser(ctx: AppContext, userId: string): Promise<User | undefined> {
   const row = await repo.findUserById(ctx.db, userId);
   return row ? toUser(row) : undefined;
@@ -218,7 +218,7 @@ export async function authenticate(ctx: AppContext, accessToken: string): Promis
   const now = ctx.now();
   const claims = await verifyAccessToken(ctx.config.jwtSecret, accessToken, now);
   if (!claims) return null;
-  const sessions = sessionCache(ctx, toUser);
+  const sessions = ctx.sessions;
   const found = await sessions.find(claims.sessionId, claims.userId);
   if (!found || found.expiresAt <= now || found.lastUsedAt.getTime() <= now.getTime() - SESSION_IDLE_MS) return null;
   await sessions.touch(claims.sessionId, found.lastUsedAt, now);

@@ -6,37 +6,29 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { AppContext } from '../../context.ts';
 import { logEvent } from '../../lib/events.ts';
 
-const transports = new WeakMap<AppContext, Transporter>();
-
-function transport(ctx: AppContext): Transporter | undefined {
-  const mail = ctx.config.mail;
-  if (!mail) return undefined;
-  let t = transports.get(ctx);
-  if (!t) {
-    const url = new URL(mail.url);
-    const secure = url.protocol === 'smtps:';
-    const insecure = url.protocol === 'smtp+insecure:';
-    t = nodemailer.createTransport({
-      host: url.hostname,
-      port: url.port ? Number(url.port) : secure ? 465 : 587,
-      secure,
-      requireTLS: !secure && !insecure,
-      ignoreTLS: insecure,
-      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-    });
-    transports.set(ctx, t);
-  }
-  return t;
+/** The relay of SMTP_URL (nothing connects until the first send); made once per server in bootstrap.ts. */
+export function createMailTransport(mail: { url: string }): Transporter {
+  const url = new URL(mail.url);
+  const secure = url.protocol === 'smtps:';
+  const insecure = url.protocol === 'smtp+insecure:';
+  return nodemailer.createTransport({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    requireTLS: !secure && !insecure,
+    ignoreTLS: insecure,
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
 }
 
 export const mailConfigured = (ctx: AppContext) => Boolean(ctx.config.mail);
 
 /** Sends one plain-text mail; throws when it could not be handed to the relay. */
 export async function sendMail(ctx: AppContext, to: string, subject: string, text: string): Promise<void> {
-  const t = transport(ctx);
+  const t = ctx.config.mail ? ctx.mailer : undefined;
   if (!t) return;
   await t.sendMail({ from: ctx.config.mail!.from, to, subject, text });
 }

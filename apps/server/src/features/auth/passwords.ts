@@ -44,12 +44,7 @@ export class HashGate {
   }
 }
 
-const gates = new WeakMap<AppContext, HashGate>();
-const gate = (ctx: AppContext) => {
-  let g = gates.get(ctx);
-  if (!g) gates.set(ctx, (g = new HashGate(ctx.config.passwordHashing.concurrency, ctx.config.passwordHashing.queue)));
-  return g;
-};
+const gate = (ctx: AppContext) => ctx.passwordHashes;
 
 export const hashPassword = (ctx: AppContext, password: string) => gate(ctx).run(() => hash(password, OPTIONS));
 

@@ -50,12 +50,17 @@ export interface SessionRecord {
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
   private readonly users = new Map<string, UserWatch>();
-  private readonly ctx: AppContext;
+  readonly #ctx: () => AppContext;
   private readonly toUser: (row: repo.UserRow) => User;
 
-  constructor(ctx: AppContext, toUser: (row: repo.UserRow) => User) {
-    this.ctx = ctx;
+  /** `ctx` is read on use: the cache is made with the context it belongs to (bootstrap.ts). */
+  constructor(ctx: () => AppContext, toUser: (row: repo.UserRow) => User) {
+    this.#ctx = ctx;
     this.toUser = toUser;
+  }
+
+  private get ctx(): AppContext {
+    return this.#ctx();
   }
 
   /** True once every event published before now has been applied; false if the bus cannot say. */
@@ -166,16 +171,8 @@ export class SessionCache {
   }
 }
 
-const caches = new WeakMap<AppContext, SessionCache>();
-
 /** Announces a revocation or profile change: dropped from this instance's cache first, then published to all. */
 export async function publishAuthEvent(ctx: AppContext, event: BusEvent & { type: typeof SESSION_REVOKED | typeof USER_UPDATED }): Promise<void> {
-  caches.get(ctx)?.apply(event);
+  ctx.sessions.apply(event);
   await ctx.bus.publish(event);
-}
-
-export function sessionCache(ctx: AppContext, toUser: (row: repo.UserRow) => User): SessionCache {
-  let cache = caches.get(ctx);
-  if (!cache) caches.set(ctx, (cache = new SessionCache(ctx, toUser)));
-  return cache;
 }

@@ -1,10 +1,8 @@
 import {
-  CalDavConnectionResponse,
   CalendarEventResponse,
   CalendarEventsResponse,
   CalendarFeedParams,
   CalendarFeedUrlResponse,
-  CreateCalDavConnectionBody,
   CreateCalendarEventBody,
   IdParams,
   ListCalendarEventsQuery,
@@ -17,7 +15,6 @@ import type { AuthInfo } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import { createLimiter, ipKey } from '../../http/rate-limit.ts';
 import * as service from './calendar.service.ts';
-import { connectCalDavAccount } from './external-calendars.ts';
 
 const userOf = (auth: AuthInfo): service.CalendarUser => ({ id: auth.userId, timezone: auth.user.timezone });
 const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
@@ -142,20 +139,6 @@ export function registerCalendarRoutes(api: Api, ctx: AppContext): void {
       if (text === undefined) throw notFound('Calendar feed');
       res.set('Cache-Control', 'private, max-age=300');
       res.type('text/calendar; charset=utf-8').send(text);
-    },
-  );
-
-  api.route(
-    {
-      method: 'post',
-      path: '/api/connections/caldav',
-      tag: 'Connections',
-      summary: 'Connect a CalDAV account (Fastmail, iCloud, Nextcloud, Radicale) after a real login',
-      body: CreateCalDavConnectionBody,
-      responses: { 201: CalDavConnectionResponse },
-    },
-    async ({ auth, body }) => {
-      return { status: 201, body: { connection: await connectCalDavAccount(ctx, userOf(auth), body) } };
     },
   );
 }

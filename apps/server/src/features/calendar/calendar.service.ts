@@ -3,13 +3,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CalendarEvent, CalendarEventSource } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
-import { HttpError, notFound } from '../../http/errors.ts';
+import { conflictError, invalidInputError, notFoundError } from '../../lib/errors.ts';
 import { buildICalFeed } from './ical-feed.ts';
 import { expandWithinBudget, RECURRENCE_LIMITS, validateRecurrence, type Occurrence } from './recurrence.ts';
 import { addDays, dayInterval, startOfDay, wallDateOf, type Interval } from './zoned-time.ts';
 import * as repo from './calendar.repo.ts';
 import { deleteExternalEvent, syncExternalCalendars, updateExternalEvent, type CalendarUser } from './external-calendars.ts';
-import { findUserById } from '../auth/auth.repo.ts';
+import { findUser } from '../auth/auth.service.ts';
 import { syncEventReminders } from '../reminders/reminders.service.ts';
 
 export type { CalendarUser } from './external-calendars.ts';
@@ -33,9 +33,9 @@ export type EventInput = {
 
 export type EventChanges = Partial<Omit<EventInput, 'end'>> & { end?: Date | null };
 
-function invalid(path: string, message: string): HttpError {
-  return new HttpError(400, 'validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
-}
+const invalid = invalidInputError;
+/** The event is not the user's (or no longer exists): a 404 over HTTP, these words in the chat. */
+const eventNotFound = () => notFoundError('that event is not on your calendar any more', 'Event not found');
 
 export function toCalendarEvent(row: repo.CalendarEventRow, occurrence?: { start: Date; end: Date }): CalendarEvent {
   return {
@@ -165,7 +165,7 @@ export async function syncConnectedEventReminders(ctx: AppContext, userId: strin
 
 export async function getEvent(ctx: AppContext, user: CalendarUser, id: string): Promise<repo.CalendarEventRow> {
   const row = await repo.findEvent(ctx.db, user.id, id);
-  if (!row) throw notFound('Event');
+  if (!row) throw eventNotFound();
   return row;
 }
 
@@ -205,7 +205,7 @@ export async function updateEvent(ctx: AppContext, user: CalendarUser, id: strin
     endsAt: times.end,
     allDay,
   });
-  if (!updated) throw notFound('Event');
+  if (!updated) throw eventNotFound();
   await syncEventReminders(ctx, user.id, [updated]);
   return updated;
 }
@@ -213,7 +213,7 @@ export async function updateEvent(ctx: AppContext, user: CalendarUser, id: strin
 export async function deleteEvent(ctx: AppContext, user: CalendarUser, id: string): Promise<repo.CalendarEventRow> {
   const row = await getEvent(ctx, user, id);
   if (row.source !== 'local') await deleteExternalEvent(ctx, user, row);
-  else if (!(await repo.deleteEvent(ctx.db, user.id, id))) throw notFound('Event');
+  else if (!(await repo.deleteEvent(ctx.db, user.id, id))) throw eventNotFound();
   return row;
 }
 
@@ -221,10 +221,10 @@ export async function deleteEvent(ctx: AppContext, user: CalendarUser, id: strin
 export async function removeOccurrence(ctx: AppContext, user: CalendarUser, id: string, occurrenceStart: Date): Promise<repo.CalendarEventRow> {
   const row = await getEvent(ctx, user, id);
   if (!row.rrule) return deleteEvent(ctx, user, id);
-  if (row.source !== 'local') throw new HttpError(409, 'conflict', 'Single occurrences of a connected calendar series are changed in that calendar');
+  if (row.source !== 'local') throw conflictError('Single occurrences of a connected calendar series are changed in that calendar');
   const exdates = [...new Set([...row.exdates, occurrenceStart.toISOString()])];
   const updated = await repo.updateEvent(ctx.db, user.id, id, { exdates });
-  if (!updated) throw notFound('Event');
+  if (!updated) throw eventNotFound();
   await syncEventReminders(ctx, user.id, [updated]);
   return updated;
 }
@@ -242,7 +242,7 @@ export async function newFeedUrl(ctx: AppContext, userId: string, origin: string
 export async function feedForToken(ctx: AppContext, token: string): Promise<string | undefined> {
   const userId = await repo.findUserIdByFeedToken(ctx.db, hashToken(token));
   if (!userId) return undefined;
-  const user = await findUserById(ctx.db, userId);
+  const user = await findUser(ctx, userId);
   if (!user) return undefined;
   // Only the user's own events: the phone already shows its connected calendars itself.
   const rows = await repo.listAllEvents(ctx.db, userId, ['local']);

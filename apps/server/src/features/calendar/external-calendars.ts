@@ -1,11 +1,9 @@
-// Connected calendars (CalDAV, and Google Calendar through google-calendar-sync.ts): a real login before anything is stored, copies of their
+// Connected calendars (CalDAV, and Google Calendar through google-calendar-sync.ts; connecting is in features/connections): copies of their
 // events kept fresh in calendar_events (so the agenda, search and free/busy see them),
 // and changes written through to the server.
-import type { CalDavConnection, CreateCalDavConnectionBody } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
-import { HttpError } from '../../http/errors.ts';
+import { conflictError, invalidInputError, unavailableError } from '../../lib/errors.ts';
 import { logEvent } from '../../lib/events.ts';
-import { disallowedHostReason } from '../../lib/host-policy.ts';
 import {
   CalDavError,
   connectCalDav,
@@ -14,7 +12,7 @@ import {
   type RemoteEvent,
 } from '../../integrations/caldav/caldav.client.ts';
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
-import * as connectionsRepo from '../connections/connections.repo.ts';
+import * as connections from '../connections/connections.service.ts';
 import * as repo from './calendar.repo.ts';
 import { RECURRENCE_LIMITS, RecurrenceBudget, safeRecurrence, validateRecurrence } from './recurrence.ts';
 import { syncConnectedEventReminders } from './calendar.service.ts';
@@ -37,62 +35,11 @@ const SYNC_INTERVAL_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 export type CalDavSettings = { url: string; username: string; calendars: Array<{ url: string; name: string }> };
-type CalDavSecret = { password: string };
+export type CalDavSecret = { password: string };
 export type CalendarUser = { id: string; timezone: string };
 
-const lastSync = new WeakMap<AppContext, Map<string, number>>();
-
-/** In production a CalDAV URL must point at public addresses, so users cannot make the server probe its own network. */
-async function assertPublicHost(ctx: AppContext, url: URL): Promise<void> {
-  const reason = await disallowedHostReason(url.hostname, ctx.config.allowPrivateHosts);
-  if (reason) throw new HttpError(400, 'connection_failed', `Cannot connect: ${reason}`);
-}
-
-function toDto(row: connectionsRepo.ConnectionRow): CalDavConnection {
-  const settings = row.settings as CalDavSettings;
-  return {
-    id: row.id,
-    provider: 'caldav',
-    account: row.account,
-    status: row.status === 'error' ? 'error' : 'ok',
-    statusDetail: row.status === 'error' ? (row.statusDetail ?? 'The calendar stopped answering; connect it again') : null,
-    createdAt: row.createdAt.toISOString(),
-    calendars: (settings.calendars ?? []).map((c) => ({ name: c.name, url: c.url })),
-  };
-}
-
-/** Logs in for real, stores the account (password sealed) and copies its events. */
-export async function connectCalDavAccount(ctx: AppContext, user: CalendarUser, body: CreateCalDavConnectionBody): Promise<CalDavConnection> {
-  const url = new URL(body.url);
-  await assertPublicHost(ctx, url);
-  let client: CalDavClient;
-  let calendars: Awaited<ReturnType<CalDavClient['listCalendars']>>;
-  try {
-    client = await connectCalDav({ url: body.url, username: body.username, password: body.password }, { timeZone: user.timezone, hosts: { allowPrivate: ctx.config.allowPrivateHosts } });
-    calendars = await client.listCalendars();
-  } catch (err) {
-    if (err instanceof CalDavError) throw new HttpError(400, 'connection_failed', `Cannot connect: ${err.message}`);
-    throw err;
-  }
-  const settings: CalDavSettings = {
-    url: body.url,
-    username: body.username,
-    calendars: calendars.map((c) => ({ url: c.url, name: c.displayName })),
-  };
-  const row = await connectionsRepo.upsertConnection(ctx.db, ctx.secrets, {
-    userId: user.id,
-    provider: CALDAV,
-    account: `${body.username} @ ${url.host}`,
-    settings,
-    secret: { password: body.password } satisfies CalDavSecret,
-  });
-  logEvent(ctx, 'calendar.connected', { userId: user.id, calendars: calendars.length });
-  await syncConnection(ctx, user, row, client);
-  return toDto(row);
-}
-
-async function openClient(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow): Promise<CalDavClient> {
-  const secret = await connectionsRepo.readConnectionSecret<CalDavSecret>(ctx.db, ctx.secrets, user.id, row.id);
+async function openClient(ctx: AppContext, user: CalendarUser, row: connections.ConnectionRow): Promise<CalDavClient> {
+  const secret = await connections.connectionSecret<CalDavSecret>(ctx, user.id, row.id);
   if (!secret) throw new CalDavError('auth', 'The calendar account has no stored password; connect it again');
   const settings = row.settings as CalDavSettings;
   return connectCalDav({ url: settings.url, username: settings.username, password: secret.password }, { timeZone: user.timezone, hosts: { allowPrivate: ctx.config.allowPrivateHosts } });
@@ -138,9 +85,10 @@ function syncRange(now: Date): { start: Date; end: Date } {
   return { start: new Date(now.getTime() - SYNC_PAST_DAYS * DAY_MS), end: new Date(now.getTime() + SYNC_FUTURE_DAYS * DAY_MS) };
 }
 
-async function syncConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, client?: CalDavClient): Promise<void> {
+/** Copies a connected calendar's events now (Google or CalDAV; a just-opened CalDAV client is reused). */
+export async function syncConnection(ctx: AppContext, user: CalendarUser, row: connections.ConnectionRow, client?: CalDavClient): Promise<void> {
   const now = ctx.now();
-  syncTimes(ctx).set(row.id, now.getTime());
+  ctx.calendarSyncTimes.set(row.id, now.getTime());
   const range = syncRange(now);
   if (row.provider === GOOGLE) return syncGoogleConnection(ctx, user, row, range);
   try {
@@ -154,21 +102,21 @@ async function syncConnection(ctx: AppContext, user: CalendarUser, row: connecti
     const unique = [...new Map(rows.map((r) => [r.externalId, r])).values()];
     await repo.replaceExternalEvents(ctx.db, user.id, row.id, unique);
     await syncConnectedEventReminders(ctx, user.id, row.id);
-    if (row.status === 'error') await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'ok', null);
+    if (row.status === 'error') await connections.setConnectionStatus(ctx, user.id, row.id, 'ok', null);
     logEvent(ctx, 'calendar.synced', { userId: user.id, connectionId: row.id, events: unique.length });
   } catch (err) {
     if (!(err instanceof CalDavError)) throw err;
     // NOTE: the copies from the last good sync stay, so the agenda still shows them.
-    await connectionsRepo.setConnectionStatus(ctx.db, user.id, row.id, 'error', err.message);
+    await connections.setConnectionStatus(ctx, user.id, row.id, 'error', err.message);
     logEvent(ctx, 'calendar.sync_failed', { userId: user.id, connectionId: row.id, reason: err.reason });
   }
 }
 
 /** Refreshes the copies of every connected calendar of the user that was not read in the last minute. */
 export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser, options: { force?: boolean } = {}): Promise<void> {
-  const rows = [...(await connectionsRepo.listConnections(ctx.db, user.id, CALDAV)), ...(await googleCalendarConnections(ctx, user.id))];
+  const rows = [...(await connections.userConnections(ctx, user.id, CALDAV)), ...(await googleCalendarConnections(ctx, user.id))];
   if (rows.length === 0) return;
-  const seen = syncTimes(ctx);
+  const seen = ctx.calendarSyncTimes;
   const now = ctx.now().getTime();
   await Promise.all(
     rows
@@ -178,23 +126,18 @@ export async function syncExternalCalendars(ctx: AppContext, user: CalendarUser,
   );
 }
 
-function syncTimes(ctx: AppContext): Map<string, number> {
-  let seen = lastSync.get(ctx);
-  if (!seen) lastSync.set(ctx, (seen = new Map()));
-  return seen;
-}
 
-async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
-  const row = event.connectionId ? await connectionsRepo.getConnection(ctx.db, user.id, event.connectionId) : undefined;
-  if (!row) throw new HttpError(409, 'conflict', 'The calendar this event belongs to is no longer connected');
+async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connections.ConnectionRow> {
+  const row = event.connectionId ? await connections.userConnection(ctx, user.id, event.connectionId) : undefined;
+  if (!row) throw conflictError('The calendar this event belongs to is no longer connected');
   return row;
 }
 
 function failure(err: unknown): never {
   if (err instanceof CalDavError) {
-    if (err.reason === 'not_found') throw new HttpError(409, 'conflict', 'The event is no longer in the connected calendar');
-    if (err.reason === 'conflict') throw new HttpError(409, 'conflict', 'The event was changed in the connected calendar meanwhile; try again');
-    throw new HttpError(503, 'service_unavailable', `The connected calendar did not accept the change: ${err.message}`);
+    if (err.reason === 'not_found') throw conflictError('The event is no longer in the connected calendar');
+    if (err.reason === 'conflict') throw conflictError('The event was changed in the connected calendar meanwhile; try again');
+    throw unavailableError(`The connected calendar did not accept the change: ${err.message}`);
   }
   throw err;
 }
@@ -239,12 +182,12 @@ export async function createExternalEvent(
       input = { ...input, rrule: validateRecurrence(input.rrule, input.start, input.timeZone, ctx.now()) };
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;
-      throw new HttpError(400, 'validation_failed', `recurrence: ${err.message}`, { errors: [{ path: 'recurrence', message: err.message }] });
+      throw invalidInputError('recurrence', err.message);
     }
   }
-  const row = await connectionsRepo.getConnection(ctx.db, user.id, target.connectionId);
+  const row = await connections.userConnection(ctx, user.id, target.connectionId);
   if (row?.provider === GOOGLE) return createGoogleEvent(ctx, user, row, input);
-  if (!row || row.provider !== CALDAV) throw new HttpError(409, 'conflict', 'That calendar is no longer connected');
+  if (!row || row.provider !== CALDAV) throw conflictError('That calendar is no longer connected');
   const name = (row.settings as CalDavSettings).calendars?.find((c) => c.url === target.calendarUrl)?.name ?? 'Calendar';
   try {
     const client = await openClient(ctx, user, row);
@@ -258,7 +201,7 @@ export async function createExternalEvent(
 
 /** The user's connected calendars (CalDAV, and the primary Google calendar), for choosing where a new event goes. */
 export async function listConnectedCalendars(ctx: AppContext, userId: string): Promise<Array<{ connectionId: string; url: string; name: string }>> {
-  const rows = await connectionsRepo.listConnections(ctx.db, userId, CALDAV);
+  const rows = await connections.userConnections(ctx, userId, CALDAV);
   const caldav = rows.flatMap((r) => ((r.settings as CalDavSettings).calendars ?? []).map((c) => ({ connectionId: r.id, url: c.url, name: c.name })));
   return [...caldav, ...(await listGoogleCalendars(ctx, userId))];
 }

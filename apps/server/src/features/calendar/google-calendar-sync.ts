@@ -2,9 +2,9 @@
 // events kept fresh in calendar_events (source 'google'), and moves/cancellations written
 // through to Google.
 import type { AppContext } from '../../context.ts';
-import { HttpError } from '../../http/errors.ts';
+import { conflictError, unavailableError } from '../../lib/errors.ts';
 import { logEvent } from '../../lib/events.ts';
-import { OAuthGrantRevokedError, OAuthTokenError } from '../../integrations/gmail/google-oauth.ts';
+import { OAuthGrantRevokedError, OAuthTokenError } from '../connections/google-oauth.ts';
 import {
   GoogleCalendarError,
   googleCalendarClient,
@@ -12,8 +12,8 @@ import {
   type GoogleEvent,
 } from '../../integrations/google-calendar/google-calendar.client.ts';
 import type { EventPatch } from '../../integrations/caldav/icalendar-parse.ts';
-import * as connectionsRepo from '../connections/connections.repo.ts';
-import { googleAccessToken } from '../connections/mailboxes.ts';
+import * as connections from '../connections/connections.service.ts';
+import { googleAccessToken } from '../connections/google-tokens.ts';
 import * as repo from './calendar.repo.ts';
 import { safeFetch } from '../../lib/host-policy.ts';
 import { syncConnectedEventReminders } from './calendar.service.ts';
@@ -34,17 +34,17 @@ export function googleConfigured(ctx: AppContext): boolean {
 }
 
 /** Connections made before the calendar scope was asked for cannot read the calendar; they are skipped until reconnected. */
-export function grantsCalendar(row: connectionsRepo.ConnectionRow): boolean {
+export function grantsCalendar(row: connections.ConnectionRow): boolean {
   const scope = (row.settings as GoogleSettings).scope;
   return !scope || scope.split(/\s+/).includes(CALENDAR_SCOPE);
 }
 
-export async function googleCalendarConnections(ctx: AppContext, userId: string): Promise<connectionsRepo.ConnectionRow[]> {
+export async function googleCalendarConnections(ctx: AppContext, userId: string): Promise<connections.ConnectionRow[]> {
   if (!googleConfigured(ctx)) return [];
-  return (await connectionsRepo.listConnections(ctx.db, userId, GOOGLE)).filter(grantsCalendar);
+  return (await connections.userConnections(ctx, userId, GOOGLE)).filter(grantsCalendar);
 }
 
-function clientFor(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow): GoogleCalendarClient {
+function clientFor(ctx: AppContext, user: CalendarUser, row: connections.ConnectionRow): GoogleCalendarClient {
   return googleCalendarClient({
     getAccessToken: () => googleAccessToken(ctx, user.id, row.id),
     rootUrl: ctx.config.google.calendarApiUrl,
@@ -78,7 +78,7 @@ function toRow(e: GoogleEvent, calendarName: string, timeZone: string): repo.New
 const isGoogleFailure = (err: unknown) => err instanceof GoogleCalendarError || err instanceof OAuthGrantRevokedError || err instanceof OAuthTokenError;
 
 /** Copies the primary calendar's events in `range`; on failure the copies of the last good sync stay. */
-export async function syncGoogleConnection(ctx: AppContext, user: CalendarUser, row: connectionsRepo.ConnectionRow, range: { start: Date; end: Date }): Promise<void> {
+export async function syncGoogleConnection(ctx: AppContext, user: CalendarUser, row: connections.ConnectionRow, range: { start: Date; end: Date }): Promise<void> {
   try {
     const events = await clientFor(ctx, user, row).listEvents(PRIMARY, range);
     const rows = [...new Map(events.map((e) => [e.id, toRow(e, CALENDAR_NAME, user.timezone)])).values()];
@@ -96,19 +96,19 @@ export async function syncGoogleConnection(ctx: AppContext, user: CalendarUser, 
 
 function failure(err: unknown): never {
   if (err instanceof GoogleCalendarError) {
-    if (err.reason === 'not_found') throw new HttpError(409, 'conflict', 'The event is no longer in Google Calendar');
-    if (err.reason === 'conflict') throw new HttpError(409, 'conflict', 'The event was changed in Google Calendar meanwhile; try again');
-    throw new HttpError(503, 'service_unavailable', `Google Calendar did not accept the change: ${err.message}`);
+    if (err.reason === 'not_found') throw conflictError('The event is no longer in Google Calendar');
+    if (err.reason === 'conflict') throw conflictError('The event was changed in Google Calendar meanwhile; try again');
+    throw unavailableError(`Google Calendar did not accept the change: ${err.message}`);
   }
   if (err instanceof OAuthGrantRevokedError || err instanceof OAuthTokenError) {
-    throw new HttpError(503, 'service_unavailable', `Google Calendar did not accept the change: ${err.message}`);
+    throw unavailableError(`Google Calendar did not accept the change: ${err.message}`);
   }
   throw err;
 }
 
-async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connectionsRepo.ConnectionRow> {
-  const row = event.connectionId ? await connectionsRepo.getConnection(ctx.db, user.id, event.connectionId) : undefined;
-  if (!row || row.provider !== GOOGLE) throw new HttpError(409, 'conflict', 'The Google account this event belongs to is no longer connected');
+async function connectionOf(ctx: AppContext, user: CalendarUser, event: repo.CalendarEventRow): Promise<connections.ConnectionRow> {
+  const row = event.connectionId ? await connections.userConnection(ctx, user.id, event.connectionId) : undefined;
+  if (!row || row.provider !== GOOGLE) throw conflictError('The Google account this event belongs to is no longer connected');
   return row;
 }
 
@@ -135,7 +135,7 @@ export async function updateGoogleEvent(ctx: AppContext, user: CalendarUser, eve
 export async function createGoogleEvent(
   ctx: AppContext,
   user: CalendarUser,
-  row: connectionsRepo.ConnectionRow,
+  row: connections.ConnectionRow,
   input: { title: string; start: Date; end: Date; allDay: boolean; location?: string | null; notes?: string | null; rrule?: string | null },
 ): Promise<repo.CalendarEventRow> {
   try {

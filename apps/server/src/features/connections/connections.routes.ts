@@ -1,5 +1,7 @@
 import {
+  CalDavConnectionResponse,
   ConnectionResponse,
+  CreateCalDavConnectionBody,
   ConnectionsResponse,
   CreateImapConnectionBody,
   GoogleCallbackQuery,
@@ -19,6 +21,7 @@ import {
   listUserConnections,
   startGoogleConnection,
 } from './connections.service.ts';
+import { connectCalDavAccount } from './caldav.service.ts';
 
 const tag = 'Connections';
 
@@ -123,6 +126,20 @@ export function registerConnectionRoutes(api: Api, ctx: AppContext): void {
     async ({ auth, params }) => {
       await deleteUserConnection(ctx, auth, params.id);
       return { status: 204 };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/connections/caldav',
+      tag,
+      summary: 'Connect a CalDAV account (Fastmail, iCloud, Nextcloud, Radicale) after a real login',
+      body: CreateCalDavConnectionBody,
+      responses: { 201: CalDavConnectionResponse },
+    },
+    async ({ auth, body }) => {
+      return { status: 201, body: { connection: await connectCalDavAccount(ctx, { id: auth.userId, timezone: auth.user.timezone }, body) } };
     },
   );
 }

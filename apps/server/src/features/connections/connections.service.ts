@@ -20,7 +20,7 @@ import {
   pkceChallenge,
   type GoogleOAuthConfig,
   type GoogleTokens,
-} from '../../integrations/gmail/google-oauth.ts';
+} from './google-oauth.ts';
 import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
 import * as repo from './connections.repo.ts';
 import { claimOAuthState, hashOAuthValue, saveOAuthState, takeOAuthState } from './oauth-states.repo.ts';
@@ -304,3 +304,20 @@ export async function takeConsentState(
   if (!sameNonce(pending.browserNonceHash, input.browserNonce)) return { refused: 'browser_mismatch', userId: pending.userId };
   return { userId: pending.userId, secret: pending.codeVerifier };
 }
+
+// ---- for other features (calendar): the user's connections, read and marked through this service ----
+
+export type { ConnectionRow } from './connections.repo.ts';
+
+/** The user's connections, optionally of one provider. */
+export const userConnections = (ctx: AppContext, userId: string, provider?: string): Promise<repo.ConnectionRow[]> => repo.listConnections(ctx.db, userId, provider);
+
+/** One connection of the user's, or undefined. */
+export const userConnection = (ctx: AppContext, userId: string, id: string): Promise<repo.ConnectionRow | undefined> => repo.getConnection(ctx.db, userId, id);
+
+/** The opened secret of one of the user's connections. */
+export const connectionSecret = <T>(ctx: AppContext, userId: string, id: string): Promise<T | undefined> => repo.readConnectionSecret<T>(ctx.db, ctx.secrets, userId, id);
+
+/** Records whether a connection works, so the app can say so. */
+export const setConnectionStatus = (ctx: AppContext, userId: string, id: string, status: 'ok' | 'error', detail: string | null): Promise<void> =>
+  repo.setConnectionStatus(ctx.db, userId, id, status, detail);

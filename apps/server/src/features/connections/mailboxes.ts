@@ -1,51 +1,21 @@
 // Opens a user's mailbox from the stored (encrypted) connection: IMAP/SMTP or
-// Gmail. Access tokens are refreshed single-flight per connection.
+// Gmail (its access tokens come from the Google token manager, google-tokens.ts).
 import type { AppContext } from '../../context.ts';
 import { SecretBoxError } from '../../lib/secret-box.ts';
 import { ImapSmtpMailbox } from '../../integrations/imap-smtp/imap-smtp.client.ts';
 import { GmailMailbox } from '../../integrations/gmail/gmail.client.ts';
-import { GoogleTokenManager, type GoogleTokens, type TokenStore } from '../../integrations/gmail/google-oauth.ts';
+import { OAuthGrantRevokedError } from './google-oauth.ts';
 import { MailProviderError, type MailProvider } from '../../integrations/mail/mail.types.ts';
 import * as repo from './connections.repo.ts';
 import { safeFetch } from '../../lib/host-policy.ts';
-import { googleOAuthConfig, hostPolicy, imapAccount, MAIL_PROVIDERS, type ImapSecret, type ImapSettings } from './connections.service.ts';
+import { hostPolicy, imapAccount, MAIL_PROVIDERS, type ImapSecret, type ImapSettings } from './connections.service.ts';
 
 /** The stored credentials cannot be read (the encryption key changed or the value was tampered with). */
 export class CredentialsUnreadableError extends Error {
   override name = 'CredentialsUnreadableError';
 }
 
-const managers = new WeakMap<AppContext, GoogleTokenManager>();
-
-// One manager per server, so concurrent requests for one connection share one refresh.
-function tokenManager(ctx: AppContext): GoogleTokenManager {
-  let m = managers.get(ctx);
-  if (!m) {
-    const key = (id: string) => {
-      const [userId, connectionId] = id.split('/') as [string, string];
-      return { userId, connectionId };
-    };
-    const store: TokenStore = {
-      load: async (id) => {
-        const { userId, connectionId } = key(id);
-        return readSecret<GoogleTokens>(ctx, userId, connectionId);
-      },
-      save: async (id, tokens) => {
-        const { userId, connectionId } = key(id);
-        await repo.updateConnectionSecret(ctx.db, ctx.secrets, userId, connectionId, 'google', tokens);
-      },
-      markError: async (id, message) => {
-        const { userId, connectionId } = key(id);
-        await repo.setConnectionStatus(ctx.db, userId, connectionId, 'error', message);
-      },
-    };
-    m = new GoogleTokenManager(googleOAuthConfig(ctx), store);
-    managers.set(ctx, m);
-  }
-  return m;
-}
-
-async function readSecret<T>(ctx: AppContext, userId: string, connectionId: string): Promise<T | null> {
+export async function readSecret<T>(ctx: AppContext, userId: string, connectionId: string): Promise<T | null> {
   try {
     return (await repo.readConnectionSecret<T>(ctx.db, ctx.secrets, userId, connectionId)) ?? null;
   } catch (err) {
@@ -74,12 +44,15 @@ export async function openMailbox(ctx: AppContext, userId: string, connection: r
     return new ImapSmtpMailbox(imapAccount(connection.settings as unknown as ImapSettings, secret, hostPolicy(ctx)));
   }
   if (connection.provider === 'google') {
-    const manager = tokenManager(ctx);
     return new GmailMailbox({
       account: connection.account,
       rootUrl: ctx.config.google.gmailApiUrl,
       fetch: safeFetch(hostPolicy(ctx)),
-      getAccessToken: (opts) => manager.getAccessToken(`${userId}/${connection.id}`, opts),
+      getAccessToken: (opts) =>
+        ctx.googleTokens.getAccessToken(userId, connection.id, opts).catch((err: unknown) => {
+          if (err instanceof OAuthGrantRevokedError) throw new MailProviderError('revoked', err.message, { cause: err });
+          throw err;
+        }),
     });
   }
   throw new MailProviderError('connection_failed', `Unsupported provider ${connection.provider}`);
@@ -92,9 +65,4 @@ export async function markConnectionError(ctx: AppContext, userId: string, conne
 
 export async function markConnectionOk(ctx: AppContext, userId: string, connection: repo.ConnectionRow): Promise<void> {
   if (connection.status !== 'ok') await repo.setConnectionStatus(ctx.db, userId, connection.id, 'ok', null);
-}
-
-/** A valid access token of a Google connection (shared single-flight refresh with Gmail), for Google Calendar. */
-export function googleAccessToken(ctx: AppContext, userId: string, connectionId: string): Promise<string> {
-  return tokenManager(ctx).getAccessToken(`${userId}/${connectionId}`);
 }

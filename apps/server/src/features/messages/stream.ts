@@ -29,7 +29,7 @@ class SentIds {
  * hold hundreds of connections (each a bus subscription and a socket). The
  * caps are per instance: a client is pinned to one for a stream's life.
  */
-class StreamCounts {
+export class StreamCounts {
   total = 0;
   private readonly bySession = new Map<string, number>();
   private readonly byUser = new Map<string, number>();
@@ -58,14 +58,11 @@ function bump(map: Map<string, number>, key: string, by: number): void {
   else map.delete(key);
 }
 
-const counts = new WeakMap<AppContext, StreamCounts>();
-
 /** The longest a timer can wait (setTimeout's limit): a stream of a longer-lived credential ends then, and the client reconnects. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export async function openStream(ctx: AppContext, auth: AuthInfo, req: Request, res: Response) {
-  let open = counts.get(ctx);
-  if (!open) counts.set(ctx, (open = new StreamCounts()));
+  const open = ctx.streams;
   const full = open.take(auth, ctx.config.streams);
   if (full) {
     throw new HttpError(429, 'rate_limited', `${full}; close one and try again`, { headers: { 'Retry-After': '5' } });

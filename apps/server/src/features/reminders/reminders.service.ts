@@ -2,7 +2,7 @@
 // and @cal. Every function takes the user first and touches only that user's rows.
 import type { Reminder, ReminderStatus } from '@lifeos/contract';
 import type { AppContext } from '../../context.ts';
-import { HttpError, notFound } from '../../http/errors.ts';
+import { invalidInputError, notFoundError } from '../../lib/errors.ts';
 import { expandOccurrences, parseRRule } from '../calendar/recurrence.ts';
 import * as repo from './reminders.repo.ts';
 
@@ -26,9 +26,9 @@ export function toReminder(row: ReminderRow): Reminder {
   };
 }
 
-function invalid(path: string, message: string): HttpError {
-  return new HttpError(400, 'validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
-}
+const invalid = invalidInputError;
+/** A 404 over HTTP, these words in the chat. */
+const reminderNotFound = () => notFoundError('that reminder is not there any more', 'Reminder not found');
 
 function assertFuture(ctx: AppContext, dueAt: Date): void {
   if (dueAt.getTime() <= ctx.now().getTime()) throw invalid('dueAt', 'Must be in the future');
@@ -69,7 +69,7 @@ export async function createReminder(ctx: AppContext, userId: string, input: New
 
 export async function getReminder(ctx: AppContext, userId: string, id: string): Promise<ReminderRow> {
   const row = await repo.findReminder(ctx.db, userId, id);
-  if (!row) throw notFound('Reminder');
+  if (!row) throw reminderNotFound();
   return row;
 }
 
@@ -81,14 +81,14 @@ export async function updateReminder(ctx: AppContext, userId: string, id: string
     ...(changes.text !== undefined ? { text: changes.text.trim().slice(0, 1000) } : {}),
     ...(changes.dueAt ? { dueAt: changes.dueAt, status: 'scheduled', deliveredAt: null, claimedUntil: null } : {}),
   });
-  if (!updated) throw notFound('Reminder');
+  if (!updated) throw reminderNotFound();
   return updated;
 }
 
 export async function cancelReminder(ctx: AppContext, userId: string, id: string): Promise<ReminderRow> {
   await getReminder(ctx, userId, id);
   const updated = await repo.updateReminder(ctx.db, userId, id, { status: 'cancelled', claimedUntil: null });
-  if (!updated) throw notFound('Reminder');
+  if (!updated) throw reminderNotFound();
   return updated;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startOAuthServer, type OAuthTestServer } from '../../../test/helpers/oauth-server.ts';
 import { startFakeGmail, type FakeGmail } from '../../../test/helpers/fake-gmail.ts';
 import { buildMail } from '../../../test/helpers/mail-fixtures.ts';
-import { buildConsentUrl, createPkce, exchangeCode, GoogleTokenManager, type GoogleOAuthConfig, type GoogleTokens } from './google-oauth.ts';
+import { buildConsentUrl, createPkce, exchangeCode, GoogleTokenManager, type GoogleOAuthConfig, type GoogleTokens } from '../../features/connections/google-oauth.ts';
 import { GmailMailbox, toGmailQuery } from './gmail.client.ts';
 import { MailProviderError } from '../mail/mail.types.ts';
 import { replySubject, replyThreading } from '../mail/compose.ts';

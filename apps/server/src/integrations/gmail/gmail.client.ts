@@ -3,7 +3,6 @@ import type { MailAddress, MailAttachment, MailDraft, MailList, MailMessage, Mai
 import { MailProviderError } from '../mail/mail.types.ts';
 import { composeMail } from '../mail/compose.ts';
 import { bodyAsText, previewOf, trimQuotedHistory } from '../mail/mail-text.ts';
-import { OAuthGrantRevokedError } from './google-oauth.ts';
 
 export interface GmailMailboxOptions {
   account: string;
@@ -111,7 +110,8 @@ export class GmailMailbox implements MailProvider {
       try {
         token = await this.#opts.getAccessToken(attempt > 0 ? { force: true } : undefined);
       } catch (err) {
-        if (err instanceof OAuthGrantRevokedError) throw new MailProviderError('revoked', err.message, { cause: err });
+        // The caller reports a revoked grant as a MailProviderError('revoked'); anything else is a sign-in failure.
+        if (err instanceof MailProviderError) throw err;
         throw new MailProviderError('connection_failed', `Google sign-in failed: ${(err as Error).message}`, { cause: err });
       }
       try {

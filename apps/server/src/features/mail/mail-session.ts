@@ -1,6 +1,9 @@
-// What every @mail tool needs: the user's mailbox (opened per call, closed after),
-// the last listing kept in agent_state, and failures turned into plain words.
-import type { ConnectionRow } from '../../features/connections/connections.repo.ts';
+// What every mail use case needs: the user's mailbox (opened per call, closed
+// after), the last listing kept in the caller's state (agent_state for @mail),
+// and failures thrown as DomainErrors in plain words (the runtime shows them).
+import type { PendingAction } from '@lifeos/contract';
+import type { AppContext } from '../../context.ts';
+import type { ConnectionRow } from '../connections/connections.repo.ts';
 import {
   CredentialsUnreadableError,
   findMailConnection,
@@ -8,11 +11,25 @@ import {
   markConnectionError,
   markConnectionOk,
   openMailbox,
-} from '../../features/connections/mailboxes.ts';
+} from '../connections/mailboxes.ts';
 import { MailProviderError, type MailAddress, type MailProvider, type MailSummary } from '../../integrations/mail/mail.types.ts';
-import { notFoundError } from '../../lib/errors.ts';
-import { AgentError, type AgentContext } from '../types.ts';
-import type { MailTarget } from './mail-intent.ts';
+import { DomainError, notFoundError, type ErrorCategory } from '../../lib/errors.ts';
+
+/** Which mail a command means: a number of the last listing, or a sender and/or words of it. */
+export type MailTarget = { kind: 'index'; index: number } | { kind: 'match'; from?: string; about?: string };
+
+/** Who runs a mail use case: the signed-in user, the run's clock, where the last listing is kept, and how a send is proposed. */
+export interface MailCaller {
+  readonly app: AppContext;
+  readonly user: { readonly id: string };
+  readonly now: Date;
+  readonly state: { get<T extends Record<string, unknown>>(): Promise<T | undefined>; set(value: Record<string, unknown>): Promise<void> };
+  /** Stores an action that runs only when the user confirms. */
+  proposeAction(input: { kind: string; summary: string; payload: Record<string, unknown> }): Promise<PendingAction>;
+}
+
+const mailError = (code: string, userMessage: string, cause?: unknown, category: ErrorCategory = 'USER') =>
+  new DomainError({ code, category, userMessage, ...(cause === undefined ? {} : { cause }) });
 
 // App steps only, in the words the app's screens use (the API reference covers the endpoints).
 export const CONNECT_HELP = [
@@ -22,9 +39,10 @@ export const CONNECT_HELP = [
   'Then ask me "anything new?".',
 ].join('\n');
 
-export class MailNotConnectedError extends AgentError {
+export class MailNotConnectedError extends DomainError {
+  override name = 'MailNotConnectedError';
   constructor() {
-    super(CONNECT_HELP);
+    super({ code: 'mail_not_connected', category: 'USER', userMessage: CONNECT_HELP });
   }
 }
 
@@ -40,13 +58,13 @@ export interface MailState extends Record<string, unknown> {
   listing?: { connectionId: string; label: string; savedAt: string; items: ListedMail[] };
 }
 
-export async function loadListing(ctx: AgentContext, connectionId: string): Promise<ListedMail[] | null> {
+export async function loadListing(ctx: MailCaller, connectionId: string): Promise<ListedMail[] | null> {
   const state = await ctx.state.get<MailState>();
   const listing = state?.listing;
   return listing && listing.connectionId === connectionId ? listing.items : null;
 }
 
-export async function saveListing(ctx: AgentContext, connectionId: string, label: string, items: MailSummary[]): Promise<void> {
+export async function saveListing(ctx: MailCaller, connectionId: string, label: string, items: MailSummary[]): Promise<void> {
   const state = (await ctx.state.get<MailState>()) ?? {};
   await ctx.state.set({
     ...state,
@@ -61,13 +79,13 @@ export async function saveListing(ctx: AgentContext, connectionId: string, label
 
 /** Runs `fn` with the user's mailbox (or a given connection of theirs); maps provider failures to messages. */
 export async function withMailbox<T>(
-  ctx: AgentContext,
+  ctx: MailCaller,
   fn: (mailbox: MailProvider, connection: ConnectionRow) => Promise<T>,
   connectionId?: string,
 ): Promise<T> {
   const connection = connectionId ? await getMailConnection(ctx.app, ctx.user.id, connectionId) : await findMailConnection(ctx.app, ctx.user.id);
   if (!connection) {
-    if (connectionId) throw new AgentError('that mailbox is no longer connected, so nothing was done');
+    if (connectionId) throw mailError('mail_not_connected', 'that mailbox is no longer connected, so nothing was done');
     throw new MailNotConnectedError();
   }
   let mailbox: MailProvider;
@@ -76,7 +94,7 @@ export async function withMailbox<T>(
   } catch (err) {
     if (err instanceof CredentialsUnreadableError) {
       await markConnectionError(ctx.app, ctx.user.id, connection.id, err.message);
-      throw new AgentError(err.message, { cause: err });
+      throw mailError('credentials_unreadable', err.message, err);
     }
     throw err;
   }
@@ -90,16 +108,16 @@ export async function withMailbox<T>(
         case 'auth_failed': {
           const detail = `${err.message}. Connect the mailbox again with the current password (or app password).`;
           await markConnectionError(ctx.app, ctx.user.id, connection.id, detail);
-          throw new AgentError(`the mail server refused the login (${err.message}); connect the mailbox again with the current password`, { cause: err });
+          throw mailError('mail_auth_failed', `the mail server refused the login (${err.message}); connect the mailbox again with the current password`, err);
         }
         case 'revoked':
-          throw new AgentError(err.message, { cause: err });
+          throw mailError('mail_revoked', err.message, err);
         case 'not_found':
-          throw new AgentError('that mail is no longer in the mailbox (moved or deleted); say "show unread" to get a fresh list', { cause: err });
+          throw mailError('mail_gone', 'that mail is no longer in the mailbox (moved or deleted); say "show unread" to get a fresh list', err);
         case 'rejected':
-          throw new AgentError(err.message, { cause: err });
+          throw mailError('mail_rejected', err.message, err);
         default:
-          throw new AgentError(`the mail server could not be reached (${err.message})`, { cause: err });
+          throw mailError('mail_unreachable', `the mail server could not be reached (${err.message})`, err, 'THIRD_PARTY');
       }
     }
     throw err;
@@ -123,7 +141,7 @@ function aboutMatches(m: { subject: string; preview: string }, about: string): b
 
 /** Which mail a command means: a number of the last listing, a description matched there, or a mailbox search. */
 export async function resolveTarget(
-  ctx: AgentContext,
+  ctx: MailCaller,
   mailbox: MailProvider,
   connection: ConnectionRow,
   target: MailTarget | { kind: 'id'; id: string },
@@ -131,9 +149,9 @@ export async function resolveTarget(
   if (target.kind === 'id') return { id: target.id, index: null };
   const listing = await loadListing(ctx, connection.id);
   if (target.kind === 'index') {
-    if (!listing) throw new AgentError(`I have no list to count from yet; say "show unread" or "anything new?" first, then "read ${target.index}"`);
+    if (!listing) throw mailError('mail_no_listing', `I have no list to count from yet; say "show unread" or "anything new?" first, then "read ${target.index}"`);
     const item = listing[target.index - 1];
-    if (!item) throw new AgentError(`the last list has ${listing.length} mail${listing.length === 1 ? '' : 's'}, so there is no number ${target.index}`);
+    if (!item) throw mailError('mail_not_in_listing', `the last list has ${listing.length} mail${listing.length === 1 ? '' : 's'}, so there is no number ${target.index}`);
     return { id: item.id, index: target.index };
   }
   if (listing) {
