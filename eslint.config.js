@@ -28,16 +28,7 @@ export default tseslint.config(
   },
   {
     files: ['apps/server/src/features/**/*.ts'],
-    ignores: [
-      '**/*.test.ts',
-      // Still read another feature's repository, on purpose for now:
-      // - account/**: the data export and account deletion read every feature's rows in one place
-      //   (export-sections.ts); each section should become an `export…` function of its feature's service.
-      // - actions/actions.service.ts: a confirmed action writes its report as a chat message
-      //   (messages.repo); it moves behind messages.service with the durable agent runs.
-      'apps/server/src/features/account/**',
-      'apps/server/src/features/actions/actions.service.ts',
-    ],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,17 +1,16 @@
 import type { AppContext } from '../../context.ts';
 import type { AuthInfo } from '../../http/auth.ts';
 import { logEvent } from '../../lib/events.ts';
-import { deleteUser, findUserById } from '../auth/auth.repo.ts';
-import { requirePassword, toUser } from '../auth/auth.service.ts';
+import { deleteUserAndData, requirePassword, userForExport } from '../auth/auth.service.ts';
 import { SESSION_REVOKED, publishAuthEvent } from '../auth/session-cache.ts';
 import { exportSections } from './export-sections.ts';
 
 export async function exportAccount(ctx: AppContext, auth: AuthInfo): Promise<Record<string, unknown>> {
-  const user = await findUserById(ctx.db, auth.userId);
+  const user = await userForExport(ctx, auth.userId);
   const sections = await Promise.all(exportSections.map((section) => section(ctx, auth.userId)));
   return {
     exportedAt: ctx.now().toISOString(),
-    user: user ? { ...toUser(user), updatedAt: user.updatedAt?.toISOString() ?? null } : {},
+    user: user ?? {},
     ...Object.assign({}, ...sections),
   };
 }
@@ -19,7 +18,7 @@ export async function exportAccount(ctx: AppContext, auth: AuthInfo): Promise<Re
 /** Deletes the user and, by ON DELETE CASCADE, everything of theirs, in one statement. */
 export async function deleteAccount(ctx: AppContext, auth: AuthInfo, password: string): Promise<void> {
   await requirePassword(ctx, auth.userId, password);
-  await ctx.db.transaction(async (tx) => deleteUser(tx, auth.userId));
+  await deleteUserAndData(ctx, auth.userId);
   await publishAuthEvent(ctx, { userId: auth.userId, type: SESSION_REVOKED, data: { sessionId: '*' } });
   logEvent(ctx, 'account.deleted', { userId: auth.userId });
 }

@@ -10,12 +10,14 @@ import type { AgentReply } from '../../agents/types.ts';
 import { logEvent } from '../../lib/events.ts';
 import * as repo from './actions.repo.ts';
 import { agentlessAction } from './agentless-actions.ts';
-import { insertMessage, toMessage, updateMessageMetadata } from '../messages/messages.repo.ts';
-import { MESSAGE_UPDATED, publishMessage } from '../messages/messages.service.ts';
+import { patchMessageMetadata, storeAssistantMessage } from '../messages/messages.service.ts';
 import { timeFormatOf, withTimeFormat } from '../../lib/time/format.ts';
 
 /** Stores an agent's proposal; it runs only when its user confirms. */
 export const storePendingAction = (ctx: AppContext, values: Parameters<typeof repo.insertPendingAction>[1]) => repo.insertPendingAction(ctx.db, values);
+
+/** The user's proposals for the account export. */
+export const exportUserPendingActions = (ctx: AppContext, userId: string) => repo.exportPendingActions(ctx.db, userId);
 
 /** Ties a proposal to the reply that shows it, so confirming updates that message. */
 export const linkActionToMessage = (ctx: AppContext, userId: string, actionId: string, messageId: string) =>
@@ -43,22 +45,18 @@ async function report(
   status: string,
 ): Promise<Message> {
   const agentName = (action.agentName as AgentName | null) ?? null;
-  const row = await insertMessage(ctx.db, {
-    userId: auth.userId,
-    role: 'assistant',
+  const message = await storeAssistantMessage(ctx, auth.userId, {
     content: reply.content,
     agentName,
     metadata: { ...reply.metadata, actionId: action.id, actionStatus: status },
   });
-  await publishMessage(ctx, auth.userId, row!);
   if (action.messageId) {
     // The proposal's message shows the outcome on every device.
-    const updated = await updateMessageMetadata(ctx.db, auth.userId, action.messageId, {
+    await patchMessageMetadata(ctx, auth.userId, action.messageId, {
       pendingAction: { id: action.id, kind: action.kind, summary: action.summary, expiresAt: action.expiresAt.toISOString(), status },
     });
-    if (updated) await publishMessage(ctx, auth.userId, updated, MESSAGE_UPDATED);
   }
-  return toMessage(row!);
+  return message;
 }
 
 /**
@@ -70,16 +68,13 @@ export async function attachProposal(
   auth: Pick<AuthInfo, 'userId'>,
   input: { action: PendingAction; agentName: AgentName; content: string; source: Record<string, unknown> },
 ): Promise<string> {
-  const row = await insertMessage(ctx.db, {
-    userId: auth.userId,
-    role: 'assistant',
-    content: input.content,
-    agentName: input.agentName,
-    metadata: { pendingAction: { ...input.action, status: 'pending' }, source: input.source },
-  });
-  await repo.linkPendingActionMessage(ctx.db, auth.userId, input.action.id, row!.id);
-  await publishMessage(ctx, auth.userId, row!);
-  return row!.id;
+  const message = await storeAssistantMessage(
+    ctx,
+    auth.userId,
+    { content: input.content, agentName: input.agentName, metadata: { pendingAction: { ...input.action, status: 'pending' }, source: input.source } },
+    (stored) => repo.linkPendingActionMessage(ctx.db, auth.userId, input.action.id, stored.id),
+  );
+  return message.id;
 }
 
 export async function confirmAction(ctx: AppContext, auth: AuthInfo, id: string): Promise<Message> {

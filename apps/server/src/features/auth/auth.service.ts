@@ -125,6 +125,18 @@ export async function loginWithSecondFactor(ctx: AppContext, input: { mfaToken: 
   return signIn(ctx, user, deviceName);
 }
 
+/** The user as the account export shows them (with the time of the last change); null when there is none. */
+export async function userForExport(ctx: AppContext, userId: string): Promise<(User & { updatedAt: string | null }) | null> {
+  const row = await repo.findUserById(ctx.db, userId);
+  return row ? { ...toUser(row), updatedAt: row.updatedAt?.toISOString() ?? null } : null;
+}
+
+/** The user's sessions for the account export (no token hashes). */
+export const exportUserSessions = (ctx: AppContext, userId: string) => repo.listSessionsForExport(ctx.db, userId);
+
+/** Deletes the user and, by ON DELETE CASCADE, everything of theirs, in one statement. */
+export const deleteUserAndData = (ctx: AppContext, userId: string): Promise<void> => ctx.db.transaction(async (tx) => repo.deleteUser(tx, userId));
+
 /** A user by id, for work that runs outside their request (a reply taken over, a background job, the calendar feed). */
 export async function findUser(ctx: AppContext, userId: string): Promise<User | undefined> {
   const row = await repo.findUserById(ctx.db, userId);

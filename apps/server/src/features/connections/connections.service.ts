@@ -312,6 +312,9 @@ export type { ConnectionRow } from './connections.repo.ts';
 /** The user's connections, optionally of one provider. */
 export const userConnections = (ctx: AppContext, userId: string, provider?: string): Promise<repo.ConnectionRow[]> => repo.listConnections(ctx.db, userId, provider);
 
+/** The user's connections for the account export (no secrets). */
+export const exportUserConnections = (ctx: AppContext, userId: string) => repo.listConnections(ctx.db, userId);
+
 /** One connection of the user's, or undefined. */
 export const userConnection = (ctx: AppContext, userId: string, id: string): Promise<repo.ConnectionRow | undefined> => repo.getConnection(ctx.db, userId, id);
 

@@ -44,6 +44,9 @@ export async function listServerTools(client: Client): Promise<StoredMcpTool[]> 
 
 const SIGN_IN_NEEDED = 'Sign in to use its tools';
 
+/** The user's MCP servers for the account export (no tokens). */
+export const exportUserMcpServers = (ctx: AppContext, userId: string) => repo.exportMcpServers(ctx.db, userId);
+
 export function toMcpServer(row: repo.McpServerRow): McpServer {
   const failing = row.status === 'error' || row.status === 'needs_sign_in';
   return {

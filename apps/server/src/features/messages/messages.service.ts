@@ -34,6 +34,34 @@ export async function publishMessage(ctx: AppContext, userId: string, row: repo.
 }
 
 /**
+ * An assistant message stored and streamed to every device (an action's report, a proposal
+ * made outside the chat). `beforePublish` runs between the two (e.g. to link a proposal to it).
+ */
+export async function storeAssistantMessage(
+  ctx: AppContext,
+  userId: string,
+  input: { content: string; agentName: AgentName | null; metadata: Record<string, unknown> },
+  beforePublish?: (message: Message) => Promise<void>,
+): Promise<Message> {
+  const row = await repo.insertMessage(ctx.db, { ...input, userId, role: 'assistant' });
+  const message = repo.toMessage(row!);
+  if (beforePublish) await beforePublish(message);
+  await publishMessage(ctx, userId, row!);
+  return message;
+}
+
+/** Merges `patch` into the metadata of one of the user's messages and streams the change; false when there is none. */
+export async function patchMessageMetadata(ctx: AppContext, userId: string, id: string, patch: Record<string, unknown>): Promise<boolean> {
+  const updated = await repo.updateMessageMetadata(ctx.db, userId, id, patch);
+  if (updated) await publishMessage(ctx, userId, updated, MESSAGE_UPDATED);
+  return Boolean(updated);
+}
+
+/** The user's messages and agent state for the account export. */
+export const exportUserMessages = (ctx: AppContext, userId: string) => repo.exportMessages(ctx.db, userId);
+export const exportUserAgentState = (ctx: AppContext, userId: string) => repo.exportAgentState(ctx.db, userId);
+
+/**
  * A message LifeOS starts itself (a reminder, the daily briefing): stored under `id`
  * and streamed to every device, with `push` sent to the user's devices; the pushes are
  * enqueued in the transaction that stores the message, so a crash cannot keep one
