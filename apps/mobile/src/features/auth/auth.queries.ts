@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi, useAuthStatus } from '@/lib/api-context';
 import type { Clock } from '@/lib/format';
+import { unsubscribeDevice } from '@/features/notifications/push-device';
 import { AuthResponse, MeResponse, type LoginBody, type RegisterBody, type UpdateMeBody, type User } from '@lifeos/contract';
 
 export const authKeys = {
@@ -52,6 +53,8 @@ export function useLogout() {
       try {
         await api.request('/auth/logout', { method: 'POST' });
       } finally {
+        // No more notifications here, even when the server cannot be told (it ends the session's subscription itself).
+        await unsubscribeDevice().catch(() => undefined);
         // Signed out on this device even when the server cannot be told.
         await api.signOutLocally('user');
       }
