@@ -7,13 +7,11 @@
 import Constants from 'expo-constants';
 import * as Notifications from 'expo-notifications';
 import { Platform } from 'react-native';
-import type { PushConfigResponse } from '@lifeos/contract';
+import { ANDROID_NOTIFICATION_CHANNEL, type PushConfigResponse } from '@lifeos/contract';
 import { PushDeviceError } from './notification-data';
 
 export type DeviceSubscription = { kind: 'expo'; token: string };
 
-/** Android shows notifications only through a channel; reminders and briefings share this one. */
-export const ANDROID_CHANNEL_ID = 'lifeos';
 
 const isNative = () => Platform.OS === 'ios' || Platform.OS === 'android';
 
@@ -47,9 +45,10 @@ export async function subscribeDevice(config: PushConfigResponse): Promise<Devic
   const projectId = easProjectId();
   if (!isNative() || !projectId) throw new PushDeviceError('This build of the app has no EAS project id, so it cannot receive notifications.');
   if (!config.expo) throw new PushDeviceError('This server does not send notifications to the app.');
+  // Android shows notifications only through a channel (the server's Expo pushes name this one);
   // Android 13+ shows the permission prompt only once a channel exists.
   if (Platform.OS === 'android') {
-    await Notifications.setNotificationChannelAsync(ANDROID_CHANNEL_ID, {
+    await Notifications.setNotificationChannelAsync(ANDROID_NOTIFICATION_CHANNEL, {
       name: 'Reminders and briefings',
       importance: Notifications.AndroidImportance.HIGH,
     });
