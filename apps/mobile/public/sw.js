@@ -43,7 +43,8 @@ self.addEventListener('push', (event) => {
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = sameOriginUrl(event.notification.data && event.notification.data.url);
+  const data = event.notification.data || {};
+  const url = sameOriginUrl(data.url);
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
@@ -53,8 +54,8 @@ self.addEventListener('notificationclick', (event) => {
         await open.focus().catch(() => undefined);
         const navigated = await open.navigate(url).catch(() => null);
         if (navigated) return undefined;
-        // Not controlled by this worker (opened before it): the page moves itself.
-        open.postMessage({ type: 'lifeos.open', url });
+        // Not controlled by this worker (opened before it): the page moves itself to the message.
+        open.postMessage({ type: 'lifeos.open', url, messageId: data.messageId || null });
         return undefined;
       }
       return self.clients.openWindow(url);

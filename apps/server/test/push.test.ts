@@ -161,6 +161,8 @@ describe('push notifications', () => {
     assert.equal(sent[0]!.title, 'LifeOS');
     assert.equal(sent[0]!.authorization, 'Bearer expo-secret-token');
     assert.deepEqual(Object.keys(sent[0]!.data).sort(), ['messageId', 'url']);
+    // On Android it shows through the channel the app made when notifications were turned on.
+    assert.equal(sent[0]!.channelId, 'lifeos');
     // The receipt is read afterwards; an ok receipt keeps the token.
     await eventually(async () => expo.receiptsAsked.length, (n) => n > 0);
     assert.equal((await api.get('/api/push/subscriptions')).body.subscriptions.length, 1);

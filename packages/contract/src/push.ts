@@ -52,3 +52,6 @@ export const PushPayload = z
   .object({ title: z.string(), body: z.string(), url: z.string(), messageId: Uuid.nullable() })
   .meta({ id: 'PushPayload' });
 export type PushPayload = z.infer<typeof PushPayload>;
+
+/** The Android notification channel the app makes and the server's Expo pushes name (reminders and briefings). */
+export const ANDROID_NOTIFICATION_CHANNEL = 'lifeos';

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 
 export interface FakeExpo {
   url: string;
-  sent: Array<{ to: string; title?: string; body?: string; data?: any; authorization?: string }>;
+  sent: Array<{ to: string; title?: string; body?: string; data?: any; channelId?: string; authorization?: string }>;
   receiptsAsked: string[];
   /** Tokens whose ticket says DeviceNotRegistered. */
   unregisteredAtSend: Set<string>;

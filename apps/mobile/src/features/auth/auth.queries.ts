@@ -5,6 +5,7 @@ import { ApiError } from '@/lib/api-client';
 import { deviceName } from '@/lib/platform-info';
 import { getPasskey } from '@/lib/webauthn';
 import { AuthResponse, MeResponse, MfaRequiredProblem, PasskeyOptionsResponse, type LoginBody, type RegisterBody, type UpdateMeBody, type User } from '@lifeos/contract';
+import { unsubscribeDevice } from '@/features/notifications/push-device';
 
 export const authKeys = {
   all: ['auth'] as const,
@@ -103,6 +104,8 @@ export function useLogout() {
       try {
         await api.request('/auth/logout', { method: 'POST' });
       } finally {
+        // No more notifications here, even when the server cannot be told (it ends the session's subscription itself).
+        await unsubscribeDevice().catch(() => undefined);
         // Signed out on this device even when the server cannot be told.
         await api.signOutLocally('user');
       }

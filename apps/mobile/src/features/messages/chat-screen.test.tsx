@@ -106,3 +106,40 @@ describe('message list paging', () => {
     expect(screen.queryByTestId('chat-search-input')).toBeNull();
   });
 });
+
+describe('opening the chat at a message (a notification)', () => {
+  function openAt(count: number, pick: (messages: { id: string; content: string }[]) => string) {
+    const fake = createFakeApi();
+    for (let i = 1; i <= count; i++) fake.state.messages.push(makeMessage({ content: `message ${i}`, role: i % 2 ? 'user' : 'assistant' }));
+    const target = pick(fake.state.messages);
+    const opened = jest.fn();
+    renderWithApp(
+      <MessagingProvider>
+        <ChatScreen openMessageId={target} onMessageOpened={opened} />
+      </MessagingProvider>,
+      { fetch: fake.fetch },
+    );
+    const pageRequests = () => fake.state.requests.filter((r) => r.method === 'GET' && r.path === '/api/messages');
+    return { opened, pageRequests, target };
+  }
+
+  it('when the message is older than the first page, then older pages load until it is there, and it is highlighted', async () => {
+    const t = openAt(100, (messages) => messages[4]!.id);
+    const target = t.target;
+    const list = () => screen.getByTestId('message-list');
+    // The list draws only the rows near what is on screen; the highlight is the list's, for the row with that message.
+    await waitFor(() => expect(list().props.extraData).toBe(target), { timeout: 10_000 });
+    const ids = list().props.data.filter((item: { kind: string }) => item.kind === 'message').map((item: { message: { id: string } }) => item.message.id);
+    expect(ids).toContain(target);
+    // 100 messages in pages of PAGE_SIZE: every page down to the one holding message 5.
+    expect(t.pageRequests()).toHaveLength(Math.ceil(96 / PAGE_SIZE));
+    expect(t.opened).toHaveBeenCalledTimes(1);
+  });
+
+  it('when the message is no longer in the history, then the chat says so and shows the newest messages', async () => {
+    openAt(5, () => '6f1c2b1e-8a4e-4c5e-9d3b-2f1a7c9e0b11');
+    await screen.findByText('That message is no longer in your history.');
+    expect(screen.getByText('message 5')).toBeTruthy();
+    expect(screen.queryByTestId('message-highlighted')).toBeNull();
+  });
+});

@@ -19,8 +19,12 @@ import { useMessaging, useOutboxItems, useStreamingReplies } from './messaging-p
 /** How many older pages a search result may pull in to show the message in context. */
 const MAX_PAGES_FOR_JUMP = 40;
 
-/** The unified chat: one history with every agent, and the composer. */
-export function ChatScreen() {
+/**
+ * The unified chat: one history with every agent, and the composer. `openMessageId`
+ * (a notification's `/?message=<id>`) opens the history at that message, as a search
+ * result does; `onMessageOpened` says the chat has taken it.
+ */
+export function ChatScreen({ openMessageId = null, onMessageOpened }: { openMessageId?: string | null; onMessageOpened?: () => void } = {}) {
   const api = useApi();
   const queryClient = useQueryClient();
   const messages = useMessages();
@@ -43,9 +47,21 @@ export function ChatScreen() {
     timeZone: clock.timeZone,
   });
 
-  // A search result: load older pages until the message is there, then show it in place.
+  // A notification's message: shown like a search result.
+  useEffect(() => {
+    if (!openMessageId) return;
+    setSearching(false);
+    setNotice(null);
+    setJumpTarget(openMessageId);
+    onMessageOpened?.();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per id; the callback may change on every render
+  }, [openMessageId]);
+
+  // A search result or a notification: load older pages until the message is there, then show it in place.
   useEffect(() => {
     if (!jumpTarget) return;
+    // The first page is not there yet (the chat opened at a notification's message).
+    if (!messages.data) return;
     if (history.some((m) => m.id === jumpTarget)) {
       const id = jumpTarget;
       setJumpTarget(null);
@@ -54,10 +70,12 @@ export function ChatScreen() {
       setTimeout(() => list.current?.scrollToMessage(id), 50);
       return;
     }
-    if (messages.hasNextPage && !messages.isFetchingNextPage && (messages.data?.pages.length ?? 0) < MAX_PAGES_FOR_JUMP) void messages.fetchNextPage();
-    else if (!messages.hasNextPage || (messages.data?.pages.length ?? 0) >= MAX_PAGES_FOR_JUMP) {
+    if (messages.isFetchingNextPage) return;
+    if (messages.hasNextPage && messages.data.pages.length < MAX_PAGES_FOR_JUMP) void messages.fetchNextPage();
+    else {
       setJumpTarget(null);
-      setNotice('That message is too far back to show here.');
+      // The whole history is loaded and the message is not in it: deleted (or never yours).
+      setNotice(messages.hasNextPage ? 'That message is too far back to show here.' : 'That message is no longer in your history.');
     }
   }, [jumpTarget, history, messages]);
 

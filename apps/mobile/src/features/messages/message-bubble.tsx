@@ -56,6 +56,7 @@ export function MessageBubble({ message, clock = {}, onRetry, onRegenerate, onDe
               : { backgroundColor: failed ? colors.dangerSurface : colors.assistantBubble, borderColor: failed ? colors.danger : colors.border },
             highlighted && { borderColor: colors.focus, borderWidth: 2 },
           ]}
+          testID={highlighted ? 'message-highlighted' : undefined}
         >
           {mine ? <Text style={[styles.hidden, { color: colors.onUserBubble }]}>You:</Text> : null}
           {!mine ? (

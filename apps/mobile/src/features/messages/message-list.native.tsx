@@ -13,6 +13,8 @@ const NEAR_LATEST_PX = 80;
  */
 export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList(props, ref) {
   const list = useRef<FlatList<ChatItem>>(null);
+  // A row not drawn yet cannot be scrolled to: jump near it by the average row height, then try again (a few times).
+  const retries = useRef(0);
   const { away, setAway, newCount } = useAwayFromLatest(props.items);
   useImperativeHandle(ref, () => ({
     scrollToLatest() {
@@ -22,6 +24,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     scrollToMessage(id) {
       const index = props.items.findIndex((i) => i.kind === 'message' && i.message.id === id);
       if (index < 0) return false;
+      retries.current = 0;
       list.current?.scrollToIndex({ index, viewPosition: 0.5, animated: true });
       return true;
     },
@@ -41,7 +44,13 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         )}
         onScroll={onScroll}
         scrollEventThrottle={100}
-        onScrollToIndexFailed={() => undefined}
+        onScrollToIndexFailed={(info) => {
+          if (retries.current++ >= 3) return;
+          list.current?.scrollToOffset({ offset: info.averageItemLength * info.index, animated: false });
+          setTimeout(() => list.current?.scrollToIndex({ index: info.index, viewPosition: 0.5, animated: true }), 100);
+        }}
+        // A highlighted message (search, notification) redraws its row even when the items did not change.
+        extraData={props.highlightedId}
         onEndReached={() => {
           if (props.hasOlder && !props.loadingOlder) props.onLoadOlder();
         }}

@@ -1,13 +1,14 @@
 // The Devices screen's notifications section: which devices get notifications
-// (a switch each), turning them on for this device (the browser asks for
-// permission only after this tap), and a test notification.
+// (a switch each), turning them on for this device (the browser or the phone
+// asks for permission only after this tap), and a test notification.
 import { useEffect, useState } from 'react';
-import { StyleSheet, Switch, Text, View } from 'react-native';
+import { Platform, StyleSheet, Switch, Text, View } from 'react-native';
 import type { Session } from '@lifeos/contract';
 import { errorMessage } from '@/lib/api-client';
 import { Button, Card, Heading, Muted, Notice } from '@/ui/primitives';
 import { useTheme } from '@/ui/theme';
-import { currentEndpoint, pushSupported, registerServiceWorker } from './push-device';
+import { PushDeviceError } from './notification-data';
+import { canReceive, currentEndpoint, pushSupported, registerServiceWorker } from './push-device';
 import { useDisablePush, useEnablePush, usePushConfig, usePushSubscriptions, useTestPush } from './push.queries';
 
 export function NotificationsCard({ sessions }: { sessions: Session[] }) {
@@ -26,7 +27,7 @@ export function NotificationsCard({ sessions }: { sessions: Session[] }) {
 
   const subs = subscriptions.data ?? [];
   const mine = subs.find((s) => s.current);
-  const canHere = pushSupported() && Boolean(config.data?.webPush);
+  const canHere = canReceive(config.data);
   const nameOf = (sessionId: string) => sessions.find((s) => s.id === sessionId)?.deviceName ?? 'Unknown device';
   const error = enable.error ?? disable.error ?? test.error ?? subscriptions.error;
 
@@ -34,9 +35,9 @@ export function NotificationsCard({ sessions }: { sessions: Session[] }) {
     <Card style={styles.card}>
       <Heading level={2}>Notifications</Heading>
       <Muted style={styles.lead}>Reminders and your daily briefing arrive on the devices switched on here.</Muted>
-      {error ? <Notice>{errorMessage(error)}</Notice> : null}
+      {error ? <Notice>{error instanceof PushDeviceError ? error.message : errorMessage(error)}</Notice> : null}
       <View style={styles.row}>
-        <Text style={[styles.name, { color: colors.text }]}>On this {pushSupported() ? 'browser' : 'device'}</Text>
+        <Text style={[styles.name, { color: colors.text }]}>On this {Platform.OS === 'web' ? 'browser' : 'device'}</Text>
         <Switch
           accessibilityLabel="Notifications on this device"
           value={Boolean(mine)}

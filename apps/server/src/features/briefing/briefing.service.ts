@@ -14,6 +14,7 @@ import { postAssistantMessage } from '../messages/messages.service.ts';
 import { remindersDueBetween } from '../reminders/reminders.service.ts';
 import * as repo from './briefing.repo.ts';
 import { isFromPerson } from './real-sender.ts';
+import type { MailSummary } from '../../integrations/mail/mail.types.ts';
 import { formatClock, withTimeFormat } from '../../lib/time/format.ts';
 
 /** A briefing not sent within this long after its time (the server was down) waits for the next day. */
@@ -48,7 +49,7 @@ export async function composeBriefing(ctx: AppContext, user: { id: string; timez
   const day = dayInterval(wallDateOf(now, user.timezone), user.timezone);
   const events = await listOccurrences(ctx, user, day);
   const reminders = await remindersDueBetween(ctx, user.id, now, day.end);
-  const mails = await unreadFromPeople(ctx, user.id, now);
+  const { mails, count } = await unreadFromPeople(ctx, user.id, now);
   if (events.length === 0 && reminders.length === 0 && mails.length === 0) return null;
   const lines = [`Good morning! Here is your ${DateTime.fromJSDate(now, { zone: user.timezone }).toFormat('cccc, d LLLL')}.`];
   if (events.length) {
@@ -60,28 +61,40 @@ export async function composeBriefing(ctx: AppContext, user: { id: string; timez
     for (const r of reminders) lines.push(`- ${clock(r.dueAt, user.timezone)} ${r.text}`);
   }
   if (mails.length) {
-    lines.push('', mails.length === 1 ? 'Unread mail from a person:' : `Unread mail from people (${mails.length}):`);
-    for (const m of mails) lines.push(`- ${m.from.name || m.from.address}: ${m.subject || '(no subject)'}`);
+    const shown = count > mails.length ? `${count}, the newest ${mails.length}` : String(count);
+    lines.push('', count === 1 ? 'Unread mail from a person:' : `Unread mail from people (${shown}):`);
+    for (const m of mails) lines.push(`- ${received(new Date(m.receivedAt), now, user.timezone)} ${m.from.name || m.from.address}: ${m.subject || '(no subject)'}`);
   }
   return lines.join('\n');
 }
 
-async function unreadFromPeople(ctx: AppContext, userId: string, now: Date) {
+/** When a mail came, on the user's clock: "05:05" today, "yesterday 18:10", else the weekday. */
+function received(at: Date, now: Date, zone: string): string {
+  const days = DateTime.fromJSDate(now, { zone }).startOf('day').diff(DateTime.fromJSDate(at, { zone }).startOf('day'), 'days').days;
+  if (days < 1) return clock(at, zone);
+  if (days < 2) return `yesterday ${clock(at, zone)}`;
+  return `${DateTime.fromJSDate(at, { zone }).toFormat('cccc')} ${clock(at, zone)}`;
+}
+
+/** Unread mail of the last two days from people (newest first, at most MAX_MAILS) and how many there are. */
+async function unreadFromPeople(ctx: AppContext, userId: string, now: Date): Promise<{ mails: MailSummary[]; count: number }> {
+  const none = { mails: [], count: 0 };
   const connection = await findMailConnection(ctx, userId);
-  if (!connection || connection.status !== 'ok') return [];
+  if (!connection || connection.status !== 'ok') return none;
   try {
     const mailbox = await openMailbox(ctx, userId, connection);
     try {
       const since = new Date(now.getTime() - 2 * 86_400_000).toISOString();
       const list = await mailbox.list({ unread: true, since }, 30);
-      return list.messages.filter((m) => isFromPerson(m.from)).slice(0, MAX_MAILS);
+      const fromPeople = list.messages.filter((m) => isFromPerson(m.from) && Date.parse(m.receivedAt) <= now.getTime());
+      return { mails: fromPeople.slice(0, MAX_MAILS), count: fromPeople.length };
     } finally {
       await mailbox.close().catch(() => undefined);
     }
   } catch (err) {
     // The briefing goes out without mail rather than not at all.
     ctx.log.warn({ err: err instanceof Error ? err.message : err, userId }, 'briefing could not read the mailbox');
-    return [];
+    return none;
   }
 }
 

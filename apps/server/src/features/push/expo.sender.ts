@@ -3,7 +3,7 @@
 // DeviceNotRegistered in either means the app is gone from that device.
 import { Expo, type ExpoPushMessage } from 'expo-server-sdk';
 import { Agent, type Dispatcher } from 'undici';
-import type { PushPayload } from '@lifeos/contract';
+import { ANDROID_NOTIFICATION_CHANNEL, type PushPayload } from '@lifeos/contract';
 
 export type ExpoSettings = { accessToken: string | undefined; url: string };
 export type TicketOutcome = { kind: 'sent'; receiptId: string | null } | { kind: 'gone' } | { kind: 'rejected'; detail: string };
@@ -36,6 +36,8 @@ export async function sendExpoPush(token: string, payload: PushPayload, settings
     data: { url: payload.url, messageId: payload.messageId },
     sound: 'default',
     priority: 'high',
+    // Android: the app's channel (made before it asks for permission), not Expo's fallback "Miscellaneous".
+    channelId: ANDROID_NOTIFICATION_CHANNEL,
     ttl: 86_400,
   };
   // Network failures and 429/5xx throw (after the SDK's own short retries): the job retries.
