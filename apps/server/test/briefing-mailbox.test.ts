@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { sendDueBriefings } from '../src/features/briefing/briefing.service.ts';
 import { startDovecot, type Dovecot } from './helpers/dovecot.ts';
 import { as, registerUser } from './helpers/http.ts';
-import { buildMail } from './helpers/mail-fixtures.ts';
+import { buildMail, imapConnectionBody } from './helpers/mail-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink.ts';
 import { skipWithout } from './helpers/system-servers.ts';
@@ -48,19 +48,7 @@ describe('daily briefing with a connected IMAP mailbox', { skip: await skipWitho
     const user = await registerUser(server.url, { timezone: 'America/New_York' });
     userId = user.user.id;
     const api = as(server.url, user.accessToken);
-    const connected = await api.post('/api/connections/imap', {
-      email: ALICE.email,
-      imapHost: dovecot.host,
-      imapPort: dovecot.port,
-      imapSecure: false,
-      smtpHost: sink.host,
-      smtpPort: sink.port,
-      smtpSecure: false,
-      // The test servers offer no TLS: the user's explicit choice.
-      allowPlaintext: true,
-      username: ALICE.email,
-      password: ALICE.password,
-    });
+    const connected = await api.post('/api/connections/imap', imapConnectionBody({ dovecot, sink }, ALICE));
     assert.equal(connected.status, 201, JSON.stringify(connected.body));
     const patched = await api.patch('/api/auth/me', { settings: { briefing: { enabled: true, time: '07:30' } } });
     assert.equal(patched.status, 200);

@@ -8,7 +8,7 @@ import { ImapFlow } from 'imapflow';
 import { startDovecot, type Dovecot } from './helpers/dovecot.ts';
 import { startTogether } from './helpers/fixtures.ts';
 import { as, registerUser } from './helpers/http.ts';
-import { buildMail } from './helpers/mail-fixtures.ts';
+import { buildMail, imapConnectionBody } from './helpers/mail-fixtures.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from './helpers/scripted-llm-server.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink.ts';
@@ -62,19 +62,7 @@ describe('@mail with a model: changing the mailbox needs the user', { skip: awai
     const now = Date.now();
     await dovecot.deliver(ALICE, await buildMail({ from: 'Bank Security <alerts@bank.example>', subject: 'Security alert: new sign-in', text: 'A new device signed in to your account. If this was not you, call us.', date: new Date(now - 3_600_000) }));
     await dovecot.deliver(ALICE, await buildMail({ from: 'Newsletter <news@shop.example>', subject: 'Weekly deals', text: INJECTION, date: new Date(now - 60_000) }));
-    const connected = await alice.post('/api/connections/imap', {
-      email: ALICE.email,
-      imapHost: dovecot.host,
-      imapPort: dovecot.port,
-      imapSecure: false,
-      smtpHost: sink.host,
-      smtpPort: sink.port,
-      smtpSecure: false,
-      // The test servers run without TLS: the explicit plaintext choice.
-      allowPlaintext: true,
-      username: ALICE.email,
-      password: ALICE.password,
-    });
+    const connected = await alice.post('/api/connections/imap', imapConnectionBody({ dovecot, sink }, ALICE));
     assert.equal(connected.status, 201, JSON.stringify(connected.body));
   });
   after(async () => {

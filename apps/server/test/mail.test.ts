@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from './helpers/server.ts';
 import { as, registerUser } from './helpers/http.ts';
 import { startDovecot, type Dovecot } from './helpers/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink.ts';
-import { buildMail } from './helpers/mail-fixtures.ts';
+import { buildMail, imapConnectionBody } from './helpers/mail-fixtures.ts';
 import { skipWithout } from './helpers/system-servers.ts';
 import { createSecretBox, SecretBoxError } from '../src/lib/secret-box.ts';
 import { readConnectionSecret } from '../src/features/connections/connections.repo.ts';
@@ -33,21 +33,7 @@ const ALICE = { email: 'alice@example.test', password: 'secret' };
 const BOB = { email: 'bob@example.test', password: 'bobs secret' };
 
 function imapBody(user: { email: string; password: string }, over: Record<string, unknown> = {}) {
-  return {
-    email: user.email,
-    imapHost: dovecot.host,
-    imapPort: dovecot.port,
-    imapSecure: false,
-    smtpHost: sink.host,
-    smtpPort: sink.port,
-    smtpSecure: false,
-    // The test servers offer no TLS: the user's explicit choice.
-    allowPlaintext: true,
-    username: user.email,
-    password: user.password,
-    displayName: 'Alice Example',
-    ...over,
-  };
+  return imapConnectionBody({ dovecot, sink }, user, { displayName: 'Alice Example', ...over });
 }
 
 /** Posts to @mail and returns the reply. */

@@ -30,3 +30,27 @@ export async function buildMail(m: FixtureMail): Promise<Buffer> {
     .compile()
     .build();
 }
+
+/**
+ * The body of `POST /api/connections/imap` for a mailbox on the test servers: they offer no
+ * TLS, so plaintext is the user's explicit choice (`allowPlaintext`).
+ */
+export function imapConnectionBody(
+  servers: { dovecot: { host: string; port: number }; sink: { host: string; port: number } },
+  user: { email: string; password: string },
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    email: user.email,
+    imapHost: servers.dovecot.host,
+    imapPort: servers.dovecot.port,
+    imapSecure: false,
+    smtpHost: servers.sink.host,
+    smtpPort: servers.sink.port,
+    smtpSecure: false,
+    allowPlaintext: true,
+    username: user.email,
+    password: user.password,
+    ...over,
+  };
+}
