@@ -158,7 +158,7 @@ function renderWrapper(children: ReactNode, fetch: typeof globalThis.fetch) {
   const { api } = signedInClient(fetch);
   return (
     <ApiProvider client={api}>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { mutations: { retry: false } } })}>{children}</QueryClientProvider>
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false, gcTime: Infinity } } })}>{children}</QueryClientProvider>
     </ApiProvider>
   );
 }
