@@ -4,7 +4,6 @@
 // http on loopback for the rest), LifeOS fetches and checks them under its host policy.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -17,6 +16,7 @@ import { auth, Client, StreamableHTTPClientTransport, UnauthorizedError, type OA
 import { clientKeyFor } from '../src/features/oauth/client-metadata.ts';
 import { as, registerUser } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { form, pkce } from './helpers/oauth-client.ts';
 
 const REDIRECT = 'http://127.0.0.1:33419/callback';
 
@@ -50,15 +50,6 @@ async function listen(server: http.Server): Promise<string> {
 
 const close = (s: http.Server | undefined) => new Promise<void>((r) => (s ? (s.closeAllConnections(), s.close(() => r())) : r()));
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-async function form(url: string, fields: Record<string, string>) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
-}
 
 function authorizeUrl(server: TestServer, clientId: string, p = pkce(), redirectUri = REDIRECT) {
   const url = new URL(`${server.url}/oauth/authorize`);

@@ -3,23 +3,15 @@
 // consent answered by the signed-in user, token, a tools call limited to the
 // granted scopes, refresh with rotation (and reuse ending the grant), revocation.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { as, registerUser, request } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { form, pkce } from './helpers/oauth-client.ts';
 
 const REDIRECT = 'http://127.0.0.1:33418/callback';
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-async function form(url: string, fields: Record<string, string>) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
-}
 
 async function mcpTools(server: TestServer, token: string): Promise<string[]> {
   const client = new Client({ name: 'oauth-test', version: '1.0.0' });
