@@ -9,6 +9,7 @@ import { createMailTransport } from './features/auth/mailer.ts';
 import { HashGate } from './features/auth/passwords.ts';
 import { SessionCache } from './features/auth/session-cache.ts';
 import { GoogleTokens } from './features/connections/google-tokens.ts';
+import { MemoryIndexCache } from './features/memory/memory-index.ts';
 import { createMemoryEmbedder } from './features/memory/memory-embeddings.ts';
 import { StreamCounts } from './features/messages/stream.ts';
 import { createPostgresBus, createRedisBus } from './lib/event-bus.ts';
@@ -56,6 +57,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<B
     shutdown: shutdown.signal,
     jobs: createJobQueue(() => ctx),
     memoryEmbedder: createMemoryEmbedder({ db: database.db, config, log, shutdown: shutdown.signal }),
+    memoryIndex: new MemoryIndexCache(),
     sessions: new SessionCache(() => ctx, toUser),
     googleTokens: new GoogleTokens(() => ctx),
     calendarSyncTimes: new Map(),

@@ -7,6 +7,7 @@ import type { HashGate } from './features/auth/passwords.ts';
 import type { SessionCache } from './features/auth/session-cache.ts';
 import type { GoogleTokens } from './features/connections/google-tokens.ts';
 import type { MemoryEmbedder } from './features/memory/memory-embeddings.ts';
+import type { MemoryIndexCache } from './features/memory/memory-index.ts';
 import type { StreamCounts } from './features/messages/stream.ts';
 import type { Logger } from './lib/logger.ts';
 import type { EventBus } from './lib/event-bus.ts';
@@ -35,6 +36,8 @@ export interface AppContext {
   readonly jobs: SwitchableJobQueue;
   /** Background embeddings of memories; undefined without LLM_EMBEDDING_MODEL. */
   readonly memoryEmbedder: MemoryEmbedder | undefined;
+  /** Users' memory indexes held on this instance, for the search (features/memory/memory-index.ts). */
+  readonly memoryIndex: MemoryIndexCache;
   /** Sessions checked on this instance, kept in step with the bus (features/auth/session-cache.ts). */
   readonly sessions: SessionCache;
   /** Google access tokens, refreshed single-flight per connection for Gmail and Google Calendar. */

@@ -77,7 +77,7 @@ describe('memory search with an embedding model', () => {
     const [first] = await search(api, 'what kind of melody do I make?');
     assert.equal(first, 'I play the theorbo on Sundays');
     // The words alone do not find it: the same question through the lexical search only.
-    const byWords = await searchMemories(server.ctx.db, { userId: user.user.id, query: 'what kind of melody do I make?', limit: 5 });
+    const byWords = await searchMemories(server.ctx.db, server.ctx.memoryIndex, { userId: user.user.id, query: 'what kind of melody do I make?', limit: 5 });
     assert.notEqual(byWords[0]?.content, 'I play the theorbo on Sundays');
   });
 

@@ -1,10 +1,11 @@
 // The memory store over real HTTP: REST per API.md, ranking, isolation between
-// users, and the per-user term statistics the ranking relies on.
+// users, and the in-memory index the ranking runs over, kept in step with the writes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { MemoriesResponse, MemoryResponse } from '@lifeos/contract';
-import { deleteAllMemories, insertMemory, searchMemories } from '../src/features/memory/memory.repo.ts';
+import { MemoryIndexCache } from '../src/features/memory/memory-index.ts';
+import { deleteAllMemories, deleteMemory, insertMemory, searchMemories, updateMemory } from '../src/features/memory/memory.repo.ts';
 import { as, registerUser, request } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -144,7 +145,7 @@ describe('search ranking', () => {
     const db = server.ctx.db;
     const old = await insertMemory(db, { userId: user.user.id, content: 'parking spot is B12', createdAt: new Date(Date.now() - 120 * 86_400_000) });
     const recent = await insertMemory(db, { userId: user.user.id, content: 'parking spot is C7', createdAt: new Date(Date.now() - 86_400_000) });
-    const hits = await searchMemories(db, { userId: user.user.id, query: 'parking spot', limit: 5 });
+    const hits = await searchMemories(db, server.ctx.memoryIndex, { userId: user.user.id, query: 'parking spot', limit: 5 });
     assert.deepEqual(hits.map((h) => h.id), [recent.id, old.id]);
     assert.ok(hits[0]!.score > hits[1]!.score, 'the boost is in the score, not only the tie-break');
     assert.ok(hits[0]!.score < hits[1]!.score * 1.11, 'and it is mild');
@@ -158,37 +159,57 @@ describe('search ranking', () => {
     await insertMemory(db, { userId: user.user.id, content: 'Jo: what is the name of your new dog?', createdAt: at(0) });
     const answer = await insertMemory(db, { userId: user.user.id, content: 'Sam: Bello! He is a beagle.', createdAt: at(30) });
     await insertMemory(db, { userId: user.user.id, content: 'Sam: we walked along the river', createdAt: new Date(t0 - 86_400_000) });
-    const hits = await searchMemories(db, { userId: user.user.id, query: "What is the dog's name?", limit: 5 });
+    const hits = await searchMemories(db, server.ctx.memoryIndex, { userId: user.user.id, query: "What is the dog's name?", limit: 5 });
     assert.equal(hits[1]?.id, answer.id);
     assert.equal(hits[1]?.coverage, 0, 'it is there as context, not as a match');
   });
 
-  it('when memories are created, edited and deleted, then the term statistics equal a recount', async () => {
+  it('when memories are created, edited and deleted, also at once, then the index kept in step ranks as one read afresh', async () => {
     const { api, user } = await newUser();
-    const ids = await store(api, 'my dentist is Dr. Weiss', 'dentist appointment on Friday', 'I like my coffee black');
+    const userId = user.user.id;
+    const ids = await store(api, 'my dentist is Dr. Weiss', 'dentist appointment on Friday?', 'I like my coffee black');
+    await search(api, 'dentist'); // this instance now holds the user's index and moves it on with each write
     await api.patch(`/api/memories/${ids[0]}`, { content: 'my dentist is Dr. Roth in Leipzig' });
     await api.delete(`/api/memories/${ids[2]}`);
-    await Promise.all([store(api, 'coffee with Anna'), store(api, 'Anna likes tea'), api.delete(`/api/memories/${ids[1]}`)]);
+    await Promise.all([store(api, 'coffee with Anna'), store(api, 'Anna likes tea'), api.delete(`/api/memories/${ids[1]}`), search(api, 'Anna')]);
+    await store(api, 'tea with Dr. Roth on Friday');
+    const version = Number(
+      ((await server.ctx.db.execute(sql`SELECT version FROM memory_stats WHERE user_id = ${userId}`)) as unknown as { rows: { version: unknown }[] }).rows[0]!.version,
+    );
+    const held = server.ctx.memoryIndex.get(userId, version);
+    assert.ok(held, 'the writes were applied in place, not left for a reload');
+    const fresh = new MemoryIndexCache();
+    const now = new Date();
+    for (const query of ['dentist', 'Roth Leipzig', 'coffee', 'Anna tea', 'Friday', 'Weiss', 'black coffee']) {
+      const kept = await searchMemories(server.ctx.db, server.ctx.memoryIndex, { userId, query, limit: 10, now });
+      const read = await searchMemories(server.ctx.db, fresh, { userId, query, limit: 10, now });
+      assert.deepEqual(
+        kept.map((h) => [h.content, h.score.toFixed(9), h.coverage.toFixed(9)]),
+        read.map((h) => [h.content, h.score.toFixed(9), h.coverage.toFixed(9)]),
+        query,
+      );
+    }
+    const loaded = fresh.get(userId, version)!;
+    const terms = (i: { postings: Map<string, { docs: { id: string }[] }> }) =>
+      [...i.postings].map(([term, p]) => [term, p.docs.map((d) => d.id).sort()] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+    assert.deepEqual(terms(held), terms(loaded));
+    assert.deepEqual(held.timeline.map((m) => m.id), loaded.timeline.map((m) => m.id));
+    assert.equal(held.tokens, loaded.tokens);
+  });
+
+  it('when another instance writes the memories, then the next search here sees what it wrote', async () => {
+    const { api, user } = await newUser();
     const userId = user.user.id;
-    const kept = await server.ctx.db.execute(sql`SELECT term, doc_count FROM memory_terms WHERE user_id = ${userId} ORDER BY term`);
-    const recount = await server.ctx.db.execute(sql`
-      SELECT t.lexeme AS term, count(*)::int AS doc_count FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
-      WHERE m.user_id = ${userId} GROUP BY t.lexeme ORDER BY t.lexeme COLLATE "C"`);
-    assert.deepEqual((kept as unknown as { rows: unknown[] }).rows, (recount as unknown as { rows: unknown[] }).rows);
-    const stats = await server.ctx.db.execute(sql`
-      SELECT s.doc_count, s.token_count::int AS token_count, (SELECT count(*)::int FROM memories WHERE user_id = ${userId}) AS n,
-        (SELECT coalesce(sum(length(search_vector)), 0)::int FROM memories WHERE user_id = ${userId}) AS len
-      FROM memory_stats s WHERE s.user_id = ${userId}`);
-    const row = (stats as unknown as { rows: { doc_count: number; token_count: number; n: number; len: number }[] }).rows[0]!;
-    assert.equal(row.doc_count, row.n);
-    assert.equal(row.token_count, row.len);
-    // The inverted index holds exactly the lexemes of the memories as they are now.
-    const postings = await server.ctx.db.execute(sql`
-      SELECT term, memory_id::text AS id, length, question, created_at, updated_at FROM memory_postings WHERE user_id = ${userId} ORDER BY 2, 1`);
-    const expected = await server.ctx.db.execute(sql`
-      SELECT t.lexeme AS term, m.id::text AS id, length(m.search_vector) AS length, m.content ~ '[?][[:space:]]*$' AS question, m.created_at, m.updated_at
-      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights) WHERE m.user_id = ${userId} ORDER BY m.id::text, t.lexeme COLLATE "C"`);
-    assert.deepEqual((postings as unknown as { rows: unknown[] }).rows, (expected as unknown as { rows: unknown[] }).rows);
+    const [id] = await store(api, 'the spare key is under the blue pot');
+    assert.deepEqual(await search(api, 'spare key'), ['the spare key is under the blue pot']);
+    // Another instance: the same database, its own index cache.
+    const other = new MemoryIndexCache();
+    await updateMemory(server.ctx.db, { userId, id: id!, content: 'the spare key is with the neighbour' }, other);
+    await insertMemory(server.ctx.db, { userId, content: 'the spare tyre is in the boot' }, other);
+    assert.deepEqual(await search(api, 'spare key'), ['the spare key is with the neighbour', 'the spare tyre is in the boot']);
+    assert.deepEqual(await search(api, 'blue pot'), []);
+    await deleteMemory(server.ctx.db, userId, id!, other);
+    assert.deepEqual(await search(api, 'spare key'), ['the spare tyre is in the boot']);
   });
 
   it('when a memory is edited or deleted, then search finds it by its new words only, and not at all once deleted', async () => {

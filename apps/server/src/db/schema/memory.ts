@@ -1,13 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, index, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { messages, users } from './core.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
-// Lexemes compare byte by byte, so a range of the primary key reads every term
-// with a given first letter (the fuzzy matcher's slice of the vocabulary).
-const lexeme = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 
-/** What a user asked @mem to keep. Searchable by full-text (English stemming) and trigram similarity. */
+/** What a user asked @mem to keep. `search_vector` holds its English stems, what the search ranks by. */
 export const memories = pgTable(
   'memories',
   {
@@ -24,59 +21,19 @@ export const memories = pgTable(
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('english', "content")`),
   },
-  (t) => [
-    index('memories_user_created_idx').on(t.userId, t.createdAt),
-    index('memories_search_idx').using('gin', t.searchVector),
-  ],
+  (t) => [index('memories_user_created_idx').on(t.userId, t.createdAt)],
 );
 
 /**
- * Per-user document frequency of every lexeme, kept up to date by the writes in
- * memory.repo.ts, so a search reads its IDF weights with a few index lookups.
+ * One row per user who ever stored a memory: its row lock serialises the user's writes, and its
+ * version moves on with each of them, so a search knows whether the in-memory index it holds
+ * (features/memory/memory-index.ts) is current.
  */
-export const memoryTerms = pgTable(
-  'memory_terms',
-  {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    term: lexeme('term').notNull(),
-    docCount: integer('doc_count').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.term] })],
-);
-
-/**
- * The inverted index of the search: one row per memory and lexeme, with what the ranking
- * needs of the memory (its length in lexemes, its times, whether it is a question), so a
- * search reads the postings of its few terms instead of testing every candidate against
- * every term. Kept in step with the rows by memory.repo.ts, in the same transaction.
- */
-export const memoryPostings = pgTable(
-  'memory_postings',
-  {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    term: lexeme('term').notNull(),
-    memoryId: uuid('memory_id')
-      .notNull()
-      .references(() => memories.id, { onDelete: 'cascade' }),
-    length: integer('length').notNull(),
-    question: boolean('question').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.term, t.memoryId] }), index('memory_postings_memory_idx').on(t.memoryId)],
-);
-
-/** Per-user corpus size for BM25: how many memories, and their total length in lexemes. */
 export const memoryStats = pgTable('memory_stats', {
   userId: uuid('user_id')
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
-  docCount: integer('doc_count').notNull(),
-  tokenCount: bigint('token_count', { mode: 'number' }).notNull(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
 });
 
 /**

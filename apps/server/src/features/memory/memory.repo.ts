@@ -1,10 +1,11 @@
 // The only place that queries memories. Every statement is scoped by user_id.
-// Writes keep the per-user term statistics (memory_terms, memory_stats) and the
-// inverted index (memory_postings) in step
-// with the rows, in the same transaction, so searches can weigh terms by IDF.
+// Every write moves the user's memories to their next version (memory_stats), in
+// the same transaction, so an in-memory index of an older version is never used
+// (memory-index.ts); the search ranks that index and reads only the rows it returns.
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { memories, memoryEmbeddings, memoryRevisions } from '../../db/schema/index.ts';
+import { type IndexedMemory, type MemoryIndexCache, rankMemories, UserMemoryIndex } from './memory-index.ts';
 import { queryPeriod } from './memory-time.ts';
 
 export interface MemoryRow {
@@ -28,73 +29,98 @@ const columns = {
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
 /**
- * Takes the user's statistics row lock first: writes of one user are serialised,
- * so the term upserts below can never deadlock with each other.
+ * Takes the user's statistics row lock first, so writes of one user are serialised, and moves the
+ * user's memories to their next version: an index of this version or an older one is stale.
+ * Returns the new version.
  */
-async function lockStats(tx: Tx, userId: string): Promise<void> {
-  await tx.execute(sql`
-    INSERT INTO memory_stats (user_id, doc_count, token_count) VALUES (${userId}, 0, 0)
-    ON CONFLICT (user_id) DO UPDATE SET doc_count = memory_stats.doc_count`);
+async function nextVersion(tx: Tx, userId: string): Promise<number> {
+  const [row] = rowsOf(
+    await tx.execute(sql`
+      INSERT INTO memory_stats (user_id, version) VALUES (${userId}, 1)
+      ON CONFLICT (user_id) DO UPDATE SET version = memory_stats.version + 1
+      RETURNING version::text AS version`),
+  );
+  return Number(row!.version);
 }
 
-async function countTerms(tx: Tx, userId: string, memoryId: string, sign: 1 | -1): Promise<void> {
-  if (sign === 1) {
-    await tx.execute(sql`
-      INSERT INTO memory_terms (user_id, term, doc_count)
-      SELECT ${userId}::uuid, t.lexeme, 1
-      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
-      WHERE m.id = ${memoryId} AND m.user_id = ${userId}
-      ORDER BY t.lexeme
-      ON CONFLICT (user_id, term) DO UPDATE SET doc_count = memory_terms.doc_count + 1`);
-    await tx.execute(sql`
-      INSERT INTO memory_postings (user_id, term, memory_id, length, question, created_at, updated_at)
-      SELECT m.user_id, t.lexeme, m.id, length(m.search_vector), m.content ~ '[?][[:space:]]*$', m.created_at, m.updated_at
-      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
-      WHERE m.id = ${memoryId} AND m.user_id = ${userId}`);
-  } else {
-    await tx.execute(sql`DELETE FROM memory_postings WHERE user_id = ${userId} AND memory_id = ${memoryId}`);
-    await tx.execute(sql`
-      UPDATE memory_terms mt SET doc_count = mt.doc_count - 1
-      FROM memories m, unnest(m.search_vector) AS t(lexeme, positions, weights)
-      WHERE m.id = ${memoryId} AND m.user_id = ${userId} AND mt.user_id = ${userId} AND mt.term = t.lexeme`);
-    await tx.execute(sql`DELETE FROM memory_terms WHERE user_id = ${userId} AND doc_count <= 0`);
-  }
-  await tx.execute(sql`
-    UPDATE memory_stats s SET doc_count = s.doc_count + ${sign}, token_count = s.token_count + ${sign} * length(m.search_vector)
-    FROM memories m WHERE m.id = ${memoryId} AND m.user_id = ${userId} AND s.user_id = ${userId}`);
+/** What the in-memory index keeps of a memory (see memory-index.ts); `m` is the memories row. */
+const indexColumns = sql`m.id, (extract(epoch FROM m.created_at) * 1000000)::float8 AS created,
+  (extract(epoch FROM m.updated_at) * 1000000)::float8 AS updated,
+  m.content ~ '[?][[:space:]]*$' AS question, tsvector_to_array(m.search_vector) AS terms`;
+
+const toIndexed = (r: Record<string, unknown>): IndexedMemory => ({
+  id: String(r.id),
+  created: Number(r.created),
+  updated: Number(r.updated),
+  question: r.question === true,
+  terms: parseTextArray(r.terms),
+});
+
+/** node-postgres and PGlite return text[] as an array; a text literal is parsed as a fallback. */
+function parseTextArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  const inner = String(v ?? '').replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',').map((x) => x.replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1')) : [];
 }
 
+async function indexedMemory(tx: Tx, userId: string, id: string): Promise<IndexedMemory | undefined> {
+  const [row] = rowsOf(await tx.execute(sql`SELECT ${indexColumns} FROM memories m WHERE m.id = ${id} AND m.user_id = ${userId}`));
+  return row ? toIndexed(row) : undefined;
+}
+
+/** Every memory of the user as the index keeps it, with the version they are at; undefined when the user never stored one. */
+async function loadIndex(db: Db, userId: string): Promise<UserMemoryIndex | undefined> {
+  // One statement: the version and the rows are of one snapshot.
+  const rows = rowsOf(
+    await db.execute(sql`
+      SELECT s.version::text AS version, ${indexColumns}
+      FROM memory_stats s LEFT JOIN memories m ON m.user_id = s.user_id
+      WHERE s.user_id = ${userId}`),
+  );
+  if (rows.length === 0) return undefined;
+  return UserMemoryIndex.build(
+    Number(rows[0]!.version),
+    rows.filter((r) => r.id != null).map(toIndexed),
+  );
+}
+
+/**
+ * Writes go through the cache of this instance (when given) after they commit: the index is moved
+ * on in place, instead of being read again by the next search.
+ */
 export async function insertMemory(
   db: Db,
   input: { userId: string; content: string; sourceMessageId?: string | null; createdAt?: Date },
+  index?: MemoryIndexCache,
 ): Promise<MemoryRow> {
-  return db.transaction(async (tx) => {
-    await lockStats(tx, input.userId);
+  const { row, version, indexed } = await db.transaction(async (tx) => {
+    const version = await nextVersion(tx, input.userId);
     const at = input.createdAt ?? sql`now()`;
     const [row] = await tx
       .insert(memories)
       .values({ userId: input.userId, content: input.content, sourceMessageId: input.sourceMessageId ?? null, createdAt: at, updatedAt: at })
       .returning(columns);
-    await countTerms(tx, input.userId, row!.id, 1);
-    return row!;
+    return { row: row!, version, indexed: index && (await indexedMemory(tx, input.userId, row!.id)) };
   });
+  index?.applyWrite(input.userId, version - 1, version, indexed ? { upsert: indexed } : { remove: row.id });
+  return row;
 }
 
 /** Replaces the content (and, when given, the provenance); undefined when the user has no such memory. */
 export async function updateMemory(
   db: Db,
   input: { userId: string; id: string; content: string; sourceMessageId?: string | null },
+  index?: MemoryIndexCache,
 ): Promise<MemoryRow | undefined> {
-  return db.transaction(async (tx) => {
-    await lockStats(tx, input.userId);
+  const { row, version, indexed } = await db.transaction(async (tx) => {
+    const version = await nextVersion(tx, input.userId);
     const before = await findMemory(tx, input.userId, input.id);
-    if (!before) return undefined;
+    if (!before) return { row: undefined, version, indexed: undefined };
     if (before.content !== input.content) {
       await tx.insert(memoryRevisions).values({ memoryId: before.id, userId: input.userId, content: before.content, validFrom: before.updatedAt });
       // The text changed: its embedding is made again in the background.
       await tx.delete(memoryEmbeddings).where(and(eq(memoryEmbeddings.userId, input.userId), eq(memoryEmbeddings.memoryId, before.id)));
     }
-    await countTerms(tx, input.userId, input.id, -1);
     const [row] = await tx
       .update(memories)
       .set({
@@ -104,32 +130,32 @@ export async function updateMemory(
       })
       .where(and(eq(memories.userId, input.userId), eq(memories.id, input.id)))
       .returning(columns);
-    await countTerms(tx, input.userId, input.id, 1);
-    return row;
+    return { row, version, indexed: index && (await indexedMemory(tx, input.userId, input.id)) };
   });
+  index?.applyWrite(input.userId, version - 1, version, indexed ? { upsert: indexed } : { remove: input.id });
+  return row;
 }
 
 /** Deletes the row for real; false when the user has no such memory. */
-export async function deleteMemory(db: Db, userId: string, id: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    await lockStats(tx, userId);
-    if (!(await findMemory(tx, userId, id))) return false;
-    await countTerms(tx, userId, id, -1);
-    await tx.delete(memories).where(and(eq(memories.userId, userId), eq(memories.id, id)));
-    return true;
+export async function deleteMemory(db: Db, userId: string, id: string, index?: MemoryIndexCache): Promise<boolean> {
+  const { found, version } = await db.transaction(async (tx) => {
+    const version = await nextVersion(tx, userId);
+    const gone = await tx.delete(memories).where(and(eq(memories.userId, userId), eq(memories.id, id))).returning({ id: memories.id });
+    return { found: gone.length > 0, version };
   });
+  index?.applyWrite(userId, version - 1, version, { remove: id });
+  return found;
 }
 
-/** Deletes every memory of the user (and their statistics); returns how many. */
-export async function deleteAllMemories(db: Db, userId: string): Promise<number> {
-  return db.transaction(async (tx) => {
-    await lockStats(tx, userId);
+/** Deletes every memory of the user; returns how many. */
+export async function deleteAllMemories(db: Db, userId: string, index?: MemoryIndexCache): Promise<number> {
+  const { n, version } = await db.transaction(async (tx) => {
+    const version = await nextVersion(tx, userId);
     const gone = await tx.delete(memories).where(eq(memories.userId, userId)).returning({ id: memories.id });
-    await tx.execute(sql`DELETE FROM memory_postings WHERE user_id = ${userId}`);
-    await tx.execute(sql`DELETE FROM memory_terms WHERE user_id = ${userId}`);
-    await tx.execute(sql`UPDATE memory_stats SET doc_count = 0, token_count = 0 WHERE user_id = ${userId}`);
-    return gone.length;
+    return { n: gone.length, version };
   });
+  index?.applyWrite(userId, version - 1, version, { clear: true });
+  return n;
 }
 
 export async function findMemory(db: Db | Tx, userId: string, id: string): Promise<MemoryRow | undefined> {
@@ -359,163 +385,61 @@ const pgArrayItem = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
  * word itself), memories stored in a period the question names ranked higher, a share of a match's score
  * lent to the memories stored just before and after it (the conversation it came
  * from) and to the memories of the best-matching conversation, and a mild recency boost.
+ *
+ * One round trip reads the user's version and stems the query; the ranking runs over the
+ * user's index (memory-index.ts), loaded first when this instance holds no current one; a
+ * second round trip reads the rows returned.
  */
-export async function searchMemories(db: Db, input: SearchInput, tuning: Partial<SearchTuning> = {}): Promise<MemorySearchHit[]> {
+export async function searchMemories(db: Db, cache: MemoryIndexCache, input: SearchInput, tuning: Partial<SearchTuning> = {}): Promise<MemorySearchHit[]> {
   const t = { ...defaultSearchTuning, ...tuning };
   const { userId } = input;
   const now = input.now ?? new Date();
   const period = t.timeBoost > 0 ? queryPeriod(input.query, now) : null;
   // A question that is only a date ("yesterday?") keeps its words.
   const query = period && /[a-z0-9]{3}/i.test(period.rest) ? period.rest : input.query;
-  const periodFrom = period ? new Date(period.from.getTime() - t.timeBeforeDays * DAY_MS).toISOString() : null;
-  const periodTo = period ? new Date(period.to.getTime() + t.timeAfterDays * DAY_MS).toISOString() : null;
   const expansions = (input.expansions ?? []).filter((e) => e.weight > 0).slice(0, MAX_EXPANSIONS);
-  const expWords = `{${expansions.map((e) => pgArrayItem(e.word)).join(',')}}`;
-  const expRelated = `{${expansions.map((e) => pgArrayItem(e.related)).join(',')}}`;
-  const expWeights = `{${expansions.map((e) => Math.min(1, e.weight).toFixed(4)).join(',')}}`;
-  const optional = `{${(input.optionalWords ?? []).slice(0, MAX_QUERY_TERMS).map(pgArrayItem).join(',')}}`;
-  const result = await db.execute(sql`
-    WITH stats AS (
-      SELECT doc_count::float8 AS n, greatest(token_count::float8 / nullif(doc_count, 0), 1) AS avgdl
-      FROM memory_stats WHERE user_id = ${userId} AND doc_count > 0
-    ),
-    q AS (
-      SELECT lexeme AS qterm, left(lexeme, 1) COLLATE "C" AS initial, chr(ascii(lexeme) + 1) COLLATE "C" AS after_initial
-      FROM unnest(to_tsvector('english', ${query})) LIMIT ${MAX_QUERY_TERMS}
-    ),
-    -- Related words: each stands in for the query term its word stems to, with its weight.
-    rel AS (
-      SELECT qw.lexeme AS qterm, rw.lexeme AS term, max(x.weight) AS weight
-      FROM unnest(${expWords}::text[], ${expRelated}::text[], ${expWeights}::float8[]) AS x(word, related, weight)
-      -- The stemmer alone (the words are single words): the full parser per word cost more than the rest of the search.
-      CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', lower(x.word)))[1] AS lexeme) qw
-      CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', lower(x.related)))[1] AS lexeme) rw
-      WHERE qw.lexeme IN (SELECT qterm FROM q) AND rw.lexeme IS NOT NULL AND rw.lexeme NOT IN (SELECT qterm FROM q)
-      GROUP BY 1, 2
-    ),
-    exp AS (
-      SELECT q.qterm, mt.term, mt.doc_count, 1.0::float8 AS sim, 1.0::float8 AS cov, false AS related
-      FROM q JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = q.qterm
-      UNION
-      SELECT q.qterm, f.term, f.doc_count, f.sim, f.sim, false
-      FROM q CROSS JOIN LATERAL (
-        SELECT mt.term, mt.doc_count, similarity(mt.term, q.qterm)::float8 AS sim
-        FROM memory_terms mt
-        WHERE ${t.fuzzy}::float8 > 0 AND length(q.qterm) >= ${t.fuzzyMinLength}::int
-          -- Like most spelling correctors, trust the first letter: the comparisons then
-          -- cover one slice of the vocabulary, read by a range of the primary key.
-          AND mt.user_id = ${userId} AND mt.term >= q.initial AND mt.term < q.after_initial
-          AND mt.term <> q.qterm AND similarity(mt.term, q.qterm) >= ${t.fuzzy}::float8
-        ORDER BY 3 DESC LIMIT ${t.fuzzyPerTerm}::int
-      ) f
-      UNION
-      SELECT rel.qterm, mt.term, mt.doc_count, rel.weight * ${t.relatedScale}::float8, rel.weight, true
-      FROM rel JOIN memory_terms mt ON mt.user_id = ${userId} AND mt.term = rel.term
-        AND mt.doc_count <= (SELECT greatest(s.n * ${t.relatedMaxShare}::float8, ${t.commonFloor}::float8) FROM stats s)
-    ),
-    w AS (
-      SELECT e.qterm, e.term, max(e.sim) AS sim, max(e.cov) AS cov, ln(1 + (s.n - e.doc_count + 0.5) / (e.doc_count + 0.5)) AS idf,
-        e.doc_count <= greatest(s.n * ${t.commonShare}::float8, ${t.commonFloor}::float8)
-          -- Related words pull in candidates only for a word the user's memories do not hold:
-          -- where they do, they only score (the work stays that of the question's own words).
-          AND (NOT bool_and(e.related) OR NOT EXISTS (SELECT 1 FROM exp x WHERE x.qterm = e.qterm AND x.term = e.qterm)) AS selective
-      FROM exp e CROSS JOIN stats s
-      GROUP BY e.qterm, e.term, e.doc_count, s.n
-    ),
-    opt AS (SELECT DISTINCT t.lexeme FROM unnest(${optional}::text[]) AS o(word), unnest(to_tsvector('english', o.word)) AS t),
-    -- The query's weight: each term weighs as itself, else as its best stand-in, else as a
-    -- term in no memory (unless it is optional).
-    total AS (
-      SELECT sum(coalesce((SELECT w.idf FROM w WHERE w.qterm = q.qterm AND w.term = q.qterm),
-        (SELECT max(w.idf) FROM w WHERE w.qterm = q.qterm), ln(1 + (s.n + 0.5) / 0.5))) AS weight
-      FROM q CROSS JOIN stats s
-      WHERE q.qterm NOT IN (SELECT lexeme FROM opt) OR EXISTS (SELECT 1 FROM w WHERE w.qterm = q.qterm AND w.term = q.qterm)
-    ),
-    -- The postings of every term: the memories that hold it, with what the ranking needs of them.
-    hits AS MATERIALIZED (
-      SELECT p.memory_id AS id, p.created_at, p.updated_at, p.question, p.length, w.qterm, w.sim, w.cov, w.idf, w.selective
-      FROM w JOIN memory_postings p ON p.user_id = ${userId} AND p.term = w.term
-    ),
-    -- Candidates: the memories holding a selective term (or any term when none is).
-    cand AS (
-      SELECT DISTINCT id FROM hits WHERE selective OR NOT EXISTS (SELECT 1 FROM w WHERE selective)
-    ),
-    -- Memories are short and a term seldom occurs twice in one, so BM25's term
-    -- frequency is taken as 1: a posting is a match.
-    per_term AS (
-      SELECT h.id, h.created_at, h.updated_at, h.question, h.qterm,
-        max(h.sim * h.idf * (${t.k1}::float8 + 1)
-          / (1 + ${t.k1}::float8 * (1 - ${t.b}::float8 + ${t.b}::float8 * h.length / s.avgdl))) AS score,
-        max(sqrt(h.cov) * h.idf) AS matched
-      FROM hits h JOIN cand c ON c.id = h.id CROSS JOIN stats s
-      GROUP BY h.id, h.created_at, h.updated_at, h.question, h.qterm
-    ),
-    ranked AS (
-      SELECT id, created_at, updated_at, question, matched,
-        score * CASE WHEN created_at >= ${periodFrom}::timestamptz AND created_at < ${periodTo}::timestamptz
-          THEN 1 + ${t.timeBoost}::float8 ELSE 1 END AS score
-      FROM (SELECT id, created_at, updated_at, question, sum(score) AS score, sum(matched) AS matched
-        FROM per_term GROUP BY id, created_at, updated_at, question) p
-    ),
-    own AS (SELECT * FROM ranked ORDER BY score DESC LIMIT ${t.spreadFrom}::int),
-    -- Memories stored in the same moment of a conversation share its context: the
-    -- answer often follows the message that names the topic.
-    lent AS (
-      SELECT nx.id, nx.created_at, nx.updated_at, o.score * CASE WHEN nx.k = 1 AND o.question THEN ${t.questionNextWeight}::float8
-        WHEN nx.k = 1 THEN ${t.nextWeight}::float8 ELSE ${t.next2Weight}::float8 END AS score
-      FROM own o CROSS JOIN LATERAL (
-        SELECT x.id, x.created_at, x.updated_at, row_number() OVER (ORDER BY x.created_at) AS k FROM memories x
-        WHERE ${t.nextWeight}::float8 > 0 AND x.user_id = ${userId} AND x.created_at > o.created_at
-          AND x.created_at <= o.created_at + make_interval(mins => ${t.neighbourMinutes}::int)
-        ORDER BY x.created_at LIMIT 2) nx
-      UNION ALL
-      SELECT pv.id, pv.created_at, pv.updated_at, o.score * CASE WHEN pv.k = 1 THEN ${t.prevWeight}::float8 ELSE ${t.prev2Weight}::float8 END
-      FROM own o CROSS JOIN LATERAL (
-        SELECT x.id, x.created_at, x.updated_at, row_number() OVER (ORDER BY x.created_at DESC) AS k FROM memories x
-        WHERE ${t.prevWeight}::float8 > 0 AND x.user_id = ${userId} AND x.created_at < o.created_at
-          AND x.created_at >= o.created_at - make_interval(mins => ${t.neighbourMinutes}::int)
-        ORDER BY x.created_at DESC LIMIT 2) pv
-    ),
-    scored AS (
-      SELECT coalesce(r.id, l.id) AS id, coalesce(r.created_at, l.created_at) AS created_at, coalesce(r.updated_at, l.updated_at) AS updated_at,
-        coalesce(r.score, 0) + coalesce(l.score, 0) AS score, coalesce(r.matched, 0) AS matched
-      FROM ranked r FULL JOIN (SELECT id, created_at, updated_at, max(score) AS score FROM lent GROUP BY id, created_at, updated_at) l ON l.id = r.id
-    ),
-    -- Ranked on what the candidates already carry; only the few returned are read whole.
-    top AS (
-      SELECT sc.id, sc.created_at, sc.matched,
-        (sc.score + ${t.sessionWeight}::float8 * coalesce((SELECT max(o.score) FROM own o
-            WHERE o.created_at BETWEEN sc.created_at - make_interval(mins => ${t.sessionMinutes}::int)
-              AND sc.created_at + make_interval(mins => ${t.sessionMinutes}::int)), 0))
-          * (1 + ${t.recency}::float8 * power(0.5,
-          greatest(extract(epoch FROM (${now.toISOString()}::timestamptz - sc.updated_at))::float8, 0) / 86400.0 / ${t.halfLifeDays}::float8)) AS score
-      FROM scored sc
-      ORDER BY 4 DESC, sc.created_at DESC, sc.id
-      LIMIT ${input.limit}
-    )
-    SELECT m.id, m.user_id AS "userId", m.content, m.source_message_id AS "sourceMessageId",
-      m.created_at AS "createdAt", m.updated_at AS "updatedAt", top.score,
-      least(top.matched / nullif((SELECT weight FROM total), 0), 1) AS coverage
-    FROM top JOIN memories m ON m.id = top.id AND m.user_id = ${userId}
-    ORDER BY top.score DESC, m.created_at DESC, m.id
-    LIMIT ${input.limit}`);
-  return rowsOf(result).map((r) => ({
-    id: String(r.id),
-    userId: String(r.userId),
-    content: String(r.content),
-    sourceMessageId: r.sourceMessageId == null ? null : String(r.sourceMessageId),
-    createdAt: new Date(r.createdAt as string | Date),
-    updatedAt: new Date(r.updatedAt as string | Date),
-    score: Number(r.score),
-    coverage: Number(r.coverage ?? 0),
-  }));
-}
-
-/**
- * Refreshes the planner statistics of the memory tables, as autovacuum does on
- * PostgreSQL (the benchmark calls it after its bulk load). The search plans do not
- * depend on it: embedded PGlite, which has no autovacuum, searches as fast without.
- */
-export async function analyzeMemoryTables(db: Db): Promise<void> {
-  await db.execute(sql`ANALYZE memories, memory_terms, memory_stats`);
+  // The related words are single words: the stemmer alone does (the full parser per word cost more
+  // than the rest of the search), and a word's stem is kept once known.
+  const unknown = [...new Set(expansions.flatMap((e) => [e.word.toLowerCase(), e.related.toLowerCase()]))].filter((w) => !cache.stems.has(w));
+  const optional = (input.optionalWords ?? []).slice(0, MAX_QUERY_TERMS);
+  const [head] = rowsOf(
+    await db.execute(sql`
+      SELECT (SELECT version::text FROM memory_stats WHERE user_id = ${userId}) AS version,
+        ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', ${query})) LIMIT ${MAX_QUERY_TERMS}) AS terms,
+        ARRAY(SELECT coalesce((ts_lexize('english_stem', u.w))[1], '') FROM unnest(${`{${unknown.map(pgArrayItem).join(',')}}`}::text[]) WITH ORDINALITY AS u(w, i) ORDER BY u.i) AS stems,
+        ARRAY(SELECT DISTINCT t.lexeme FROM unnest(${`{${optional.map(pgArrayItem).join(',')}}`}::text[]) AS o(word), unnest(to_tsvector('english', o.word)) AS t) AS optional`),
+  );
+  const stems = parseTextArray(head!.stems);
+  unknown.forEach((w, i) => cache.rememberStem(w, stems[i] || null));
+  if (head!.version == null) return [];
+  const index = await cache.obtain(userId, Number(head!.version), async () => (await loadIndex(db, userId)) ?? new UserMemoryIndex(Number(head!.version)));
+  const terms = parseTextArray(head!.terms);
+  const stemOf = (w: string) => cache.stems.get(w.toLowerCase()) ?? null;
+  const related = new Map<string, { qterm: string; term: string; weight: number }>();
+  for (const e of expansions) {
+    const qterm = stemOf(e.word);
+    const term = stemOf(e.related);
+    if (!qterm || !term) continue;
+    const key = `${qterm}\u0000${term}`;
+    const weight = Math.min(1, e.weight);
+    if ((related.get(key)?.weight ?? -1) < weight) related.set(key, { qterm, term, weight });
+  }
+  const us = (d: Date) => d.getTime() * 1000;
+  const ranked = rankMemories(
+    index,
+    {
+      terms,
+      related: [...related.values()],
+      optional: new Set(parseTextArray(head!.optional)),
+      period: period ? { from: us(period.from) - t.timeBeforeDays * DAY_MS * 1000, to: us(period.to) + t.timeAfterDays * DAY_MS * 1000 } : null,
+      now: us(now),
+      limit: input.limit,
+    },
+    t,
+  );
+  const rows = new Map((await findMemories(db, userId, ranked.map((r) => r.memory.id))).map((r) => [r.id, r]));
+  return ranked.flatMap((r) => {
+    const row = rows.get(r.memory.id);
+    return row ? [{ ...row, score: r.score, coverage: r.coverage }] : [];
+  });
 }

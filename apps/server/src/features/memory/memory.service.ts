@@ -39,10 +39,10 @@ export async function searchMemories(
 ): Promise<repo.MemorySearchHit[]> {
   const embedder = ctx.memoryEmbedder;
   const input = { userId, query, expansions: await relatedWords(query), ...options };
-  if (!embedder) return repo.searchMemories(ctx.db, { ...input, limit });
+  if (!embedder) return repo.searchMemories(ctx.db, ctx.memoryIndex, { ...input, limit });
   // With a model: the lexical and the semantic ranking, fused by reciprocal rank.
   const [lexical, semantic] = await Promise.all([
-    repo.searchMemories(ctx.db, { ...input, limit: Math.max(limit, 50) }),
+    repo.searchMemories(ctx.db, ctx.memoryIndex, { ...input, limit: Math.max(limit, 50) }),
     embedder.rank(userId, query),
   ]);
   if (!semantic?.length) return lexical.slice(0, limit);
@@ -81,7 +81,7 @@ export async function getMemory(ctx: AppContext, userId: string, id: string): Pr
 }
 
 export async function createMemory(ctx: AppContext, userId: string, content: string, sourceMessageId: string | null = null): Promise<repo.MemoryRow> {
-  const row = await repo.insertMemory(ctx.db, { userId, content: content.trim(), sourceMessageId });
+  const row = await repo.insertMemory(ctx.db, { userId, content: content.trim(), sourceMessageId }, ctx.memoryIndex);
   ctx.memoryEmbedder?.wake();
   logEvent(ctx, 'memory.created', { userId, memoryId: row.id, fromChat: sourceMessageId !== null });
   return row;
@@ -95,7 +95,7 @@ export async function editMemory(
   content: string,
   sourceMessageId?: string | null,
 ): Promise<repo.MemoryRow> {
-  const row = await repo.updateMemory(ctx.db, { userId, id, content: content.trim(), ...(sourceMessageId !== undefined ? { sourceMessageId } : {}) });
+  const row = await repo.updateMemory(ctx.db, { userId, id, content: content.trim(), ...(sourceMessageId !== undefined ? { sourceMessageId } : {}) }, ctx.memoryIndex);
   if (!row) throw notFound('Memory');
   ctx.memoryEmbedder?.wake();
   logEvent(ctx, 'memory.updated', { userId, memoryId: id });
@@ -103,12 +103,12 @@ export async function editMemory(
 }
 
 export async function deleteMemory(ctx: AppContext, userId: string, id: string): Promise<void> {
-  if (!(await repo.deleteMemory(ctx.db, userId, id))) throw notFound('Memory');
+  if (!(await repo.deleteMemory(ctx.db, userId, id, ctx.memoryIndex))) throw notFound('Memory');
   logEvent(ctx, 'memory.deleted', { userId, memoryId: id });
 }
 
 export async function deleteAllMemories(ctx: AppContext, userId: string): Promise<number> {
-  const n = await repo.deleteAllMemories(ctx.db, userId);
+  const n = await repo.deleteAllMemories(ctx.db, userId, ctx.memoryIndex);
   logEvent(ctx, 'memory.deleted', { userId, all: true, count: n });
   return n;
 }
@@ -122,7 +122,7 @@ export type RememberOutcome =
 export async function findSameSubject(ctx: AppContext, userId: string, fact: string): Promise<repo.MemorySearchHit[]> {
   const subject = factSubject(fact);
   if (!subject) return [];
-  const hits = await repo.searchMemories(ctx.db, { userId, query: subject, limit: 20 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
+  const hits = await repo.searchMemories(ctx.db, ctx.memoryIndex, { userId, query: subject, limit: 20 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
   return hits.filter((h) => factSubject(h.content) === subject);
 }
 
@@ -130,7 +130,7 @@ export async function findSameSubject(ctx: AppContext, userId: string, fact: str
 export async function findForQuestion(ctx: AppContext, userId: string, question: string): Promise<repo.MemorySearchHit[]> {
   const asked = questionSubject(question);
   if (!asked) return [];
-  const hits = await repo.searchMemories(ctx.db, { userId, query: asked.words, limit: 20 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
+  const hits = await repo.searchMemories(ctx.db, ctx.memoryIndex, { userId, query: asked.words, limit: 20 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
   return hits.filter((h) => factSubject(h.content) === asked.subject).map((h) => ({ ...h, coverage: 1 }));
 }
 
@@ -147,14 +147,14 @@ export async function rememberFact(ctx: AppContext, userId: string, fact: string
     const memory = await editMemory(ctx, userId, same.id, content, sourceMessageId);
     return { kind: 'replaced', memory, previous: same };
   }
-  const near = await repo.searchMemories(ctx.db, { userId, query: content, limit: 5 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
+  const near = await repo.searchMemories(ctx.db, ctx.memoryIndex, { userId, query: content, limit: 5 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 });
   const duplicate = near.find((h) => sameText(h.content, content));
   if (duplicate) return { kind: 'known', memory: duplicate };
   // A statement of change ("… now", "new …", "… changed") whose subject words one memory
   // holds nearly all of, and clearly more than any other, replaces that memory.
   const subject = factSubject(content);
   if (canonicalFact(fact).change && subject) {
-    const [top, second] = (await repo.searchMemories(ctx.db, { userId, query: subject, limit: 2 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 })).filter(
+    const [top, second] = (await repo.searchMemories(ctx.db, ctx.memoryIndex, { userId, query: subject, limit: 2 }, { nextWeight: 0, prevWeight: 0, sessionWeight: 0 })).filter(
       (h) => h.coverage > 0,
     );
     if (top && top.coverage >= 0.75 && (!second || second.score < 0.8 * top.score)) {

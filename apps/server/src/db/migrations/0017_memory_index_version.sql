@@ -1,0 +1,6 @@
+DROP TABLE "memory_postings" CASCADE;--> statement-breakpoint
+DROP TABLE "memory_terms" CASCADE;--> statement-breakpoint
+DROP INDEX "memories_search_idx";--> statement-breakpoint
+ALTER TABLE "memory_stats" ADD COLUMN "version" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "memory_stats" DROP COLUMN "doc_count";--> statement-breakpoint
+ALTER TABLE "memory_stats" DROP COLUMN "token_count";

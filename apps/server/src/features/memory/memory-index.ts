@@ -1,0 +1,479 @@
+// The in-memory inverted index of the memory search, and the ranking over it.
+//
+// A user's memories are few enough to rank in the server (10,000 memories are
+// about 120,000 postings, a few megabytes): the index holds, per memory, its
+// lexemes (PostgreSQL's English stems, the same `search_vector` the rows carry),
+// its times, length and whether it is a question, and nothing a user reads (the
+// rows returned are read from the database). It is loaded from the database on
+// the first search of a user and kept in step by version: every write of a
+// user's memories bumps `memory_stats.version` in its transaction, a search reads
+// the version in the same round trip as its stems, and an index of another
+// version is not used. Writes made through this instance are applied to the
+// index in place after they commit; a write of another instance makes the next
+// search here load the user again. The cache is bounded by postings (least
+// recently used users leave first).
+//
+// The ranking is the one documented in docs/memory.md (BM25 over stems with
+// per-user IDF, fuzzy and related stand-ins, the period a question names,
+// neighbours in the conversation, the conversation prior, recency).
+import type { SearchTuning } from './memory.repo.ts';
+
+/** One memory as the ranking sees it. Times in microseconds since the epoch, as PostgreSQL keeps them. */
+export interface IndexedMemory {
+  readonly id: string;
+  readonly created: number;
+  readonly updated: number;
+  readonly question: boolean;
+  readonly terms: readonly string[];
+}
+
+interface Posting {
+  readonly term: string;
+  readonly docs: IndexedMemory[];
+  trigrams?: Set<string>;
+}
+
+const byTime = (a: IndexedMemory, b: IndexedMemory) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** One user's memories, at one version of them. */
+export class UserMemoryIndex {
+  readonly docs = new Map<string, IndexedMemory>();
+  readonly postings = new Map<string, Posting>();
+  /** Terms by their first character: the slice of the vocabulary the fuzzy matcher compares. */
+  readonly byInitial = new Map<string, Set<string>>();
+  /** Every memory, oldest first (ties by id): the neighbours of a match. */
+  readonly timeline: IndexedMemory[] = [];
+  tokens = 0;
+  version: number;
+
+  constructor(version: number) {
+    this.version = version;
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /** Builds an index from rows in any order (one sort instead of one insertion each). */
+  static build(version: number, memories: IndexedMemory[]): UserMemoryIndex {
+    const index = new UserMemoryIndex(version);
+    for (const m of memories) index.addTerms(m);
+    index.timeline.push(...memories);
+    index.timeline.sort(byTime);
+    return index;
+  }
+
+  add(m: IndexedMemory): void {
+    this.remove(m.id);
+    this.addTerms(m);
+    this.timeline.splice(this.lowerBound(m), 0, m);
+  }
+
+  remove(id: string): void {
+    const m = this.docs.get(id);
+    if (!m) return;
+    this.docs.delete(id);
+    this.tokens -= m.terms.length;
+    for (const term of m.terms) {
+      const p = this.postings.get(term)!;
+      const at = p.docs.indexOf(m);
+      if (at >= 0) p.docs.splice(at, 1);
+      if (p.docs.length === 0) {
+        this.postings.delete(term);
+        const slice = this.byInitial.get(initial(term));
+        slice?.delete(term);
+        if (slice?.size === 0) this.byInitial.delete(initial(term));
+      }
+    }
+    const at = this.lowerBound(m);
+    for (let i = at; i < this.timeline.length && this.timeline[i]!.created === m.created; i++) {
+      if (this.timeline[i] === m) {
+        this.timeline.splice(i, 1);
+        break;
+      }
+    }
+  }
+
+  clear(): void {
+    this.docs.clear();
+    this.postings.clear();
+    this.byInitial.clear();
+    this.timeline.length = 0;
+    this.tokens = 0;
+  }
+
+  /** Postings held: what the cache's bound counts. */
+  get weight(): number {
+    return this.tokens + this.docs.size;
+  }
+
+  private addTerms(m: IndexedMemory): void {
+    this.docs.set(m.id, m);
+    this.tokens += m.terms.length;
+    for (const term of m.terms) {
+      let p = this.postings.get(term);
+      if (!p) {
+        p = { term, docs: [] };
+        this.postings.set(term, p);
+        const first = initial(term);
+        let slice = this.byInitial.get(first);
+        if (!slice) this.byInitial.set(first, (slice = new Set()));
+        slice.add(term);
+      }
+      p.docs.push(m);
+    }
+  }
+
+  /** The first position whose memory is not before m. */
+  private lowerBound(m: IndexedMemory): number {
+    let lo = 0;
+    let hi = this.timeline.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byTime(this.timeline[mid]!, m) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first position whose memory was created after `us` (strictly). */
+  upperBoundTime(us: number): number {
+    let lo = 0;
+    let hi = this.timeline.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.timeline[mid]!.created <= us) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first position whose memory was created at `us` or later. */
+  lowerBoundTime(us: number): number {
+    let lo = 0;
+    let hi = this.timeline.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.timeline[mid]!.created < us) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  trigramsOf(term: string): Set<string> {
+    const p = this.postings.get(term);
+    if (!p) return trigrams(term);
+    return (p.trigrams ??= trigrams(term));
+  }
+}
+
+const initial = (term: string) => String.fromCodePoint(term.codePointAt(0) ?? 0);
+
+/** A write that committed: the memory as it is now, one that is gone, or all of the user's memories gone. */
+export type MemoryChange = { upsert: IndexedMemory } | { remove: string } | { clear: true };
+
+/** Words stemmed by the database, kept: the same word always stems the same. */
+const MAX_STEMS = 50_000;
+
+/** Every user's index on this instance, least recently used first, bounded by the postings they hold. */
+export class MemoryIndexCache {
+  private readonly users = new Map<string, UserMemoryIndex>();
+  private readonly loading = new Map<string, Promise<UserMemoryIndex>>();
+  private held = 0;
+  /** Stems of single words (ts_lexize with the English stemmer); null for a stop word. */
+  readonly stems = new Map<string, string | null>();
+
+  readonly maxPostings: number;
+
+  constructor(maxPostings = 2_000_000) {
+    this.maxPostings = maxPostings;
+  }
+
+  /**
+   * The user's index if this instance holds it at `version` or newer (a write of this instance may
+   * have been applied since the version was read); an older one is dropped.
+   */
+  get(userId: string, version: number): UserMemoryIndex | undefined {
+    const index = this.users.get(userId);
+    if (!index) return undefined;
+    if (index.version < version) {
+      this.drop(userId);
+      return undefined;
+    }
+    // Most recently used last.
+    this.users.delete(userId);
+    this.users.set(userId, index);
+    return index;
+  }
+
+  /**
+   * The user's index at `version` or newer: the one held, else what `load` reads. Concurrent
+   * searches of one user share a load when it is recent enough for them.
+   */
+  async obtain(userId: string, version: number, load: () => Promise<UserMemoryIndex>): Promise<UserMemoryIndex> {
+    const held = this.get(userId, version);
+    if (held) return held;
+    const pending = this.loading.get(userId);
+    if (pending) {
+      const shared = await pending.catch(() => undefined);
+      if (shared && shared.version >= version) return shared;
+    }
+    const loading = load();
+    this.loading.set(userId, loading);
+    try {
+      const index = await loading;
+      // A write of this instance may have moved the held index past what was read.
+      const current = this.users.get(userId);
+      if (!current || current.version < index.version) this.put(userId, index);
+      return index;
+    } finally {
+      if (this.loading.get(userId) === loading) this.loading.delete(userId);
+    }
+  }
+
+  put(userId: string, index: UserMemoryIndex): void {
+    this.drop(userId);
+    this.users.set(userId, index);
+    this.held += index.weight;
+    // Least recently used first; the user just put stays, however large.
+    for (const other of this.users.keys()) {
+      if (this.held <= this.maxPostings || other === userId) break;
+      this.drop(other);
+    }
+  }
+
+  drop(userId: string): void {
+    const index = this.users.get(userId);
+    if (!index) return;
+    this.users.delete(userId);
+    this.held -= index.weight;
+  }
+
+  /**
+   * A write of this instance committed, moving the user from version `from` to `to`: applied in
+   * place when the index is at `from`; an index that already has it is left alone; any other is dropped.
+   */
+  applyWrite(userId: string, from: number, to: number, change: MemoryChange): void {
+    const index = this.users.get(userId);
+    if (!index || index.version >= to) return;
+    if (index.version !== from) {
+      this.drop(userId);
+      return;
+    }
+    this.held -= index.weight;
+    if ('upsert' in change) index.add(change.upsert);
+    else if ('remove' in change) index.remove(change.remove);
+    else index.clear();
+    index.version = to;
+    this.held += index.weight;
+  }
+
+  rememberStem(word: string, stem: string | null): void {
+    if (this.stems.size >= MAX_STEMS) this.stems.delete(this.stems.keys().next().value!);
+    this.stems.set(word, stem);
+  }
+
+  /** How many users and postings are held (metrics, tests). */
+  stats(): { users: number; postings: number } {
+    return { users: this.users.size, postings: this.held };
+  }
+}
+
+// ---- trigram similarity, as pg_trgm computes it ----
+
+/**
+ * pg_trgm's trigrams of a string: each run of letters and digits, lower-cased, padded with two
+ * spaces before and one after, cut into overlapping triples.
+ */
+export function trigrams(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const word of s.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (!word) continue;
+    const chars = [' ', ' ', ...word, ' '];
+    for (let i = 0; i + 3 <= chars.length; i++) out.add(chars[i]! + chars[i + 1]! + chars[i + 2]!);
+  }
+  return out;
+}
+
+/** pg_trgm's similarity(): shared trigrams over the union, in single precision. */
+export function trigramSimilarity(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  return Math.fround(shared / (a.size + b.size - shared));
+}
+
+// ---- ranking ----
+
+export interface RankQuery {
+  /** The query's lexemes (distinct). */
+  terms: readonly string[];
+  /** Related words, stemmed: each stands in for a query term (not itself a query term) with a weight. */
+  related: readonly { qterm: string; term: string; weight: number }[];
+  /** Lexemes of query words that do not count against coverage unless a memory holds them. */
+  optional: ReadonlySet<string>;
+  /** The period the question names, in microseconds: memories created in [from, to) score more. */
+  period: { from: number; to: number } | null;
+  /** The clock of the question, in microseconds. */
+  now: number;
+  limit: number;
+}
+
+export interface Ranked {
+  memory: IndexedMemory;
+  score: number;
+  coverage: number;
+}
+
+interface Weighted {
+  q: number;
+  posting: Posting;
+  sim: number;
+  cov: number;
+  idf: number;
+  selective: boolean;
+}
+
+const MINUTE_US = 60_000_000;
+const DAY_US = 86_400_000_000;
+
+/** The user's best memories for a query, best first (see docs/memory.md). */
+export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: SearchTuning): Ranked[] {
+  const n = index.size;
+  if (n === 0 || query.limit <= 0) return [];
+  const avgdl = Math.max(index.tokens / n, 1);
+  const idfOf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  const commonMax = Math.max(n * t.commonShare, t.commonFloor);
+  const relatedMax = Math.max(n * t.relatedMaxShare, t.commonFloor);
+  const qterms = query.terms;
+
+  // Each query term's stand-ins: itself, similar terms of the vocabulary, related words.
+  const pairs = new Map<string, { q: number; posting: Posting; sim: number; cov: number; allRelated: boolean }>();
+  const stand = (q: number, posting: Posting, sim: number, cov: number, related: boolean) => {
+    const key = `${q}\u0000${posting.term}`;
+    const had = pairs.get(key);
+    if (!had) pairs.set(key, { q, posting, sim, cov, allRelated: related });
+    else {
+      had.sim = Math.max(had.sim, sim);
+      had.cov = Math.max(had.cov, cov);
+      had.allRelated &&= related;
+    }
+  };
+  const exact = new Set<number>();
+  qterms.forEach((qterm, q) => {
+    const own = index.postings.get(qterm);
+    if (own) {
+      exact.add(q);
+      stand(q, own, 1, 1, false);
+    }
+    if (t.fuzzy > 0 && [...qterm].length >= t.fuzzyMinLength) {
+      const slice = index.byInitial.get(initial(qterm));
+      if (slice) {
+        const mine = trigrams(qterm);
+        const near: { term: string; sim: number }[] = [];
+        for (const term of slice) {
+          if (term === qterm) continue;
+          const sim = trigramSimilarity(index.trigramsOf(term), mine);
+          if (sim >= t.fuzzy) near.push({ term, sim });
+        }
+        near.sort((a, b) => b.sim - a.sim || (a.term < b.term ? -1 : 1));
+        for (const f of near.slice(0, t.fuzzyPerTerm)) stand(q, index.postings.get(f.term)!, f.sim, f.sim, false);
+      }
+    }
+  });
+  const position = new Map(qterms.map((qterm, q) => [qterm, q]));
+  for (const r of query.related) {
+    const q = position.get(r.qterm);
+    const posting = index.postings.get(r.term);
+    if (q === undefined || !posting || posting.docs.length > relatedMax || position.has(r.term)) continue;
+    stand(q, posting, r.weight * t.relatedScale, r.weight, true);
+  }
+  const weighted: Weighted[] = [...pairs.values()].map((p) => ({
+    q: p.q,
+    posting: p.posting,
+    sim: p.sim,
+    cov: p.cov,
+    idf: idfOf(p.posting.docs.length),
+    // Related words pull in candidates only for a word the user's memories do not hold.
+    selective: p.posting.docs.length <= commonMax && (!p.allRelated || !exact.has(p.q)),
+  }));
+
+  // The query's weight: each term weighs as itself, else as its best stand-in, else as a term in no memory.
+  let total = 0;
+  qterms.forEach((qterm, q) => {
+    if (query.optional.has(qterm) && !exact.has(q)) return;
+    const own = index.postings.get(qterm);
+    let best = -Infinity;
+    for (const w of weighted) if (w.q === q) best = Math.max(best, w.idf);
+    total += own ? idfOf(own.docs.length) : best > -Infinity ? best : Math.log(1 + (n + 0.5) / 0.5);
+  });
+
+  // Candidates: the memories holding a selective term (or any term when none is).
+  const anySelective = weighted.some((w) => w.selective);
+  const candidates = new Set<IndexedMemory>();
+  for (const w of weighted) if (w.selective || !anySelective) for (const m of w.posting.docs) candidates.add(m);
+
+  // Per candidate and query term: the best stand-in's BM25 score (term frequency 1) and coverage.
+  const Q = qterms.length;
+  const acc = new Map<IndexedMemory, Float64Array>();
+  const norm = (m: IndexedMemory) => (t.k1 + 1) / (1 + t.k1 * (1 - t.b + (t.b * m.terms.length) / avgdl));
+  for (const w of weighted) {
+    const matched = Math.sqrt(w.cov) * w.idf;
+    for (const m of w.posting.docs) {
+      if (!candidates.has(m)) continue;
+      let a = acc.get(m);
+      if (!a) acc.set(m, (a = new Float64Array(2 * Q)));
+      a[w.q] = Math.max(a[w.q]!, w.sim * w.idf * norm(m));
+      a[Q + w.q] = Math.max(a[Q + w.q]!, matched);
+    }
+  }
+  const scores = new Map<IndexedMemory, { score: number; matched: number }>();
+  for (const [m, a] of acc) {
+    let score = 0;
+    let matched = 0;
+    for (let q = 0; q < Q; q++) {
+      score += a[q]!;
+      matched += a[Q + q]!;
+    }
+    if (query.period && m.created >= query.period.from && m.created < query.period.to) score *= 1 + t.timeBoost;
+    scores.set(m, { score, matched });
+  }
+
+  // The best matches lend a share of their score to the memories stored just before and after them.
+  const own = [...scores].sort(([a, x], [b, y]) => y.score - x.score || byTime(b, a)).slice(0, t.spreadFrom);
+  const lent = new Map<IndexedMemory, number>();
+  const lend = (m: IndexedMemory, score: number) => lent.set(m, Math.max(lent.get(m) ?? -Infinity, score));
+  const span = t.neighbourMinutes * MINUTE_US;
+  const line = index.timeline;
+  for (const [o, { score }] of own) {
+    if (t.nextWeight > 0) {
+      const from = index.upperBoundTime(o.created);
+      for (let k = 0; k < 2 && from + k < line.length && line[from + k]!.created <= o.created + span; k++) {
+        lend(line[from + k]!, score * (k === 0 ? (o.question ? t.questionNextWeight : t.nextWeight) : t.next2Weight));
+      }
+    }
+    if (t.prevWeight > 0) {
+      const before = index.lowerBoundTime(o.created) - 1;
+      for (let k = 0; k < 2 && before - k >= 0 && line[before - k]!.created >= o.created - span; k++) {
+        lend(line[before - k]!, score * (k === 0 ? t.prevWeight : t.prev2Weight));
+      }
+    }
+  }
+
+  const session = t.sessionMinutes * MINUTE_US;
+  const results: { memory: IndexedMemory; score: number; matched: number }[] = [];
+  for (const m of new Set([...scores.keys(), ...lent.keys()])) {
+    const mine = scores.get(m);
+    let score = (mine?.score ?? 0) + (lent.get(m) ?? 0);
+    if (t.sessionWeight > 0) {
+      let best = 0;
+      for (const [o, s] of own) if (o.created >= m.created - session && o.created <= m.created + session) best = Math.max(best, s.score);
+      score += t.sessionWeight * best;
+    }
+    score *= 1 + t.recency * Math.pow(0.5, Math.max(query.now - m.updated, 0) / DAY_US / t.halfLifeDays);
+    results.push({ memory: m, score, matched: mine?.matched ?? 0 });
+  }
+  // As PostgreSQL would order them: score, then newest, then id.
+  results.sort((a, b) => b.score - a.score || b.memory.created - a.memory.created || (a.memory.id < b.memory.id ? -1 : 1));
+  return results.slice(0, query.limit).map((r) => ({ memory: r.memory, score: r.score, coverage: total > 0 ? Math.min(r.matched / total, 1) : 0 }));
+}
