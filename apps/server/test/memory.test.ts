@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { MemoriesResponse, MemoryResponse } from '@lifeos/contract';
-import { MemoryIndexCache } from '../src/features/memory/memory-index.ts';
+import { MemoryIndexCache, trigrams, trigramSimilarity } from '../src/features/memory/memory-index.ts';
 import { deleteAllMemories, deleteMemory, insertMemory, searchMemories, updateMemory } from '../src/features/memory/memory.repo.ts';
 import { as, registerUser, request } from './helpers/http.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -195,6 +195,18 @@ describe('search ranking', () => {
     assert.deepEqual(terms(held), terms(loaded));
     assert.deepEqual(held.timeline.map((m) => m.id), loaded.timeline.map((m) => m.id));
     assert.equal(held.tokens, loaded.tokens);
+  });
+
+  it('when vocabulary terms are compared for fuzzy matching, then the similarity is pg_trgm\'s', async () => {
+    const pairs: [string, string][] = [
+      ['pasport', 'passport'], ['email', 'e-mail'], ['bicycl', 'bike'], ['leipzig', 'leipzg'], ['colour', 'color'],
+      ['münchen', 'munchen'], ['3.5', '35'], ['o\'brien', 'obrien'], ['straße', 'strasse'], ['nurs', 'nursing'], ['a', 'ab'], ['', 'x'],
+    ];
+    for (const [a, b] of pairs) {
+      const result = await server.ctx.db.execute(sql`SELECT similarity(${a}, ${b})::float8 AS s`);
+      const expected = Number((result as unknown as { rows: { s: number }[] }).rows[0]!.s);
+      assert.equal(trigramSimilarity(trigrams(a), trigrams(b)), expected, `${a} / ${b}`);
+    }
   });
 
   it('when another instance writes the memories, then the next search here sees what it wrote', async () => {
