@@ -117,7 +117,9 @@ const fmt = (t: Tally) => `${(t.r5 / t.n).toFixed(3)} / ${(t.r10 / t.n).toFixed(
 
 // Each step adds one idea to the one before; the last is the method as shipped.
 const d = defaultSearchTuning;
-const later = { next2Weight: 0, prev2Weight: 0, questionNextWeight: d.nextWeight, sessionWeight: 0, timeBoost: 0 };
+// Before the context of a turn was added, neighbours lent more.
+const noContext = { contextBefore: 0, contextAfter: 0, nextWeight: 0.7, prevWeight: 0.5 };
+const later = { ...noContext, next2Weight: 0, prev2Weight: 0, questionNextWeight: noContext.nextWeight, sessionWeight: 0, timeBoost: 0 };
 const off = { ...later, fuzzy: 0, recency: 0, nextWeight: 0, prevWeight: 0, commonShare: 1 };
 const STEPS: [string, Partial<SearchTuning>, boolean?][] = [
   ['BM25 (k1 1.2, b 0.75, term frequency 1), English stems, OR', { ...off, b: 0.75 }, false],
@@ -126,12 +128,13 @@ const STEPS: [string, Partial<SearchTuning>, boolean?][] = [
   ['+ recency boost (10%, half-life 30 days)', { ...off, fuzzy: d.fuzzy, recency: d.recency }, false],
   ['+ neighbours in the conversation (0.7 next, 0.5 previous)', { ...later, commonShare: 1 }, false],
   ['+ common terms only score, do not pull candidates', { ...later }, false],
-  ['+ second neighbours (0.3, 0.2); a question lends its answer 0.9', { sessionWeight: 0, timeBoost: 0 }, false],
-  ['+ conversation prior (0.3 of the best match within 60 min)', { timeBoost: 0 }, false],
-  ['+ period named in the question (x2 from 1 day before to 7 after)', {}, false],
-  ['+ WordNet related words (synonyms 0.6, derived 0.5, broader 0.45, narrower 0.35), at full weight in the score', { relatedScale: 1 }],
-  ['+ related words at a quarter of their weight in the score (full in the coverage)', { relatedMaxShare: 1 }],
-  ['+ related words in more than 5 % of the memories (and more than 50) left out', {}],
+  ['+ second neighbours (0.3, 0.2); a question lends its answer 0.9', { ...noContext, sessionWeight: 0, timeBoost: 0 }, false],
+  ['+ conversation prior (0.3 of the best match within 60 min)', { ...noContext, timeBoost: 0 }, false],
+  ['+ period named in the question (x2 from 1 day before to 7 after)', { ...noContext }, false],
+  ['+ WordNet related words (synonyms 0.6, derived 0.5, broader 0.45, narrower 0.35), at full weight in the score', { ...noContext, relatedScale: 1 }],
+  ['+ related words at a quarter of their weight in the score (full in the coverage)', { ...noContext, relatedMaxShare: 1 }],
+  ['+ related words in more than 5 % of the memories (and more than 50) left out', { ...noContext }],
+  ['+ context of a turn: the words of the memory just before (0.4) and after (0.24) count for it; neighbours lend less (0.2 next, 0.3 previous)', {}],
 ];
 
 async function bench(label: string, database: Database): Promise<void> {

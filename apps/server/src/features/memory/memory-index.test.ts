@@ -42,13 +42,16 @@ describe('memory index', () => {
     assert.ok(hit.coverage > 0.5 && hit.coverage < 1, 'a stand-in covers the term by less than itself');
   });
 
-  it('when a match was a question, then the memory stored right after it (its answer) follows it', () => {
+  it('when a match was a question, then the memory stored right after it (its answer) ranks with it, by context only', () => {
     const asked = memory(['name', 'new', 'dog'], 0, { question: true });
     const answer = memory(['bello', 'beagl'], 0.5);
     const index = UserMemoryIndex.build(1, [asked, answer, memory(['walk', 'river'], -2000)]);
     const hits = rank(index, ['dog', 'name']);
-    assert.deepEqual(hits.map((h) => h.memory.id), [asked.id, answer.id]);
-    assert.equal(hits[1]!.coverage, 0);
+    assert.deepEqual(hits.map((h) => h.memory.id).sort(), [asked.id, answer.id].sort(), 'the memory of another day is not there');
+    assert.equal(hits.find((h) => h.memory === answer)!.coverage, 0);
+    assert.equal(hits.find((h) => h.memory === asked)!.coverage, 1);
+    // Without the question before it, the same reply matches nothing.
+    assert.deepEqual(rank(UserMemoryIndex.build(1, [answer]), ['dog', 'name']), []);
   });
 });
 

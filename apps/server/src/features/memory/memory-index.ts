@@ -45,6 +45,7 @@ export class UserMemoryIndex {
   readonly timeline: IndexedMemory[] = [];
   tokens = 0;
   version: number;
+  private positions: Map<IndexedMemory, number> | undefined;
 
   constructor(version: number) {
     this.version = version;
@@ -67,6 +68,7 @@ export class UserMemoryIndex {
     this.remove(m.id);
     this.addTerms(m);
     this.timeline.splice(this.lowerBound(m), 0, m);
+    this.positions = undefined;
   }
 
   remove(id: string): void {
@@ -89,6 +91,7 @@ export class UserMemoryIndex {
     for (let i = at; i < this.timeline.length && this.timeline[i]!.created === m.created; i++) {
       if (this.timeline[i] === m) {
         this.timeline.splice(i, 1);
+        this.positions = undefined;
         break;
       }
     }
@@ -99,6 +102,7 @@ export class UserMemoryIndex {
     this.postings.clear();
     this.byInitial.clear();
     this.timeline.length = 0;
+    this.positions = undefined;
     this.tokens = 0;
   }
 
@@ -158,6 +162,12 @@ export class UserMemoryIndex {
       else hi = mid;
     }
     return lo;
+  }
+
+  /** Where a memory of this index stands in the timeline (rebuilt after a write, on first use). */
+  positionOf(m: IndexedMemory): number {
+    if (!this.positions) this.positions = new Map(this.timeline.map((x, i) => [x, i]));
+    return this.positions.get(m) ?? -1;
   }
 
   trigramsOf(term: string): Set<string> {
@@ -417,6 +427,13 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
   const Q = qterms.length;
   const acc = new Map<IndexedMemory, Float64Array>();
   const norm = (m: IndexedMemory) => (t.k1 + 1) / (1 + t.k1 * (1 - t.b + (t.b * m.terms.length) / avgdl));
+  // A memory also matches, below its own words, the words of the memories stored just before
+  // and after it in the conversation: per query term the better of the two counts.
+  const context: [number, number][] = [
+    [-1, t.contextAfter],
+    [1, t.contextBefore],
+  ];
+  const contextSpan = t.neighbourMinutes * MINUTE_US;
   for (const w of weighted) {
     const matched = Math.sqrt(w.cov) * w.idf;
     for (const m of w.posting.docs) {
@@ -425,6 +442,15 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
       if (!a) acc.set(m, (a = new Float64Array(2 * Q)));
       a[w.q] = Math.max(a[w.q]!, w.sim * w.idf * norm(m));
       a[Q + w.q] = Math.max(a[Q + w.q]!, matched);
+      const at = index.positionOf(m);
+      for (const [step, share] of context) {
+        const nb = share > 0 ? index.timeline[at + step] : undefined;
+        if (!nb || Math.abs(nb.created - m.created) > contextSpan) continue;
+        let b = acc.get(nb);
+        if (!b) acc.set(nb, (b = new Float64Array(2 * Q)));
+        // Context counts in the score only: a memory's coverage is of its own words.
+        b[w.q] = Math.max(b[w.q]!, share * w.sim * w.idf * norm(nb));
+      }
     }
   }
   const scores = new Map<IndexedMemory, { score: number; matched: number }>();

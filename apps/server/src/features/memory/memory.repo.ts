@@ -265,6 +265,14 @@ export interface SearchTuning {
   /** A memory changed just now scores up to (1 + recency) times as much; the boost halves every halfLifeDays. */
   recency: number;
   halfLifeDays: number;
+  /**
+   * A memory also matches the query terms of the memory stored right before it (at this share of
+   * their weight) and right after it (contextAfter), within neighbourMinutes: per term the better of
+   * its own match and its context's counts, in the score only. A reply carries the words of what
+   * it replies to ("what's your favourite game?" / "I'm playing Xenoblade").
+   */
+  contextBefore: number;
+  contextAfter: number;
   /** Share of a match's score lent to the memory stored right after it, and right before it. */
   nextWeight: number;
   prevWeight: number;
@@ -319,8 +327,10 @@ export const defaultSearchTuning: SearchTuning = {
   fuzzyPerTerm: 5,
   recency: 0.1,
   halfLifeDays: 30,
-  nextWeight: 0.7,
-  prevWeight: 0.5,
+  contextBefore: 0.4,
+  contextAfter: 0.24,
+  nextWeight: 0.2,
+  prevWeight: 0.3,
   next2Weight: 0.3,
   prev2Weight: 0.2,
   questionNextWeight: 0.9,
