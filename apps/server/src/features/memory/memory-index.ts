@@ -344,6 +344,25 @@ interface Weighted {
   selective: boolean;
 }
 
+/** The k first of `items` in the order of `compare` (a total order), as sort and slice would give them. */
+function topK<T>(items: Iterable<T>, k: number, compare: (a: T, b: T) => number): T[] {
+  const out: T[] = [];
+  if (k <= 0) return out;
+  for (const x of items) {
+    if (out.length === k && compare(x, out[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(out[mid]!, x) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, x);
+    if (out.length > k) out.pop();
+  }
+  return out;
+}
+
 const MINUTE_US = 60_000_000;
 const DAY_US = 86_400_000_000;
 
@@ -466,7 +485,7 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
   }
 
   // The best matches lend a share of their score to the memories stored just before and after them.
-  const own = [...scores].sort(([a, x], [b, y]) => y.score - x.score || byTime(b, a)).slice(0, t.spreadFrom);
+  const own = topK(scores, t.spreadFrom, ([a, x], [b, y]) => y.score - x.score || byTime(b, a));
   const lent = new Map<IndexedMemory, number>();
   const lend = (m: IndexedMemory, score: number) => lent.set(m, Math.max(lent.get(m) ?? -Infinity, score));
   const span = t.neighbourMinutes * MINUTE_US;
@@ -487,19 +506,21 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
   }
 
   const session = t.sessionMinutes * MINUTE_US;
+  const ownByTime = own.map(([o, s]) => ({ created: o.created, score: s.score })).sort((a, b) => a.created - b.created);
   const results: { memory: IndexedMemory; score: number; matched: number }[] = [];
   for (const m of new Set([...scores.keys(), ...lent.keys()])) {
     const mine = scores.get(m);
     let score = (mine?.score ?? 0) + (lent.get(m) ?? 0);
     if (t.sessionWeight > 0) {
       let best = 0;
-      for (const [o, s] of own) if (o.created >= m.created - session && o.created <= m.created + session) best = Math.max(best, s.score);
+      let i = 0;
+      while (i < ownByTime.length && ownByTime[i]!.created < m.created - session) i++;
+      for (; i < ownByTime.length && ownByTime[i]!.created <= m.created + session; i++) best = Math.max(best, ownByTime[i]!.score);
       score += t.sessionWeight * best;
     }
     score *= 1 + t.recency * Math.pow(0.5, Math.max(query.now - m.updated, 0) / DAY_US / t.halfLifeDays);
     results.push({ memory: m, score, matched: mine?.matched ?? 0 });
   }
   // As PostgreSQL would order them: score, then newest, then id.
-  results.sort((a, b) => b.score - a.score || b.memory.created - a.memory.created || (a.memory.id < b.memory.id ? -1 : 1));
-  return results.slice(0, query.limit).map((r) => ({ memory: r.memory, score: r.score, coverage: total > 0 ? Math.min(r.matched / total, 1) : 0 }));
+  return topK(results, query.limit, (a, b) => b.score - a.score || b.memory.created - a.memory.created || (a.memory.id < b.memory.id ? -1 : 1)).map((r) => ({ memory: r.memory, score: r.score, coverage: total > 0 ? Math.min(r.matched / total, 1) : 0 }));
 }
