@@ -35,6 +35,16 @@ describe('memory index', () => {
     assert.deepEqual([...(kept.byInitial.get('w') ?? [])], [], 'a term no memory holds leaves the vocabulary');
   });
 
+  it('when an index is built in slices (a large user), then it equals one built at once', async () => {
+    const memories = Array.from({ length: 50 }, (_, i) => memory([`w${i % 7}`, `v${i % 3}`], 50 - i));
+    const sliced = await UserMemoryIndex.buildInSlices(4, memories, 8);
+    const whole = UserMemoryIndex.build(4, memories);
+    const view = (i: UserMemoryIndex) => [...i.postings].map(([t, p]) => [t, p.docs.map((m) => m.id).sort()]).sort();
+    assert.deepEqual(view(sliced), view(whole));
+    assert.deepEqual(sliced.timeline.map((m) => m.id), whole.timeline.map((m) => m.id));
+    assert.equal(sliced.timeline[0]!.created < sliced.timeline[49]!.created, true, 'oldest first');
+  });
+
   it('when a query term has a typo, then a vocabulary term with the same first letter stands in for it', () => {
     const index = UserMemoryIndex.build(1, [memory(['passport', 'desk'], 0), memory(['car', 'tyre'], 1)]);
     const [hit] = rank(index, ['pasport']);

@@ -78,7 +78,7 @@ async function loadIndex(db: Db, userId: string): Promise<UserMemoryIndex | unde
       WHERE s.user_id = ${userId}`),
   );
   if (rows.length === 0) return undefined;
-  return UserMemoryIndex.build(
+  return UserMemoryIndex.buildInSlices(
     Number(rows[0]!.version),
     rows.filter((r) => r.id != null).map(toIndexed),
   );
