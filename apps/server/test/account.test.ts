@@ -49,8 +49,11 @@ describe('account deletion', () => {
     const second = (await request(server.url, 'POST', '/api/auth/login', { body: { email: user.user.email, password: user.password } })).body;
     const me = as(server.url, user.accessToken);
     await me.post('/api/messages', { content: 'something to delete' });
+    await me.post('/api/memories', { content: 'my bank PIN hint is the dog' });
+    assert.equal((await me.get('/api/memories?q=bank')).status, 200); // this instance now holds the user's search index
 
     assert.equal((await me.delete('/api/account', { password: user.password })).status, 204);
+    assert.equal(server.ctx.memoryIndex.get(user.user.id, 0), undefined, 'the search index of the account left memory');
     for (const token of [user.accessToken, second.accessToken]) {
       assert.equal((await as(server.url, token).get('/api/auth/me')).status, 401);
     }
@@ -60,7 +63,7 @@ describe('account deletion', () => {
       401,
     );
     const db = server.ctx.database.db;
-    for (const table of ['users', 'messages', 'sessions', 'agent_state']) {
+    for (const table of ['users', 'messages', 'sessions', 'agent_state', 'memories', 'memory_stats']) {
       const result = (await db.execute(
         `select count(*)::int as n from ${table} where ${table === 'users' ? 'id' : 'user_id'} = '${user.user.id}'`,
       )) as unknown as { rows: { n: number }[] };

@@ -165,4 +165,7 @@ export async function rememberFact(ctx: AppContext, userId: string, fact: string
   return { kind: 'stored', memory: await createMemory(ctx, userId, content, sourceMessageId) };
 }
 
+/** A deleted account's search index leaves this instance's memory at once (other instances let it age out). */
+export const forgetMemoryIndex = (ctx: AppContext, userId: string): void => ctx.memoryIndex.drop(userId);
+
 export const exportMemories = async (ctx: AppContext, userId: string) => (await repo.exportMemories(ctx.db, userId)).map(toMemory);
