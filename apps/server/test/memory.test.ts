@@ -199,6 +199,25 @@ describe('search ranking', () => {
     assert.equal(held.tokens, loaded.tokens);
   });
 
+  it('when a question asks when, then the memory that says when comes before one that only names the subject', async () => {
+    const cases: [string, string, string][] = [
+      ['I got my bike from the shop in town last spring', 'my bike is red', 'when did I get my bike?'],
+      ['I got my bike from the shop in town last spring', 'my bike is red', 'since when do I have the bike?'],
+      ['I moved to Berlin with all my furniture in 2019', 'moving around Berlin is easy', 'what year did I move to Berlin?'],
+      ['I started working at the corner bakery three weeks ago', 'the bakery started', 'how long ago did I start at the bakery?'],
+      ['my sister visited us with her two dogs on Saturday', 'my sister visited', 'which day did my sister visit?'],
+    ];
+    const day = 86_400_000;
+    for (const [says, names, question] of cases) {
+      const { api, user } = await newUser();
+      // The one that only names the subject is shorter and newer, and of another day: by words alone it would come first.
+      await insertMemory(server.ctx.db, { userId: user.user.id, content: says, createdAt: new Date(Date.now() - 30 * day) }, server.ctx.memoryIndex);
+      await insertMemory(server.ctx.db, { userId: user.user.id, content: names, createdAt: new Date(Date.now() - day) }, server.ctx.memoryIndex);
+      assert.equal((await search(api, question))[0], says, question);
+      assert.equal((await search(api, question.replace(/^(when|since when|what year|how long ago|which day)\b/i, 'why')))[0], names, `${question} (asked why)`);
+    }
+  });
+
   it('when vocabulary terms are compared for fuzzy matching, then the similarity is pg_trgm\'s', async () => {
     const pairs: [string, string][] = [
       ['pasport', 'passport'], ['email', 'e-mail'], ['bicycl', 'bike'], ['leipzig', 'leipzg'], ['colour', 'color'],

@@ -14,8 +14,8 @@ const memory = (terms: string[], minute: number, extra: Partial<IndexedMemory> =
   ...extra,
 });
 
-const rank = (index: UserMemoryIndex, terms: string[], limit = 10) =>
-  rankMemories(index, { terms, related: [], optional: new Set(), period: null, now: 1_700_000_000_000_000 + 10_000 * MIN, limit }, defaultSearchTuning);
+const rank = (index: UserMemoryIndex, terms: string[], limit = 10, asksWhen = false) =>
+  rankMemories(index, { terms, related: [], optional: new Set(), period: null, asksWhen, now: 1_700_000_000_000_000 + 10_000 * MIN, limit }, defaultSearchTuning);
 
 describe('memory index', () => {
   it('when memories are added and removed one by one, then the index equals one built from what is left', () => {
@@ -62,6 +62,16 @@ describe('memory index', () => {
     assert.equal(hits.find((h) => h.memory === asked)!.coverage, 1);
     // Without the question before it, the same reply matches nothing.
     assert.deepEqual(rank(UserMemoryIndex.build(1, [answer]), ['dog', 'name']), []);
+  });
+  it('when a question asks when, then a memory that says when ranks above one that only names the subject', () => {
+    const says = memory(['got', 'bike', 'last', 'spring'], 0);
+    const names = memory(['bike', 'red', 'fast', 'light'], 5000); // newer, and of another day
+    const index = UserMemoryIndex.build(1, [says, names]);
+    assert.equal(rank(index, ['bike'], 10, true)[0]?.memory, says);
+    assert.equal(rank(index, ['bike'], 10, false)[0]?.memory, names, 'a question that does not ask when keeps the plain order');
+    const withYear = memory(['move', 'berlin', '2019'], 2);
+    const plain = memory(['berlin', 'move', 'big'], 5000);
+    assert.equal(rank(UserMemoryIndex.build(1, [withYear, plain]), ['move', 'berlin'], 10, true)[0]?.memory, withYear);
   });
 });
 

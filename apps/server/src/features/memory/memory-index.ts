@@ -336,6 +336,8 @@ export interface RankQuery {
   optional: ReadonlySet<string>;
   /** The period the question names, in microseconds: memories created in [from, to) score more. */
   period: { from: number; to: number } | null;
+  /** The question asks when ("when did …", "how long ago …", "what year …"). */
+  asksWhen: boolean;
   /** The clock of the question, in microseconds. */
   now: number;
   limit: number;
@@ -375,6 +377,18 @@ function topK<T>(items: Iterable<T>, k: number, compare: (a: T, b: T) => number)
   return out;
 }
 
+/**
+ * English stems of words that say when something happened or will ("yesterday", "last", "week",
+ * "May", "summer", "birthday"): a question asking "when" ranks memories that hold one (or a number) higher.
+ */
+const TIME_STEMS = new Set([
+  'yesterday', 'today', 'tonight', 'tomorrow', 'last', 'next', 'ago', 'sinc', 'later', 'soon', 'late', 'recent', 'earlier',
+  'day', 'night', 'morn', 'noon', 'midnight', 'hour', 'week', 'weekend', 'month', 'year', 'decad', 'season',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+  'januari', 'februari', 'march', 'april', 'may', 'june', 'juli', 'august', 'septemb', 'octob', 'novemb', 'decemb',
+  'spring', 'summer', 'autumn', 'fall', 'winter', 'christma', 'holiday', 'birthday', 'anniversari',
+]);
+const holdsTime = (m: IndexedMemory) => m.terms.some((x) => TIME_STEMS.has(x) || (x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57));
 const MINUTE_US = 60_000_000;
 const DAY_US = 86_400_000_000;
 
@@ -493,6 +507,7 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
       matched += a[Q + q]!;
     }
     if (query.period && m.created >= query.period.from && m.created < query.period.to) score *= 1 + t.timeBoost;
+    if (query.asksWhen && t.whenBoost > 0 && holdsTime(m)) score *= 1 + t.whenBoost;
     scores.set(m, { score, matched });
   }
 

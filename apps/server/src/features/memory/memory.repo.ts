@@ -317,6 +317,11 @@ export interface SearchTuning {
    * are left out: too common to tell memories apart, and the postings a search reads grow with them.
    */
   relatedMaxShare: number;
+  /**
+   * A question asking when ranks memories that hold a word of time or a number ("last week",
+   * "in May", "3 years") this much higher: they are the ones that can answer it.
+   */
+  whenBoost: number;
 }
 
 export const defaultSearchTuning: SearchTuning = {
@@ -345,6 +350,7 @@ export const defaultSearchTuning: SearchTuning = {
   commonShare: 0.2,
   commonFloor: 50,
   relatedMaxShare: 0.05,
+  whenBoost: 0.5,
 };
 
 export interface MemorySearchHit extends MemoryRow {
@@ -380,6 +386,9 @@ export interface SearchInput {
    */
   optionalWords?: string[];
 }
+
+/** "when did …", "since when …", "how long ago …", "what year / which month / what time …". */
+const ASKS_WHEN = /^\W*(?:(?:and|so|but)\s+)?(?:when\b|since when\b|how long\b|(?:at\s+)?(?:what|which)\s+(?:year|month|day|date|time|week|season)\b)/i;
 
 const MAX_QUERY_TERMS = 32;
 const MAX_EXPANSIONS = 256;
@@ -442,6 +451,7 @@ export async function searchMemories(db: Db, cache: MemoryIndexCache, input: Sea
       related: [...related.values()],
       optional: new Set(parseTextArray(head!.optional)),
       period: period ? { from: us(period.from) - t.timeBeforeDays * DAY_MS * 1000, to: us(period.to) + t.timeAfterDays * DAY_MS * 1000 } : null,
+      asksWhen: ASKS_WHEN.test(input.query),
       now: us(now),
       limit: input.limit,
     },
