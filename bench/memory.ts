@@ -118,7 +118,7 @@ const fmt = (t: Tally) => `${(t.r5 / t.n).toFixed(3)} / ${(t.r10 / t.n).toFixed(
 // Each step adds one idea to the one before; the last is the method as shipped.
 const d = defaultSearchTuning;
 // Before the context of a turn was added, neighbours lent more.
-const noContext = { contextBefore: 0, contextAfter: 0, nextWeight: 0.7, prevWeight: 0.5, whenBoost: 0 };
+const noContext = { contextBefore: 0, contextAfter: 0, nextWeight: 0.7, prevWeight: 0.5, whenBoost: 0, severalSpread: 0 };
 const later = { ...noContext, next2Weight: 0, prev2Weight: 0, questionNextWeight: noContext.nextWeight, sessionWeight: 0, timeBoost: 0 };
 const off = { ...later, fuzzy: 0, recency: 0, nextWeight: 0, prevWeight: 0, commonShare: 1 };
 const STEPS: [string, Partial<SearchTuning>, boolean?][] = [
@@ -134,8 +134,9 @@ const STEPS: [string, Partial<SearchTuning>, boolean?][] = [
   ['+ WordNet related words (synonyms 0.6, derived 0.5, broader 0.45, narrower 0.35), at full weight in the score', { ...noContext, relatedScale: 1 }],
   ['+ related words at a quarter of their weight in the score (full in the coverage)', { ...noContext, relatedMaxShare: 1 }],
   ['+ related words in more than 5 % of the memories (and more than 50) left out', { ...noContext }],
-  ['+ context of a turn: the words of the memory just before (0.4) and after (0.24) count for it; neighbours lend less (0.2 next, 0.3 previous)', { whenBoost: 0 }],
-  ['+ a question asking when ranks memories holding a word of time or a number x1.5', {}],
+  ['+ context of a turn: the words of the memory just before (0.4) and after (0.24) count for it; neighbours lend less (0.2 next, 0.3 previous)', { whenBoost: 0, severalSpread: 0 }],
+  ['+ a question asking when ranks memories holding a word of time or a number x1.5', { severalSpread: 0 }],
+  ['+ a question asking for several things takes results from more than one conversation (x0.8 per better one within 60 min)', {}],
 ];
 
 async function bench(label: string, database: Database): Promise<void> {

@@ -14,8 +14,12 @@ const memory = (terms: string[], minute: number, extra: Partial<IndexedMemory> =
   ...extra,
 });
 
-const rank = (index: UserMemoryIndex, terms: string[], limit = 10, asksWhen = false) =>
-  rankMemories(index, { terms, related: [], optional: new Set(), period: null, asksWhen, now: 1_700_000_000_000_000 + 10_000 * MIN, limit }, defaultSearchTuning);
+const rank = (index: UserMemoryIndex, terms: string[], limit = 10, asksWhen = false, asksForSeveral = false) =>
+  rankMemories(
+    index,
+    { terms, related: [], optional: new Set(), period: null, asksWhen, asksForSeveral, now: 1_700_000_000_000_000 + 10_000 * MIN, limit },
+    defaultSearchTuning,
+  );
 
 describe('memory index', () => {
   it('when memories are added and removed one by one, then the index equals one built from what is left', () => {
@@ -72,6 +76,17 @@ describe('memory index', () => {
     const withYear = memory(['move', 'berlin', '2019'], 2);
     const plain = memory(['berlin', 'move', 'big'], 5000);
     assert.equal(rank(UserMemoryIndex.build(1, [withYear, plain]), ['move', 'berlin'], 10, true)[0]?.memory, withYear);
+  });
+  it('when a question asks for several things, then the results come from more than one conversation', () => {
+    // One evening about books (three turns), and a book mentioned once a week later.
+    const evening = [memory(['read', 'book', 'novel', 'club'], 0), memory(['book', 'read', 'chapter'], 1), memory(['book', 'read', 'shelf'], 2)];
+    const later = memory(['finish', 'read', 'dune', 'book', 'long', 'trip', 'train'], 7 * 24 * 60);
+    const index = UserMemoryIndex.build(1, [...evening, later]);
+    const one = rank(index, ['book', 'read'], 3).map((h) => h.memory);
+    assert.ok(!one.includes(later), 'asked for one thing, the best conversation fills the places');
+    const several = rank(index, ['book', 'read'], 3, false, true).map((h) => h.memory);
+    assert.ok(several.includes(later), 'asked for several, the other conversation gets a place');
+    assert.equal(several.filter((m) => evening.includes(m)).length, 2);
   });
 });
 

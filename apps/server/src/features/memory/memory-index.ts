@@ -338,6 +338,8 @@ export interface RankQuery {
   period: { from: number; to: number } | null;
   /** The question asks when ("when did …", "how long ago …", "what year …"). */
   asksWhen: boolean;
+  /** The question asks for several things ("what books have I read?", "how many times …"). */
+  asksForSeveral: boolean;
   /** The clock of the question, in microseconds. */
   now: number;
   limit: number;
@@ -389,6 +391,31 @@ const TIME_STEMS = new Set([
   'spring', 'summer', 'autumn', 'fall', 'winter', 'christma', 'holiday', 'birthday', 'anniversari',
 ]);
 const holdsTime = (m: IndexedMemory) => m.terms.some((x) => TIME_STEMS.has(x) || (x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57));
+/**
+ * The `limit` best of `ranked` (best first) when the question asks for several things: each pick
+ * weighs (1 - spread)^k for the k already picked within `window` of it, so one conversation does
+ * not fill every place.
+ */
+function spreadOver<T extends { memory: IndexedMemory; score: number }>(ranked: T[], limit: number, spread: number, window: number): T[] {
+  const pool = [...ranked];
+  const picked: T[] = [];
+  while (picked.length < limit && pool.length > 0) {
+    let at = 0;
+    let top = -Infinity;
+    pool.forEach((r, i) => {
+      let near = 0;
+      for (const p of picked) if (Math.abs(p.memory.created - r.memory.created) <= window) near++;
+      const score = r.score * (1 - spread) ** near;
+      if (score > top) {
+        top = score;
+        at = i;
+      }
+    });
+    picked.push(pool.splice(at, 1)[0]!);
+  }
+  return picked;
+}
+
 const MINUTE_US = 60_000_000;
 const DAY_US = 86_400_000_000;
 
@@ -549,5 +576,9 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
     results.push({ memory: m, score, matched: mine?.matched ?? 0 });
   }
   // As PostgreSQL would order them: score, then newest, then id.
-  return topK(results, query.limit, (a, b) => b.score - a.score || b.memory.created - a.memory.created || (a.memory.id < b.memory.id ? -1 : 1)).map((r) => ({ memory: r.memory, score: r.score, coverage: total > 0 ? Math.min(r.matched / total, 1) : 0 }));
+  const order = (a: (typeof results)[number], b: (typeof results)[number]) =>
+    b.score - a.score || b.memory.created - a.memory.created || (a.memory.id < b.memory.id ? -1 : 1);
+  const best =
+    query.asksForSeveral && t.severalSpread > 0 ? spreadOver(topK(results, query.limit * 4, order), query.limit, t.severalSpread, session) : topK(results, query.limit, order);
+  return best.map((r) => ({ memory: r.memory, score: r.score, coverage: total > 0 ? Math.min(r.matched / total, 1) : 0 }));
 }

@@ -6,6 +6,7 @@ import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { memories, memoryEmbeddings, memoryRevisions } from '../../db/schema/index.ts';
 import { type IndexedMemory, type MemoryIndexCache, rankMemories, UserMemoryIndex } from './memory-index.ts';
+import { asksForSeveral, asksWhen } from './memory-question.ts';
 import { queryPeriod } from './memory-time.ts';
 
 export interface MemoryRow {
@@ -322,6 +323,12 @@ export interface SearchTuning {
    * "in May", "3 years") this much higher: they are the ones that can answer it.
    */
   whenBoost: number;
+  /**
+   * A question asking for several things ("what books have I read?") takes its results from more
+   * than one conversation: a result weighs (1 - severalSpread) for each better one already taken
+   * within sessionMinutes of it.
+   */
+  severalSpread: number;
 }
 
 export const defaultSearchTuning: SearchTuning = {
@@ -351,6 +358,7 @@ export const defaultSearchTuning: SearchTuning = {
   commonFloor: 50,
   relatedMaxShare: 0.05,
   whenBoost: 0.5,
+  severalSpread: 0.2,
 };
 
 export interface MemorySearchHit extends MemoryRow {
@@ -386,9 +394,6 @@ export interface SearchInput {
    */
   optionalWords?: string[];
 }
-
-/** "when did …", "since when …", "how long ago …", "what year / which month / what time …". */
-const ASKS_WHEN = /^\W*(?:(?:and|so|but)\s+)?(?:when\b|since when\b|how long\b|(?:at\s+)?(?:what|which)\s+(?:year|month|day|date|time|week|season)\b)/i;
 
 const MAX_QUERY_TERMS = 32;
 const MAX_EXPANSIONS = 256;
@@ -451,7 +456,8 @@ export async function searchMemories(db: Db, cache: MemoryIndexCache, input: Sea
       related: [...related.values()],
       optional: new Set(parseTextArray(head!.optional)),
       period: period ? { from: us(period.from) - t.timeBeforeDays * DAY_MS * 1000, to: us(period.to) + t.timeAfterDays * DAY_MS * 1000 } : null,
-      asksWhen: ASKS_WHEN.test(input.query),
+      asksWhen: asksWhen(input.query),
+      asksForSeveral: asksForSeveral(input.query),
       now: us(now),
       limit: input.limit,
     },
