@@ -74,12 +74,26 @@ describe('three instances on one PostgreSQL and Redis', { skip: await skipWithou
         return total;
       };
       const before = await count();
+      const { rows: [{ at: startedAt }] } = await db.query('select now() as at');
       const JOBS = 4;
-      for (let i = 0; i < JOBS; i++) await boss.send('lifeos.prune', { n: i });
+      const ids: string[] = [];
+      for (let i = 0; i < JOBS; i++) ids.push((await boss.send('lifeos.prune', { n: i }))!);
       const deadline = Date.now() + 30_000;
       while ((await count()) - before < JOBS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
       await new Promise((r) => setTimeout(r, 1_000));
-      assert.equal((await count()) - before, JOBS, 'every job ran once, none twice');
+      const { rows: sent } = await db.query('select state, retry_count from pgboss.job where id = any($1::uuid[])', [ids]);
+      assert.deepEqual(
+        sent.map((j) => [j.state, j.retry_count]),
+        ids.map(() => ['completed', 0]),
+        'every job sent ran to completion on its first delivery',
+      );
+      // The schedule (every 15 minutes) may add a run of its own while the test waits: it counts once too.
+      const { rows: [{ n: completed }] } = await db.query(
+        `select count(*)::int as n from pgboss.job where name = 'lifeos.prune' and state = 'completed' and completed_on >= $1`,
+        [startedAt],
+      );
+      assert.ok(completed >= JOBS);
+      assert.equal((await count()) - before, completed, 'every job ran once, none twice');
       const { rows: sessions } = await db.query('select id from sessions where user_id = $1', [user.user.id]);
       assert.equal(sessions.length, 0, 'the expired session was pruned');
       const { rows: schedules } = await db.query(`select name from pgboss.schedule where name = 'lifeos.prune'`);
