@@ -397,25 +397,30 @@ const holdsTime = (m: IndexedMemory) => m.terms.some((x) => TIME_STEMS.has(x) ||
  * not fill every place.
  */
 function spreadOver<T extends { memory: IndexedMemory; score: number }>(ranked: T[], limit: number, spread: number, window: number): T[] {
-  const pool = [...ranked];
+  // Each candidate's weight so far: (1 - spread) for every pick within the window, kept up to date per pick.
+  const weight = ranked.map(() => 1);
+  const taken = ranked.map(() => false);
   const picked: T[] = [];
-  while (picked.length < limit && pool.length > 0) {
-    let at = 0;
+  while (picked.length < Math.min(limit, ranked.length)) {
+    let at = -1;
     let top = -Infinity;
-    pool.forEach((r, i) => {
-      let near = 0;
-      for (const p of picked) if (Math.abs(p.memory.created - r.memory.created) <= window) near++;
-      const score = r.score * (1 - spread) ** near;
-      if (score > top) {
-        top = score;
+    for (let i = 0; i < ranked.length; i++) {
+      // Ties go to the better-ranked, as in `ranked`.
+      if (!taken[i] && ranked[i]!.score * weight[i]! > top) {
+        top = ranked[i]!.score * weight[i]!;
         at = i;
       }
-    });
-    picked.push(pool.splice(at, 1)[0]!);
+    }
+    const pick = ranked[at]!;
+    taken[at] = true;
+    picked.push(pick);
+    for (let i = 0; i < ranked.length; i++) if (Math.abs(ranked[i]!.memory.created - pick.memory.created) <= window) weight[i]! *= 1 - spread;
   }
   return picked;
 }
 
+/** At most about this many memories are ranked per search (see rankMemories). */
+const MAX_CANDIDATES = 5_000;
 const MINUTE_US = 60_000_000;
 const DAY_US = 86_400_000_000;
 
@@ -490,48 +495,66 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
     total += own ? idfOf(own.docs.length) : best > -Infinity ? best : Math.log(1 + (n + 0.5) / 0.5);
   });
 
-  // Candidates: the memories holding a selective term (or any term when none is).
+  // Candidates: the memories holding a selective term (or any term when none is), rarest terms
+  // first, until there are MAX_CANDIDATES: a question of only common words does not rank every memory.
   const anySelective = weighted.some((w) => w.selective);
   const candidates = new Set<IndexedMemory>();
-  for (const w of weighted) if (w.selective || !anySelective) for (const m of w.posting.docs) candidates.add(m);
+  const pulling = weighted.filter((w) => w.selective || !anySelective).sort((a, b) => a.posting.docs.length - b.posting.docs.length);
+  for (const w of pulling) {
+    // Newest first within a term (postings are kept in the order memories were written).
+    for (let i = w.posting.docs.length - 1; i >= 0 && candidates.size < MAX_CANDIDATES; i--) candidates.add(w.posting.docs[i]!);
+  }
 
-  // Per candidate and query term: the best stand-in's BM25 score (term frequency 1) and coverage.
+  // Per candidate and query term: the best stand-in's BM25 score (term frequency 1) and coverage,
+  // in one buffer (a slot of 2Q numbers per memory scored).
   const Q = qterms.length;
-  const acc = new Map<IndexedMemory, Float64Array>();
+  const slots = new Map<IndexedMemory, number>();
+  let buf = new Float64Array(2 * Q * 64);
+  const slotOf = (m: IndexedMemory): number => {
+    let at = slots.get(m);
+    if (at === undefined) {
+      at = slots.size * 2 * Q;
+      slots.set(m, at);
+      if (at + 2 * Q > buf.length) {
+        const grown = new Float64Array(buf.length * 2);
+        grown.set(buf);
+        buf = grown;
+      }
+    }
+    return at;
+  };
   const norm = (m: IndexedMemory) => (t.k1 + 1) / (1 + t.k1 * (1 - t.b + (t.b * m.terms.length) / avgdl));
   // A memory also matches, below its own words, the words of the memories stored just before
   // and after it in the conversation: per query term the better of the two counts.
-  const context: [number, number][] = [
-    [-1, t.contextAfter],
-    [1, t.contextBefore],
-  ];
   const contextSpan = t.neighbourMinutes * MINUTE_US;
+  const line = index.timeline;
+  const credit = (m: IndexedMemory, nb: IndexedMemory | undefined, share: number, w: Weighted) => {
+    if (!nb || share <= 0 || Math.abs(nb.created - m.created) > contextSpan) return;
+    const at = slotOf(nb) + w.q;
+    // Context counts in the score only: a memory's coverage is of its own words.
+    buf[at] = Math.max(buf[at]!, share * w.sim * w.idf * norm(nb));
+  };
   for (const w of weighted) {
     const matched = Math.sqrt(w.cov) * w.idf;
-    for (const m of w.posting.docs) {
+    // The shorter side: a term in far more memories than there are candidates is looked up in each candidate.
+    const docs = w.posting.docs.length > 4 * candidates.size ? [...candidates].filter((m) => m.terms.includes(w.posting.term)) : w.posting.docs;
+    for (const m of docs) {
       if (!candidates.has(m)) continue;
-      let a = acc.get(m);
-      if (!a) acc.set(m, (a = new Float64Array(2 * Q)));
-      a[w.q] = Math.max(a[w.q]!, w.sim * w.idf * norm(m));
-      a[Q + w.q] = Math.max(a[Q + w.q]!, matched);
-      const at = index.positionOf(m);
-      for (const [step, share] of context) {
-        const nb = share > 0 ? index.timeline[at + step] : undefined;
-        if (!nb || Math.abs(nb.created - m.created) > contextSpan) continue;
-        let b = acc.get(nb);
-        if (!b) acc.set(nb, (b = new Float64Array(2 * Q)));
-        // Context counts in the score only: a memory's coverage is of its own words.
-        b[w.q] = Math.max(b[w.q]!, share * w.sim * w.idf * norm(nb));
-      }
+      const at = slotOf(m);
+      buf[at + w.q] = Math.max(buf[at + w.q]!, w.sim * w.idf * norm(m));
+      buf[at + Q + w.q] = Math.max(buf[at + Q + w.q]!, matched);
+      const pos = index.positionOf(m);
+      credit(m, line[pos - 1], t.contextAfter, w);
+      credit(m, line[pos + 1], t.contextBefore, w);
     }
   }
   const scores = new Map<IndexedMemory, { score: number; matched: number }>();
-  for (const [m, a] of acc) {
+  for (const [m, at] of slots) {
     let score = 0;
     let matched = 0;
     for (let q = 0; q < Q; q++) {
-      score += a[q]!;
-      matched += a[Q + q]!;
+      score += buf[at + q]!;
+      matched += buf[at + Q + q]!;
     }
     if (query.period && m.created >= query.period.from && m.created < query.period.to) score *= 1 + t.timeBoost;
     if (query.asksWhen && t.whenBoost > 0 && holdsTime(m)) score *= 1 + t.whenBoost;
@@ -543,7 +566,6 @@ export function rankMemories(index: UserMemoryIndex, query: RankQuery, t: Search
   const lent = new Map<IndexedMemory, number>();
   const lend = (m: IndexedMemory, score: number) => lent.set(m, Math.max(lent.get(m) ?? -Infinity, score));
   const span = t.neighbourMinutes * MINUTE_US;
-  const line = index.timeline;
   for (const [o, { score }] of own) {
     if (t.nextWeight > 0) {
       const from = index.upperBoundTime(o.created);
