@@ -140,40 +140,31 @@ export class UserMemoryIndex {
     }
   }
 
-  /** The first position whose memory is not before m. */
-  private lowerBound(m: IndexedMemory): number {
+  /** The first position of the timeline whose memory is not `before` the given one. */
+  private firstNot(before: (x: IndexedMemory) => boolean): number {
     let lo = 0;
     let hi = this.timeline.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (byTime(this.timeline[mid]!, m) < 0) lo = mid + 1;
+      if (before(this.timeline[mid]!)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
+  }
+
+  /** The position of m, or where it would go. */
+  private lowerBound(m: IndexedMemory): number {
+    return this.firstNot((x) => byTime(x, m) < 0);
   }
 
   /** The first position whose memory was created after `us` (strictly). */
   upperBoundTime(us: number): number {
-    let lo = 0;
-    let hi = this.timeline.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.timeline[mid]!.created <= us) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.firstNot((x) => x.created <= us);
   }
 
   /** The first position whose memory was created at `us` or later. */
   lowerBoundTime(us: number): number {
-    let lo = 0;
-    let hi = this.timeline.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.timeline[mid]!.created < us) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.firstNot((x) => x.created < us);
   }
 
   /** Where a memory of this index stands in the timeline (rebuilt after a write, on first use). */
