@@ -14,8 +14,10 @@
 // recently used users leave first).
 //
 // The ranking is the one documented in docs/memory.md (BM25 over stems with
-// per-user IDF, fuzzy and related stand-ins, the period a question names,
-// neighbours in the conversation, the conversation prior, recency).
+// per-user IDF, fuzzy and related stand-ins, the period a question names, the
+// context of a turn, neighbours in the conversation, the conversation prior,
+// recency, the shape of the question). Its work is bounded by the postings of
+// the question's terms and at most MAX_CANDIDATES memories ranked.
 import type { SearchTuning } from './memory.repo.ts';
 
 /** One memory as the ranking sees it. Times in microseconds since the epoch, as PostgreSQL keeps them. */
