@@ -57,7 +57,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<B
     shutdown: shutdown.signal,
     jobs: createJobQueue(() => ctx),
     memoryEmbedder: createMemoryEmbedder({ db: database.db, config, log, shutdown: shutdown.signal }),
-    memoryIndex: new MemoryIndexCache(),
+    memoryIndex: new MemoryIndexCache(config.memoryIndexPostings),
     sessions: new SessionCache(() => ctx, toUser),
     googleTokens: new GoogleTokens(() => ctx),
     calendarSyncTimes: new Map(),

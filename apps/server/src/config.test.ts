@@ -59,6 +59,8 @@ describe('loadConfig', () => {
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
       [{ NODE_ENV: 'staging' }, /NODE_ENV/],
       [{ DATABASE_DRIVER: 'pg' }, /DATABASE_URL/],
+      [{ MEMORY_INDEX_POSTINGS: '0' }, /MEMORY_INDEX_POSTINGS/],
+      [{ MEMORY_INDEX_POSTINGS: 'lots' }, /MEMORY_INDEX_POSTINGS/],
     ];
     for (const [env, message] of cases) {
       assert.throws(() => loadConfig({ DATA_DIR: tempDir(), ...env }), (err: unknown) => err instanceof ConfigError && message.test(err.message));

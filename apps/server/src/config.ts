@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   SSE_MAX_STREAMS_PER_SESSION: positiveInt(5),
   SSE_MAX_STREAMS_PER_USER: positiveInt(10),
   SSE_MAX_STREAMS: positiveInt(5_000),
+  MEMORY_INDEX_POSTINGS: positiveInt(1_000_000),
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$|^smtp\+insecure$/, message: 'must be an smtp://, smtps:// or smtp+insecure:// URL' }).optional()),
   MAIL_FROM: optionalString,
@@ -131,6 +132,8 @@ export interface Config {
   passwordHashing: { concurrency: number; queue: number; perClient: number };
   /** Open live streams allowed per session, per user and on this instance. */
   streams: { perSession: number; perUser: number; total: number };
+  /** Postings (a memory's lexemes) the memory-search indexes of this instance may hold: about 40 bytes each. */
+  memoryIndexPostings: number;
   registration: 'open' | 'invite' | 'closed';
   /** Outgoing mail of the server itself (password resets, security notices); undefined = none. */
   mail: { url: string; from: string } | undefined;
@@ -228,6 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, perClient: e.PASSWORD_HASH_PER_CLIENT },
     streams: { perSession: e.SSE_MAX_STREAMS_PER_SESSION, perUser: e.SSE_MAX_STREAMS_PER_USER, total: e.SSE_MAX_STREAMS },
+    memoryIndexPostings: e.MEMORY_INDEX_POSTINGS,
     registration: e.REGISTRATION,
     mail: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     metricsToken: e.METRICS_TOKEN,

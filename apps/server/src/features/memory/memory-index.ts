@@ -200,7 +200,7 @@ export class MemoryIndexCache {
 
   readonly maxPostings: number;
 
-  constructor(maxPostings = 2_000_000) {
+  constructor(maxPostings = 1_000_000) {
     this.maxPostings = maxPostings;
   }
 
