@@ -424,7 +424,13 @@ export async function searchMemories(db: Db, cache: MemoryIndexCache, input: Sea
   const expansions = (input.expansions ?? []).filter((e) => e.weight > 0).slice(0, MAX_EXPANSIONS);
   // The related words are single words: the stemmer alone does (the full parser per word cost more
   // than the rest of the search), and a word's stem is kept once known.
-  const unknown = [...new Set(expansions.flatMap((e) => [e.word.toLowerCase(), e.related.toLowerCase()]))].filter((w) => !cache.stems.has(w));
+  const stemFor = new Map<string, string | null>();
+  const unknown: string[] = [];
+  for (const w of new Set(expansions.flatMap((e) => [e.word.toLowerCase(), e.related.toLowerCase()]))) {
+    const known = cache.stems.get(w);
+    if (known === undefined) unknown.push(w);
+    else stemFor.set(w, known);
+  }
   const optional = (input.optionalWords ?? []).slice(0, MAX_QUERY_TERMS);
   const [head] = rowsOf(
     await db.execute(sql`
@@ -434,11 +440,14 @@ export async function searchMemories(db: Db, cache: MemoryIndexCache, input: Sea
         ARRAY(SELECT DISTINCT t.lexeme FROM unnest(${`{${optional.map(pgArrayItem).join(',')}}`}::text[]) AS o(word), unnest(to_tsvector('english', o.word)) AS t) AS optional`),
   );
   const stems = parseTextArray(head!.stems);
-  unknown.forEach((w, i) => cache.rememberStem(w, stems[i] || null));
+  unknown.forEach((w, i) => {
+    stemFor.set(w, stems[i] || null);
+    cache.rememberStem(w, stems[i] || null);
+  });
   if (head!.version == null) return [];
   const index = await cache.obtain(userId, Number(head!.version), async () => (await loadIndex(db, userId)) ?? new UserMemoryIndex(Number(head!.version)));
   const terms = parseTextArray(head!.terms);
-  const stemOf = (w: string) => cache.stems.get(w.toLowerCase()) ?? null;
+  const stemOf = (w: string) => stemFor.get(w.toLowerCase()) ?? null;
   const related = new Map<string, { qterm: string; term: string; weight: number }>();
   for (const e of expansions) {
     const qterm = stemOf(e.word);
