@@ -30,6 +30,8 @@ export const RELATION_WEIGHTS = {
   similar: 0.4,
   /** Another narrower term of the same broader one ("shrimp" and "shellfish" are both seafood). */
   sibling: 0.3,
+  /** The broader term two levels up. */
+  grandparent: 0.3,
 };
 /** A word's rarer senses count less: the first sense in full, the next ones by this factor each. */
 const SENSE_DECAY = 0.8;
@@ -163,7 +165,11 @@ export function relatedOf(files: Files, word: string): Map<string, number> {
           const targets = p.target ? [target.words[p.target - 1]!] : target.words;
           for (const w of targets) add(w, weight * decay);
           if (pos === 'noun' && p.symbol === '@') {
-            for (const sp of target.pointers) if (sp.symbol === '~') for (const w of synsetAt(files, sp.pos, sp.offset).words) add(w, RELATION_WEIGHTS.sibling * decay);
+            for (const sp of target.pointers) {
+              if (sp.symbol === '~') for (const w of synsetAt(files, sp.pos, sp.offset).words) add(w, RELATION_WEIGHTS.sibling * decay);
+              // The broader term of the broader term ("kitty" -> house cat -> cat).
+              if (sp.symbol === '@' && RELATION_WEIGHTS.grandparent > 0) for (const w of synsetAt(files, sp.pos, sp.offset).words) add(w, RELATION_WEIGHTS.grandparent * decay);
+            }
           }
         }
       });
@@ -210,6 +216,72 @@ function cachedRelatedOf(files: Files, word: string): Map<string, number> {
   return related;
 }
 
+/** Narrower terms are followed this many levels down from the word a question asks for ("medicine" … "ibuprofen"). */
+const INSTANCE_DEPTH = 5;
+/** At most this many synsets are read for one such word; its closure is kept like its related words. */
+const INSTANCE_SYNSETS = 3_000;
+const INSTANCE_WEIGHT = 0.35;
+const instanceCache = new Map<string, Map<string, number>>();
+
+/**
+ * The narrower terms of a noun, down to INSTANCE_DEPTH levels (first senses first), each weighted
+ * INSTANCE_WEIGHT × 0.9 per level below the first: the things a "what medicine …" or "which
+ * languages …" question asks for ("ibuprofen", "portuguese").
+ */
+export function instancesOf(files: Files, word: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const form of baseForms(word)) {
+    const line = findIndexLine(files.index.noun, form);
+    if (!line) continue;
+    const f = line.trim().split(' ');
+    let frontier = f.slice(f.length - Number(f[2])).slice(0, MAX_SENSES).map(Number);
+    const seen = new Set<number>(frontier);
+    for (let depth = 0; depth < INSTANCE_DEPTH && frontier.length > 0; depth++) {
+      const next: number[] = [];
+      for (const offset of frontier) {
+        for (const p of synsetAt(files, 'noun', offset).pointers) {
+          if ((p.symbol !== '~' && p.symbol !== '~i') || seen.has(p.offset) || seen.size >= INSTANCE_SYNSETS) continue;
+          seen.add(p.offset);
+          next.push(p.offset);
+          const weight = INSTANCE_WEIGHT * 0.9 ** depth;
+          for (const w of synsetAt(files, 'noun', p.offset).words) if (!w.includes('_') && w !== form && !out.has(w)) out.set(w, weight);
+        }
+      }
+      frontier = next;
+    }
+    break;
+  }
+  return out;
+}
+
+function cachedInstancesOf(files: Files, word: string): Map<string, number> {
+  let found = instanceCache.get(word);
+  if (found) instanceCache.delete(word);
+  else {
+    found = instancesOf(files, word);
+    if (instanceCache.size >= MAX_CACHED_WORDS) instanceCache.delete(instanceCache.keys().next().value!);
+  }
+  instanceCache.set(word, found);
+  return found;
+}
+
+/**
+ * The noun a question asks for an instance of: "what medicine do I take?" -> "medicine", "which
+ * languages do I speak?" -> "languages", "what kind of car …" -> "car"; null for other questions.
+ */
+export function askedCategory(question: string): string | null {
+  const m = /^\W*(?:what|which)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?([a-z][a-z-]+)\b/i.exec(question.replace(/[’‘]/g, "'"));
+  const word = m?.[1]?.toLowerCase();
+  if (!word || NOT_CATEGORIES.has(word)) return null;
+  return word;
+}
+
+const NOT_CATEGORIES = new Set([
+  'is', 'are', 'was', 'were', 'do', 'does', 'did', 'has', 'have', 'had', 'can', 'could', 'would', 'will', 'should', 'shall', 'may', 'might',
+  'must', 'a', 'an', 'the', 'my', 'your', 'our', 'his', 'her', 'their', 'its', 'of', 'to', 'in', 'on', 'at', 'for', 'about', 'else', 'other',
+  'time', 'year', 'month', 'day', 'date', 'week', 'one', 'ones', 'thing', 'things', 'else',
+]);
+
 /** Related words for the content words of a query, as search expansions. Empty when WordNet is not installed. */
 export async function relatedWords(query: string): Promise<QueryExpansion[]> {
   const files = await loadWordNet();
@@ -223,5 +295,12 @@ export async function relatedWords(query: string): Promise<QueryExpansion[]> {
     if (word.includes('-')) expansions.push({ word: word.split('-').at(-1)!, related: word.replace(/-/g, ''), weight: 0.9 });
   }
   // The closest relations of every word first, should the search take only some.
-  return expansions.sort((a, b) => b.weight - a.weight).slice(0, MAX_EXPANSIONS);
+  const related = expansions.sort((a, b) => b.weight - a.weight).slice(0, MAX_EXPANSIONS);
+  // What a "what medicine …" question asks for: the narrower terms of its noun, beyond the related words' share.
+  const category = askedCategory(query);
+  if (category) {
+    const have = new Set(related.filter((e) => e.word === category).map((e) => e.related));
+    for (const [instance, weight] of cachedInstancesOf(files, category)) if (!have.has(instance)) related.push({ word: category, related: instance, weight });
+  }
+  return related;
 }

@@ -396,7 +396,8 @@ export interface SearchInput {
 }
 
 const MAX_QUERY_TERMS = 32;
-const MAX_EXPANSIONS = 256;
+// Related words (256 at most) and the narrower terms of the noun a question asks for.
+const MAX_EXPANSIONS = 8_192;
 const DAY_MS = 86_400_000;
 
 /** One element of a PostgreSQL array literal. */
