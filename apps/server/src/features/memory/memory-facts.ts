@@ -12,6 +12,9 @@ const SINGLE_VALUED: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^i(?: am|'m)? (?:working|work) as\b/, () => 'my job'],
   [/^i(?: am|'m)? (?:working|work) (?:at|for)\b/, () => 'i work at'],
   [/^i(?: am|'m) based in\b/, () => 'i live in'],
+  [/^i (?:was born|grew up) (?:in|at)\b/, () => 'i come from'],
+  [/^i come from\b/, () => 'i come from'],
+  [/^my (?:home ?town|birthplace|place of birth) (?:is|was)\b/, () => 'i come from'],
   [/^(my [\w' -]{1,40}?) (?:lives|is living) (?:in|at)\b/, (m) => `${m[1]} lives in`],
   [/^(my [\w' -]{1,40}?) (?:works|is working) (?:at|for)\b/, (m) => `${m[1]} works at`],
 ];
@@ -94,6 +97,7 @@ const QUESTION_SUBJECTS: [RegExp, string, string][] = [
   [/\bwhere (do|did|have) i (move|moved|relocate|relocated)\b/, 'i live in', 'live living lived moved relocated based'],
   [/\b(where|which (company|firm|employer)|who)\b.*\b(do i|am i) (work|working|employed)\b/, 'i work at', 'work working works employed'],
   [/\b(my (job|occupation|profession|line of work)|what do i do for (a )?(living|work)|what (do|did) i work as)\b/, 'my job', 'work working job'],
+  [/\b(my (home ?town|birthplace|place of birth)|where (was i born|am i from|do i come from|did i grow up))\b/, 'i come from', 'born grew from come hometown birthplace'],
 ];
 
 /** The single-valued subject a question asks about (see SINGLE_VALUED), with the words to search its memories by; null for other questions. */
