@@ -57,6 +57,56 @@ const PARAPHRASES: [fact: string, question: string, answer: RegExp][] = [
   ['I bought a new couch in May', 'when did I get the sofa?', /couch/],
 ];
 
+// A question that asks for a kind of thing ("what medicine …") is answered by the memory that
+// names an instance of it ("ibuprofen"), with @mem or without a mention.
+const INSTANCES: [fact: string, question: string, answer: RegExp][] = [
+  ['I take ibuprofen for my knee', 'what medicine do I take?', /ibuprofen/],
+  ['I speak Portuguese and Dutch', 'which languages do I know?', /Portuguese/],
+  ['I play the cello in an orchestra', 'what instrument do I play?', /cello/],
+  ['I hate coriander', 'which herb do I dislike?', /coriander/],
+  ['I teach maths at a high school', 'what subject do I teach?', /maths/],
+];
+const ORIGINS: [fact: string, question: string, answer: RegExp][] = [
+  ['I was born in Graz', "what's my hometown?", /Graz/],
+  ['I was born in Graz', 'where am I from?', /Graz/],
+  ['I grew up in Cork', 'where did I grow up?', /Cork/],
+  ['I grew up in Cork', 'what is my home town?', /Cork/],
+];
+
+describe('@mem answers a question for a kind of thing, or about where the user comes from, from the memory that names it', () => {
+  for (const [fact, question, answer] of [...INSTANCES, ...ORIGINS]) {
+    for (const mention of ['@mem ', '']) {
+      it(`when told "${fact}" and asked "${mention}${question}", then it answers from that memory`, async () => {
+        const { api } = await newUser();
+        for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
+        await say(api, `@mem ${fact}`);
+        const r = await say(api, `${mention}${question}`);
+        assert.equal(r.meta?.kind, 'recalled', r.text);
+        assert.match(r.text.split('\n')[0]!, answer);
+      });
+    }
+  }
+
+  it('when asked what time something is, then the memory that gives the time answers', async () => {
+    const { api } = await newUser();
+    for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
+    await say(api, '@mem my train leaves at 7:40');
+    for (const question of ['@mem what time is my train?', '@mem at what time does my train leave?']) {
+      const r = await say(api, question);
+      assert.equal(r.meta?.kind, 'recalled', `${question}: ${r.text}`);
+      assert.match(r.text, /7:40/);
+    }
+  });
+
+  it('when a question about the user without a mention finds nothing in memory, then the assistant offers what it can do', async () => {
+    const { api } = await newUser();
+    for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
+    const r = await say(api, 'which languages do I know?');
+    assert.equal(r.meta, undefined, r.text);
+    assert.match(r.text, /I can look after your calendar/);
+  });
+});
+
 describe('@mem answers questions asked in other words', () => {
   for (const [fact, question, answer] of PARAPHRASES) {
     it(`when told "${fact}" and asked "${question}", then it answers from that memory`, async () => {

@@ -119,7 +119,15 @@ export async function generalAssistant(request: BuiltinRequest, ctx: AgentContex
     ctx.note({ pending: { kind: 'route', text: request.text, options: c.options } });
     return { content: ask(c.options), metadata: { question: 'which_agent', options: c.options } };
   }
-  if (c.kind === 'none') return { content: NOT_UNDERSTOOD };
+  if (c.kind === 'none') {
+    // A question about the user that no row claims ("what subject do I teach?", "which languages do
+    // I know?"): what they told @mem may answer it. Only an answer is worth giving; otherwise the help.
+    if (input.u.question && /\b(?:i|i'm|i've|i'd|my|me|mine)\b/i.test(input.u.text)) {
+      const recalled = await handOn('@mem', request, null, ctx);
+      if ((recalled.metadata?.memory as { kind?: string } | undefined)?.kind === 'recalled') return recalled;
+    }
+    return { content: NOT_UNDERSTOOD };
+  }
   const intent = c.intent;
   if (intent.agent !== 'assistant') return handOn(intent.agent, request, intent, ctx);
   switch (intent.name) {
