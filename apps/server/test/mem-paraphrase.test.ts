@@ -98,6 +98,22 @@ describe('@mem answers a question for a kind of thing, or about where the user c
     }
   });
 
+  it('when asked how old, how many or how long, then the memory that gives the amount answers', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['my nephew Leo turns 10 in June', 'how old will Leo be?', /10/],
+      ['Anna has three kids', 'how many kids does Anna have?', /three/],
+      ['my commute takes 40 minutes by bike', 'how long is my commute?', /40 minutes/],
+    ];
+    for (const [fact, question, answer] of cases) {
+      const { api } = await newUser();
+      for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
+      await say(api, `@mem ${fact}`);
+      const r = await say(api, `@mem ${question}`);
+      assert.equal(r.meta?.kind, 'recalled', `${question}: ${r.text}`);
+      assert.match(r.text.split('\n')[0]!, answer);
+    }
+  });
+
   it('when a question about the user without a mention finds nothing in memory, then the assistant offers what it can do', async () => {
     const { api } = await newUser();
     for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);

@@ -14,6 +14,12 @@ test('when a question is searched, then the words that only shape it are left ou
   assert.equal(recallQuery("what's my dentist's name?"), "what's my dentist's");
   assert.equal(recallQuery('how do I take my coffee?'), 'how do I my coffee');
   assert.equal(recallQuery('what do you know about my sister?'), 'what do you about my sister');
+  // The time or amount asked for is not a word of the memory that answers it.
+  assert.equal(recallQuery('what time is my train?'), 'what is my train');
+  assert.equal(recallQuery('At what time does the gym open?'), 'At what does the gym open');
+  assert.equal(recallQuery('how old will Leo be?'), 'how will Leo be');
+  assert.equal(recallQuery('how many kids does Anna have?'), 'how kids does Anna have');
+  assert.equal(recallQuery('how long is my commute?'), 'how is my commute');
   // Nothing but scaffolding: the question is searched as it is.
   assert.equal(recallQuery('name?'), 'name?');
 });

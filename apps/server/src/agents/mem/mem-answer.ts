@@ -26,8 +26,13 @@ const SCAFFOLDING = new Set([
 
 /** The question without its scaffolding words; the whole question when nothing else is left. */
 export function recallQuery(question: string): string {
-  // "what time is my train?": the time is what is asked, not a word the memory holds ("my train leaves at 7:40").
-  const words = question.replace(/[’‘]/g, "'").replace(/^(\W*(?:at\s+)?what)\s+time\b/i, '$1').split(/\s+/);
+  // "what time is my train?", "how old will Leo be?": the time or the amount is what is asked, not a
+  // word the memory holds ("my train leaves at 7:40", "Leo turns 10 in June").
+  const words = question
+    .replace(/[’‘]/g, "'")
+    .replace(/^(\W*(?:at\s+)?what)\s+time\b/i, '$1')
+    .replace(/^(\W*how)\s+(?:old|long|much|many|far|often|big|tall|heavy)\b/i, '$1')
+    .split(/\s+/);
   const kept = words.filter((w) => !SCAFFOLDING.has(w.toLowerCase().replace(/[^a-z]/g, '')));
   const rest = kept.join(' ').replace(/[?!.]+$/, '').trim();
   return /[a-z0-9]/i.test(rest) && kept.length > 0 ? rest : question;
