@@ -101,7 +101,7 @@ describe('@mem answers a question for a kind of thing, or about where the user c
   it('when asked how old, how many or how long, then the memory that gives the amount answers', async () => {
     const cases: [string, string, RegExp][] = [
       ['my nephew Leo turns 10 in June', 'how old will Leo be?', /10/],
-      ['Anna has three kids', 'how many kids does Anna have?', /three/],
+      ['Anna has three kids', 'how many children does Anna have?', /three/],
       ['my commute takes 40 minutes by bike', 'how long is my commute?', /40 minutes/],
     ];
     for (const [fact, question, answer] of cases) {

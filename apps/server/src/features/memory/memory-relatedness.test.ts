@@ -33,3 +33,12 @@ test('when a word is mostly a verb, then it is flagged as one', async () => {
   for (const word of ['eat', 'drive', 'go']) assert.equal(await isMainlyVerb(word), true, word);
   for (const word of ['number', 'birthday', 'passport', 'school']) assert.equal(await isMainlyVerb(word), false, word);
 });
+
+test('when a word is an irregular plural or ends in -ves, then its base form is looked up', async () => {
+  const files = await loadWordNet();
+  assert.ok(files);
+  for (const [word, related] of [['children', 'kid'], ['people', 'individual'], ['wives', 'spouse'], ['knives', 'blade']] as const) {
+    const weight = relatedOf(files, word).get(related);
+    assert.ok(weight !== undefined && weight > 0, `${word} -> ${related}: ${weight}`);
+  }
+});

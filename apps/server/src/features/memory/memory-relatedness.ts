@@ -113,11 +113,16 @@ function synsetAt(files: Files, pos: Pos, offset: number): Synset {
   return { words, pointers };
 }
 
-/** Base forms WordNet may list a word under ("bikes" -> "bike", "moved" -> "move"). */
+/** English plurals that no suffix rule undoes (WordNet's own exception lists are not in the package). */
+const IRREGULAR_PLURALS: Record<string, string> = {
+  children: 'child', people: 'person', men: 'man', women: 'woman', feet: 'foot', teeth: 'tooth', mice: 'mouse', geese: 'goose',
+};
+
+/** Base forms WordNet may list a word under ("bikes" -> "bike", "moved" -> "move", "wives" -> "wife", "children" -> "child"). */
 function baseForms(word: string): string[] {
-  const forms = [word];
+  const forms = [word, ...(IRREGULAR_PLURALS[word] ? [IRREGULAR_PLURALS[word]] : [])];
   const rules: [RegExp, string][] = [
-    [/ies$/, 'y'], [/ches$/, 'ch'], [/shes$/, 'sh'], [/ses$/, 's'], [/s$/, ''],
+    [/ies$/, 'y'], [/ches$/, 'ch'], [/shes$/, 'sh'], [/ses$/, 's'], [/ves$/, 'fe'], [/ves$/, 'f'], [/s$/, ''],
     [/ied$/, 'y'], [/ed$/, 'e'], [/ed$/, ''], [/ing$/, 'e'], [/ing$/, ''], [/er$/, ''], [/est$/, ''],
   ];
   for (const [re, to] of rules) if (re.test(word) && word.length > 4) forms.push(word.replace(re, to));
