@@ -114,6 +114,22 @@ describe('@mem answers a question for a kind of thing, or about where the user c
     }
   });
 
+  it('when the calendar has nothing for a question without a mention, then what the user told @mem answers it', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['my train leaves at 7:40', 'what time is my train?', /7:40/],
+      ['my flight to Lisbon is on Friday', 'when is my flight to Lisbon?', /Friday/],
+      ['my parents-in-law visit on the first weekend of May', 'when do my parents-in-law visit?', /first weekend of May/],
+    ];
+    for (const [fact, question, answer] of cases) {
+      const { api } = await newUser();
+      for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
+      await say(api, `@mem ${fact}`);
+      const r = await say(api, question);
+      assert.equal(r.meta?.kind, 'recalled', `${question}: ${r.text}`);
+      assert.match(r.text.split('\n')[0]!, answer);
+    }
+  });
+
   it('when a question about the user without a mention finds nothing in memory, then the assistant offers what it can do', async () => {
     const { api } = await newUser();
     for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);

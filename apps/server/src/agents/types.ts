@@ -70,6 +70,8 @@ export const defineTool = <I extends z.ZodType, O>(tool: ToolDef<I, O>): ToolDef
 export interface AgentReply {
   content: string;
   metadata?: Record<string, unknown>;
+  /** The agent looked for what was asked and found nothing (not stored with the reply): the assistant may ask another agent. */
+  foundNothing?: boolean;
 }
 
 export interface BuiltinRequest {

@@ -110,26 +110,27 @@ export async function generalAssistant(request: BuiltinRequest, ctx: AgentContex
   const input = inputOf(request, ctx);
   const c = classify(input, INTENT_TABLES);
   logChoice(ctx, c, 'assistant');
+  // A question about the user ("which languages do I know?", "when is my bday?") that no row claims,
+  // or that the calendar finds nothing for: what they told @mem may answer it. Only an answer counts.
+  const aboutUser = input.u.question && /\b(?:i|i'm|i've|i'd|my|me|mine)\b/i.test(input.u.text);
+  const fromMemory = async (): Promise<AgentReply | null> => {
+    if (!aboutUser) return null;
+    const recalled = await handOn('@mem', request, null, ctx);
+    return (recalled.metadata?.memory as { kind?: string } | undefined)?.kind === 'recalled' ? recalled : null;
+  };
+  const orMemory = async (reply: AgentReply): Promise<AgentReply> => (reply.foundNothing ? ((await fromMemory()) ?? reply) : reply);
   if (c.kind === 'ask') {
     // Only agents that can act for this user are worth asking about.
     const ready = (await Promise.all(c.options.map(async (o) => ((await findAgent(o)!.status(ctx.app, ctx.user.id)) === 'ready' ? o : null)))).filter(
       (o): o is AgentName => o !== null,
     );
-    if (ready.length === 1) return routeTo(ready[0]!, request, ctx);
+    if (ready.length === 1) return orMemory(await routeTo(ready[0]!, request, ctx));
     ctx.note({ pending: { kind: 'route', text: request.text, options: c.options } });
     return { content: ask(c.options), metadata: { question: 'which_agent', options: c.options } };
   }
-  if (c.kind === 'none') {
-    // A question about the user that no row claims ("what subject do I teach?", "which languages do
-    // I know?"): what they told @mem may answer it. Only an answer is worth giving; otherwise the help.
-    if (input.u.question && /\b(?:i|i'm|i've|i'd|my|me|mine)\b/i.test(input.u.text)) {
-      const recalled = await handOn('@mem', request, null, ctx);
-      if ((recalled.metadata?.memory as { kind?: string } | undefined)?.kind === 'recalled') return recalled;
-    }
-    return { content: NOT_UNDERSTOOD };
-  }
+  if (c.kind === 'none') return (await fromMemory()) ?? { content: NOT_UNDERSTOOD };
   const intent = c.intent;
-  if (intent.agent !== 'assistant') return handOn(intent.agent, request, intent, ctx);
+  if (intent.agent !== 'assistant') return orMemory(await handOn(intent.agent, request, intent, ctx));
   switch (intent.name) {
     case 'greeting':
     case 'help':

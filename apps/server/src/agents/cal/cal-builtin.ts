@@ -419,7 +419,7 @@ async function byIntent(ctx: AgentContext, intent: ChosenIntent, text: string): 
       const req = parseCalendarRequest(`when is ${m[1]}`, pc);
       if (req.intent !== 'find') return null;
       const found = await findCandidates(ctx, req.ref);
-      if (found.length === 0) return { content: notFound(req.ref) };
+      if (found.length === 0) return { content: notFound(req.ref), foundNothing: true };
       return listReply(ctx, found, found.length === 1 ? (/^how\s+long/i.test(text) ? `${lengthWords(found[0]!.end.getTime() - found[0]!.start.getTime())}` : '') : `I found ${found.length}`);
     }
     case 'rename':
@@ -539,7 +539,7 @@ export async function calBuiltin(request: BuiltinRequest, ctx: AgentContext): Pr
 
     case 'find': {
       const found = await findCandidates(ctx, req.ref);
-      if (found.length === 0) return { content: notFound(req.ref) };
+      if (found.length === 0) return { content: notFound(req.ref), foundNothing: true };
       ctx.note({ listing: { agent: '@cal', kind: 'event', label: req.ref.query, items: found.slice(0, MAX_LISTED).map(referentOf) }, ...(found.length === 1 ? { focus: referentOf(found[0]!) } : {}) });
       const lines = found.slice(0, MAX_LISTED).map((c) => {
         const where = c.row.location ? ` at ${c.row.location}` : '';
