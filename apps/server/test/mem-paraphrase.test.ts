@@ -66,6 +66,12 @@ const INSTANCES: [fact: string, question: string, answer: RegExp][] = [
   ['I hate coriander', 'which herb do I dislike?', /coriander/],
   ['I teach maths at a high school', 'what subject do I teach?', /maths/],
 ];
+// The question's own verb ("use"), a rarer sense of a word ("flat" as in apartment), an amount the memory states.
+const SHAPES: [fact: string, question: string, answer: RegExp][] = [
+  ['my bank is ING', 'which bank do I use?', /ING/],
+  ['my apartment has two bedrooms', 'how many bedrooms does my flat have?', /two/],
+  ['I am 34 years old', 'how old am I?', /34/],
+];
 const ORIGINS: [fact: string, question: string, answer: RegExp][] = [
   ['I was born in Graz', "what's my hometown?", /Graz/],
   ['I was born in Graz', 'where am I from?', /Graz/],
@@ -73,8 +79,8 @@ const ORIGINS: [fact: string, question: string, answer: RegExp][] = [
   ['I grew up in Cork', 'what is my home town?', /Cork/],
 ];
 
-describe('@mem answers a question for a kind of thing, or about where the user comes from, from the memory that names it', () => {
-  for (const [fact, question, answer] of [...INSTANCES, ...ORIGINS]) {
+describe('@mem answers a question for a kind of thing, about where the user comes from, or shaped by its verb or an amount, from the memory that names it', () => {
+  for (const [fact, question, answer] of [...INSTANCES, ...SHAPES, ...ORIGINS]) {
     for (const mention of ['@mem ', '']) {
       it(`when told "${fact}" and asked "${mention}${question}", then it answers from that memory`, async () => {
         const { api } = await newUser();

@@ -20,6 +20,7 @@ test('when a question is searched, then the words that only shape it are left ou
   assert.equal(recallQuery('how old will Leo be?'), 'how will Leo be');
   assert.equal(recallQuery('how many kids does Anna have?'), 'how kids does Anna have');
   assert.equal(recallQuery('how long is my commute?'), 'how is my commute');
+  assert.equal(recallQuery('how old am I?'), 'how old am I', 'nothing else is asked about');
   // Nothing but scaffolding: the question is searched as it is.
   assert.equal(recallQuery('name?'), 'name?');
 });

@@ -24,15 +24,21 @@ const SCAFFOLDING = new Set([
   'look', 'lookup', 'search', 'find', 'info', 'information', 'details',
 ]);
 
+// Words that ask nothing by themselves ("how old AM I?").
+const FUNCTION_WORDS = new Set([
+  'what', 'how', 'at', 'is', 'are', 'am', 'was', 'were', 'be', 'will', 'do', 'does', 'did', 'i', "i'm", 'me', 'my', 'you', 'your', 'it', "it's",
+  "what's", 'the', 'a', 'an', 'of', 'to', 'have', 'has', 'had', 'we', 'our', 'they', 'now', 'today',
+]);
+
 /** The question without its scaffolding words; the whole question when nothing else is left. */
 export function recallQuery(question: string): string {
   // "what time is my train?", "how old will Leo be?": the time or the amount is what is asked, not a
   // word the memory holds ("my train leaves at 7:40", "Leo turns 10 in June").
-  const words = question
-    .replace(/[’‘]/g, "'")
-    .replace(/^(\W*(?:at\s+)?what)\s+time\b/i, '$1')
-    .replace(/^(\W*how)\s+(?:old|long|much|many|far|often|big|tall|heavy)\b/i, '$1')
-    .split(/\s+/);
+  // Not when nothing else is asked about: "how old am I?" is answered by "I am 34 years old".
+  const plain = question.replace(/[’‘]/g, "'");
+  const amount = plain.replace(/^(\W*(?:at\s+)?what)\s+time\b/i, '$1').replace(/^(\W*how)\s+(?:old|long|much|many|far|often|big|tall|heavy)\b/i, '$1');
+  const asksAbout = amount.toLowerCase().match(/[a-z']+/g)?.some((w) => !FUNCTION_WORDS.has(w)) ?? false;
+  const words = (asksAbout ? amount : plain).split(/\s+/);
   const kept = words.filter((w) => !SCAFFOLDING.has(w.toLowerCase().replace(/[^a-z]/g, '')));
   const rest = kept.join(' ').replace(/[?!.]+$/, '').trim();
   return /[a-z0-9]/i.test(rest) && kept.length > 0 ? rest : question;

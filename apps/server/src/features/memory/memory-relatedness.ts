@@ -35,7 +35,7 @@ export const RELATION_WEIGHTS = {
 };
 /** A word's rarer senses count less: the first sense in full, the next ones by this factor each. */
 const SENSE_DECAY = 0.8;
-const MAX_SENSES = 4;
+const MAX_SENSES = 8;
 const MAX_PER_WORD = 150;
 /** As many as the search takes (memory.repo.ts). */
 const MAX_EXPANSIONS = 256;

@@ -63,7 +63,9 @@ export async function searchMemories(
 export async function questionVerbs(question: string): Promise<string[]> {
   const words = [...new Set(question.toLowerCase().match(/[a-z]{2,}/g) ?? [])];
   const flags = await Promise.all(words.map((w) => isMainlyVerb(w)));
-  return words.filter((_, i) => flags[i]);
+  // Whatever its use elsewhere, the word after "do I", "did you", "can we" is the question's verb ("which bank do I USE?").
+  const afterAuxiliary = [...question.toLowerCase().matchAll(/\b(?:do|does|did|can|could|will|would|should)\s+(?:i|you|we|he|she|they)\s+([a-z]{2,})/g)].map((m) => m[1]!);
+  return [...new Set([...words.filter((_, i) => flags[i]), ...afterAuxiliary])];
 }
 
 /** What a memory said before its updates, newest first. */
