@@ -34,6 +34,20 @@ const memories = async (api: Api): Promise<Memory[]> => MemoriesResponse.parse((
 
 // Each fact is stored among unrelated ones; the question shares no word with it (or only a variant).
 const OTHER_FACTS = ['my dentist is Dr. Weiss', 'I like my coffee black', "my sister's name is Lea", 'the wifi password is on the router'];
+
+/** A new user who told @mem the other facts and then `fact`, asking `question` (as it is written: with or without @mem). */
+async function askAfter(fact: string, question: string) {
+  const { api } = await newUser();
+  for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
+  await say(api, `@mem ${fact}`);
+  return say(api, question);
+}
+
+/** The reply recalled a memory, and its first line holds the answer. */
+function assertRecalled(r: Awaited<ReturnType<typeof say>>, answer: RegExp, label = '') {
+  assert.equal(r.meta?.kind, 'recalled', `${label}${r.text}`);
+  assert.match(r.text.split('\n')[0]!, answer);
+}
 const PARAPHRASES: [fact: string, question: string, answer: RegExp][] = [
   ['I relocated to Leipzig in spring', 'which city am I based in?', /Leipzig/],
   ['I moved to Porto last year', 'where do I live?', /Porto/],
@@ -83,12 +97,7 @@ describe('@mem answers a question for a kind of thing, about where the user come
   for (const [fact, question, answer] of [...INSTANCES, ...SHAPES, ...ORIGINS]) {
     for (const mention of ['@mem ', '']) {
       it(`when told "${fact}" and asked "${mention}${question}", then it answers from that memory`, async () => {
-        const { api } = await newUser();
-        for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
-        await say(api, `@mem ${fact}`);
-        const r = await say(api, `${mention}${question}`);
-        assert.equal(r.meta?.kind, 'recalled', r.text);
-        assert.match(r.text.split('\n')[0]!, answer);
+        assertRecalled(await askAfter(fact, `${mention}${question}`), answer);
       });
     }
   }
@@ -110,14 +119,7 @@ describe('@mem answers a question for a kind of thing, about where the user come
       ['Anna has three kids', 'how many children does Anna have?', /three/],
       ['my commute takes 40 minutes by bike', 'how long is my commute?', /40 minutes/],
     ];
-    for (const [fact, question, answer] of cases) {
-      const { api } = await newUser();
-      for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
-      await say(api, `@mem ${fact}`);
-      const r = await say(api, `@mem ${question}`);
-      assert.equal(r.meta?.kind, 'recalled', `${question}: ${r.text}`);
-      assert.match(r.text.split('\n')[0]!, answer);
-    }
+    for (const [fact, question, answer] of cases) assertRecalled(await askAfter(fact, `@mem ${question}`), answer, `${question}: `);
   });
 
   it('when the calendar has nothing for a question without a mention, then what the user told @mem answers it', async () => {
@@ -126,14 +128,7 @@ describe('@mem answers a question for a kind of thing, about where the user come
       ['my flight to Lisbon is on Friday', 'when is my flight to Lisbon?', /Friday/],
       ['my parents-in-law visit on the first weekend of May', 'when do my parents-in-law visit?', /first weekend of May/],
     ];
-    for (const [fact, question, answer] of cases) {
-      const { api } = await newUser();
-      for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
-      await say(api, `@mem ${fact}`);
-      const r = await say(api, question);
-      assert.equal(r.meta?.kind, 'recalled', `${question}: ${r.text}`);
-      assert.match(r.text.split('\n')[0]!, answer);
-    }
+    for (const [fact, question, answer] of cases) assertRecalled(await askAfter(fact, question), answer, `${question}: `);
   });
 
   it('when a question about the user without a mention finds nothing in memory, then the assistant offers what it can do', async () => {
@@ -148,12 +143,7 @@ describe('@mem answers a question for a kind of thing, about where the user come
 describe('@mem answers questions asked in other words', () => {
   for (const [fact, question, answer] of PARAPHRASES) {
     it(`when told "${fact}" and asked "${question}", then it answers from that memory`, async () => {
-      const { api } = await newUser();
-      for (const other of OTHER_FACTS) await say(api, `@mem ${other}`);
-      await say(api, `@mem ${fact}`);
-      const r = await say(api, `@mem ${question}`);
-      assert.equal(r.meta?.kind, 'recalled', r.text);
-      assert.match(r.text.split('\n')[0]!, answer);
+      assertRecalled(await askAfter(fact, `@mem ${question}`), answer);
     });
   }
 
